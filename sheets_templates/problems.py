@@ -1,0 +1,250 @@
+"""Problems as data: a stable code, a severity, the cell, and words a rep understands.
+
+Every problem kind is declared once here with its code and its message in Chinese
+and English; a `Problem` is one occurrence of a kind at one cell. Scripts rely on the
+codes; people read the messages, which always show the value as typed and say what
+would be right.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class ProblemKind:
+    """One kind of problem: its code, severity and message templates.
+
+    Templates use `{value}` (the value as typed) and any extra named details.
+    """
+
+    code: str
+    severity: Severity
+    zh: str
+    en: str
+
+    def at(self, value: Any = None, **details: Any) -> Finding:
+        """This kind of problem for one value, not yet placed at a cell."""
+        return Finding(self, display(value), details)
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+REQUIRED_MISSING = ProblemKind(
+    "required.missing", E, "必填项为空: {header}", "Required value missing: {header}"
+)
+DATE_INVALID = ProblemKind(
+    "date.invalid",
+    E,
+    "日期看不懂: {value}（请写成 2026-11-03 或 2026/11/3）",
+    "Not a date: {value} (write it like 2026-11-03 or 2026/11/3)",
+)
+DATE_FUTURE = ProblemKind(
+    "date.future",
+    W,
+    "日期在将来: {value}（今天是 {today}）",
+    "Date is in the future: {value} (today is {today})",
+)
+DATE_YEAR_ASSUMED = ProblemKind(
+    "date.year_assumed",
+    W,
+    "日期没有年份: {value}，按 {year} 年处理（可在表头标题写上年份）",
+    "Date has no year: {value}; read as {year} (put the year in the sheet title)",
+)
+TIME_INVALID = ProblemKind(
+    "time.invalid",
+    E,
+    "时间看不懂: {value}（请写成 09:30）",
+    "Not a time of day: {value} (write it like 09:30)",
+)
+YES_NO_INVALID = ProblemKind(
+    "yes_no.invalid",
+    E,
+    "请填 是 或 否: {value}",
+    "Expected yes or no: {value}",
+)
+PHONE_INVALID = ProblemKind(
+    "phone.invalid",
+    E,
+    "电话号码位数不对: {value}（手机号应为11位，座机应带区号，如 010-12345678）",
+    "Phone number has the wrong length: {value} (a mobile has 11 digits; a landline "
+    "needs its area code, like 010-12345678)",
+)
+PHONE_ZERO_RESTORED = ProblemKind(
+    "phone.zero_restored",
+    W,
+    "电话号码存成了数字，丢了开头的0: {value}，按 {phone} 处理（请把该列设为文本）",
+    "Phone number was stored as a number and lost its leading 0: {value}; read as "
+    "{phone} (format the column as text)",
+)
+GRADE_INVALID = ProblemKind(
+    "grade.invalid",
+    E,
+    "等级只能是 A、B、C、D: {value}",
+    "Grade must be A, B, C or D: {value}",
+)
+GRADE_DISAGREES = ProblemKind(
+    "grade.disagrees",
+    W,
+    "填写的等级 {value} 与进展不符，按进展应为 {expected}",
+    "Typed grade {value} disagrees with the stage facts, which give {expected}",
+)
+MONEY_INVALID = ProblemKind(
+    "money.invalid",
+    E,
+    "金额看不懂: {value}（请写成 1234.50、¥1,234.50 或 1.2万）",
+    "Not an amount of money: {value} (write it like 1234.50, ¥1,234.50 or 1.2万)",
+)
+MONEY_NEGATIVE = ProblemKind(
+    "money.negative", E, "金额不能为负: {value}", "Amount cannot be negative: {value}"
+)
+QUANTITY_INVALID = ProblemKind(
+    "quantity.invalid",
+    E,
+    "数量应为大于0的数: {value}",
+    "Quantity must be a number greater than 0: {value}",
+)
+AMOUNT_MISMATCH = ProblemKind(
+    "amount.mismatch",
+    E,
+    "金额 {value} 不等于 数量×单价 = {expected}",
+    "Amount {value} is not quantity × unit price = {expected}",
+)
+ROW_DUPLICATE = ProblemKind(
+    "row.duplicate",
+    W,
+    "与第 {first_row} 行重复（{key}），本行不重复计算",
+    "Same as row {first_row} ({key}); this row is not counted twice",
+)
+COLUMN_MISSING = ProblemKind(
+    "column.missing",
+    E,
+    "缺少必填列: {header}（请在表头加上这一列）",
+    "A required column is missing: {header} (add it to the header row)",
+)
+REP_MISSING = ProblemKind(
+    "rep.missing",
+    E,
+    "不知道这张表是谁的: 请填写销售员列，或在表头上方写“销售员: 姓名”，或在“设置”表填写",
+    "Cannot tell whose sheet this is: fill the rep column, write 'rep: NAME' above the "
+    "header, or fill the settings sheet",
+)
+VALUE_ERROR = ProblemKind(
+    "cell.error",
+    E,
+    "单元格是错误值: {value}（请检查公式）",
+    "The cell holds an error: {value} (check the formula)",
+)
+
+KINDS: dict[str, ProblemKind] = {
+    k.code: k for k in list(globals().values()) if isinstance(k, ProblemKind)
+}
+"""Every problem kind by its code: the list scripts can rely on."""
+
+
+def display(value: Any) -> str:
+    """A typed value as a person would read it back (no `.0` on whole numbers)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem about one value, before it is placed at a file, sheet and cell."""
+
+    kind: ProblemKind
+    value: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def message(self, lang: str = "zh") -> str:
+        template = self.kind.zh if lang == "zh" else self.kind.en
+        return template.format(value=self.value, **self.details)
+
+
+class ValueProblem(ValueError):
+    """Raised by a parser when a value cannot be read; carries the finding."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message("en"))
+        self.finding = finding
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem at one place: file, sheet, Excel row and column letter."""
+
+    code: str
+    severity: Severity
+    file: str
+    sheet: str
+    row: int | None
+    column: str | None
+    header: str | None
+    field: str | None
+    value: str
+    message_zh: str
+    message_en: str
+
+    @classmethod
+    def place(
+        cls,
+        finding: Finding,
+        file: str,
+        sheet: str,
+        row: int | None = None,
+        column: str | None = None,
+        header: str | None = None,
+        field_name: str | None = None,
+    ) -> Problem:
+        details = {"header": header or "", **finding.details}
+        return cls(
+            code=finding.kind.code,
+            severity=finding.kind.severity,
+            file=file,
+            sheet=sheet,
+            row=row,
+            column=column,
+            header=header,
+            field=field_name,
+            value=finding.value,
+            message_zh=finding.kind.zh.format(value=finding.value, **details),
+            message_en=finding.kind.en.format(value=finding.value, **details),
+        )
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_zh if lang == "zh" else self.message_en
+
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        """The problem as the `check --json` contract lays it out."""
+        return {
+            "severity": str(self.severity),
+            "row": self.row,
+            "column": self.column,
+            "header": self.header,
+            "field": self.field,
+            "value": self.value,
+            "code": self.code,
+            "message": self.message(lang),
+        }
+
+
+def column_letter(index: int) -> str:
+    """Excel's letter for a 0-based column index (0 → A, 26 → AA)."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

@@ -10,24 +10,45 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .values import to_cents
+from .problems import display
+from .registers import VISIT_TYPES
+from .values import _YES, GRADES, to_cents
 
 # --- yes/no as a formula sees it ---------------------------------------------------
 
-FORMULA_YES = ("是", "有", "Y", "YES", "对", "√", "✓")
-"""The yes words a formula recognises (Excel's `=` ignores case); TRUE and 1 also count."""
+FORMULA_YES = tuple(sorted(w.upper() for w in _YES))
+"""Every yes word `values.parse_yes_no` accepts, as a formula compares them: `=` ignores
+case, and TRIM turns a TRUE or 1 cell into the text `TRUE` (Excel) or `1` (LibreOffice)."""
+
+
+def formula_array(words: Iterable[str]) -> str:
+    """An inline array constant, `{"A","B"}`: Excel, LibreOffice, WPS and Google Sheets read it."""
+    return "{" + ",".join(f'"{w}"' for w in words) + "}"
+
+
+def one_of_formula(ref: str, words: Iterable[str]) -> str:
+    """TRUE when one cell, spaces trimmed and any case, is one of `words`."""
+    return f"OR(TRIM({ref})={formula_array(words)})"
+
+
+def one_of_mask_formula(cells: str, words: Iterable[str]) -> str:
+    """1 or 0 per cell of a range (inside SUMPRODUCT): is it one of `words`?
+
+    A sum of plain comparisons rather than MATCH, whose wildcards would let a typed `?`
+    or `*` count; a cell equals at most one word, so each term adds 0 or 1.
+    """
+    return "(" + "+".join(f'(TRIM({cells})="{w}")' for w in words) + ")"
 
 
 def yes_formula(ref: str) -> str:
     """A formula that is TRUE when the cell says yes, as `values.parse_yes_no` reads it."""
-    words = ",".join(f'{ref}="{w}"' for w in FORMULA_YES)
-    return f"OR({words},{ref}=TRUE,{ref}=1)"
+    return one_of_formula(ref, FORMULA_YES)
 
 
 # --- grade -------------------------------------------------------------------------
@@ -111,16 +132,16 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
 
 def natural_key(register: str, record: Mapping[str, Any]) -> tuple[str, ...]:
     """The fields that say "this is the same row" in a register, as comparable text."""
-    parts = []
-    for name in NATURAL_KEYS[register]:
-        value = record.get(name)
-        if name == "customer":
-            parts.append(customer_key(value))
-        elif isinstance(value, time):
-            parts.append(value.strftime("%H:%M"))
-        else:
-            parts.append("" if value is None else str(value))
-    return tuple(parts)
+    return tuple(key_part(name, record.get(name)) for name in NATURAL_KEYS[register])
+
+
+def key_part(name: str, value: Any) -> str:
+    """One field of a natural key as compared (the reader caches it per distinct value)."""
+    if name == "customer":
+        return customer_key(value)
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return "" if value is None else str(value)
 
 
 def find_duplicates(keys: Iterable[tuple[str, ...]]) -> dict[int, int]:
@@ -150,9 +171,9 @@ def amount_agrees(amount: Decimal, quantity: Decimal, unit_price: Decimal) -> bo
 def amount_check_formula(amount: str, quantity: str, unit_price: str) -> str:
     """TRUE when a typed amount differs from quantity × unit price by a cent or more
     (used by the template's conditional format; blank cells never flag)."""
-    return (
-        f"=AND(ISNUMBER({amount}),ISNUMBER({quantity}),ISNUMBER({unit_price}),"
-        f"ROUND({amount},2)<>ROUND({quantity}*{unit_price},2))"
+    return (  # IF, not AND: AND evaluates ROUND of a text cell too, which is an error
+        f"=IF(AND(ISNUMBER({amount}),ISNUMBER({quantity}),ISNUMBER({unit_price})),"
+        f"ROUND({amount},2)<>ROUND({quantity}*{unit_price},2),FALSE)"
     )
 
 
@@ -300,7 +321,8 @@ def expected_by(
         now = min(max(_minutes(clock), start), end)
         return total * Decimal(now - start) / Decimal(end - start)
 
-    return (share(MORNING, morning) + share(AFTERNOON, afternoon)).quantize(Decimal("0.1"))
+    total = share(MORNING, morning) + share(AFTERNOON, afternoon)
+    return total.quantize(Decimal("0.1"), ROUND_HALF_UP)  # as the formula's ROUND rounds
 
 
 def expected_by_formula(clock: str, morning: str = "40", afternoon: str = "60") -> str:
@@ -317,6 +339,197 @@ def _minutes(t: time) -> int:
     return t.hour * 60 + t.minute
 
 
+PACE_MORNING_SHARE = MORNING[2] / (MORNING[2] + AFTERNOON[2])
+"""The morning's share of a day's effective-call target (40 of 100), for any target."""
+
+
+def pace_split(target: Decimal) -> tuple[Decimal, Decimal]:
+    """A day's effective-call target split into its morning and afternoon parts (40/60)."""
+    morning = target * PACE_MORNING_SHARE
+    return morning, target - morning
+
+
+def pace_split_formula(target: str) -> tuple[str, str]:
+    """`pace_split` over a target cell: the morning and afternoon parts as formulas."""
+    return f"{target}*{PACE_MORNING_SHARE}", f"{target}*{1 - PACE_MORNING_SHARE}"
+
+
+def progress(actual: Decimal | int, target: Decimal | None) -> Decimal | None:
+    """Actual over target, to 4 places (0.4 = 40%); None when there is no positive target."""
+    if target is None or target <= 0:
+        return None
+    return (Decimal(actual) / target).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+
+
+def progress_formula(actual: str, target: str) -> str:
+    """`progress` as a formula: blank text when the target cell holds no positive number."""
+    return f'=IF(AND(ISNUMBER({target}),N({target})>0),ROUND({actual}/{target},4),"")'
+
+
+def target_met_formula(actual: str, target: str, met: str, behind: str) -> str:
+    """`target_met` as a formula showing `met` / `behind`; blank when the target is blank."""
+    return f'=IF(ISNUMBER({target}),IF({actual}>={target},"{met}","{behind}"),"")'
+
+
+# --- today's counts (the rep template's Today sheet) -------------------------------
+
+GRADE_SUFFIXES = ("", "类", "级", "类客户", "级客户", "客户")
+"""The decorations `values.parse_grade` accepts after a letter (`A类`, `b级`)."""
+
+
+def grade_words(grades: str) -> tuple[str, ...]:
+    """Every spelling of the given grade letters a formula should accept (`A`, `A类`…)."""
+    return tuple(g + suffix for g in grades for suffix in GRADE_SUFFIXES)
+
+
+COLD_VISIT_WORDS = (*(k for k, v in VISIT_TYPES.items() if v == "cold"), "COLD", "COLD VISIT")
+"""Visit types that mean a cold visit (陌生拜访), upper case as compared."""
+
+
+def is_cold_visit(visit_type: str | None) -> bool:
+    """A cold visit (陌生拜访 / cold), whatever the case or surrounding spaces."""
+    return (visit_type or "").strip().upper() in COLD_VISIT_WORDS
+
+
+def _is_yes(value: Any) -> bool:
+    return value is True
+
+
+def _is_c_plus(value: Any) -> bool:
+    return value in ("A", "B", "C")
+
+
+def _is_graded(value: Any) -> bool:
+    return value in GRADES
+
+
+DAY_CONDITIONS: dict[str, tuple[Callable[[Any], bool], tuple[str, ...]]] = {
+    "yes": (_is_yes, FORMULA_YES),
+    "cold": (is_cold_visit, COLD_VISIT_WORDS),
+    "c_plus": (_is_c_plus, grade_words("ABC")),
+    "graded": (_is_graded, grade_words("ABCD")),
+}
+"""Each condition a day count can put on a field: the test on a record's value, and the
+words that say the same to a formula over the cells as typed."""
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """A metric counted from one register on one day: the rows dated that day whose
+    `field` meets `condition` (none: every row of the day)."""
+
+    metric: str
+    register: str
+    date_field: str
+    field: str | None = None
+    condition: str | None = None
+
+
+DAY_COUNTS: tuple[DayCount, ...] = (
+    DayCount("calls", "calls", "date"),
+    DayCount("effective_calls", "calls", "date", "effective", "yes"),
+    DayCount("wechat_adds", "calls", "date", "wechat_added", "yes"),
+    DayCount("new_intent_leads", "leads", "registered", "grade", "graded"),
+    DayCount("visits", "visits", "date"),
+    DayCount("cold_visits", "visits", "date", "visit_type", "cold"),
+    DayCount("c_plus_visits", "visits", "date", "customer_grade", "c_plus"),
+)
+"""What the Today sheet counts. New intent leads there are the leads registered that day
+with a grade; the master's figure also counts first gradings on calls and visits."""
+
+
+def day_count(spec: DayCount, records: Iterable[Mapping[str, Any]], day: date) -> int:
+    """How many of a register's records count toward `spec` on `day`."""
+    test = DAY_CONDITIONS[spec.condition][0] if spec.condition else None
+    return sum(
+        1
+        for r in records
+        if r.get(spec.date_field) == day and (test is None or test(r.get(spec.field or "")))
+    )
+
+
+def day_count_formula(spec: DayCount, dates: str, cells: str | None, day: str) -> str:
+    """`day_count` as a formula over plain ranges: the register's date column, the
+    condition's column (same rows) and a cell holding the day."""
+    if spec.condition is None or cells is None:
+        return f"=SUMPRODUCT(--({dates}={day}))"
+    mask = one_of_mask_formula(cells, DAY_CONDITIONS[spec.condition][1])
+    return f"=SUMPRODUCT(({dates}={day})*{mask})"
+
+
+# --- checks a template shows while the rep types ----------------------------------
+
+
+def phone_digit_bounds(text: str) -> tuple[int, int]:
+    """The digit counts a phone typed like `text` may have: a mobile-looking value
+    (leading 1) exactly 11 — or 10 when it is a landline that lost its leading 0 as a
+    number (`1012345678`) — and anything else at least 10."""
+    if text[:1] != "1":
+        return 10, 99
+    return (10 if text[:2] == "10" else 11), 11
+
+
+def phone_length_flagged(raw: Any) -> bool:
+    """A phone cell whose count of digits no valid phone has, flagged as it is typed.
+
+    Coarse on purpose, so a short formula can say it: it never flags a value
+    `parse_phone` accepts (the parity tests hold it to that), and leaves every subtler
+    mistake to the full check.
+    """
+    text = display(raw)
+    if text == "":
+        return False
+    digits = sum(ch in "0123456789" for ch in text)
+    low, high = phone_digit_bounds(text)
+    return not low <= digits <= high
+
+
+def phone_length_formula(ref: str) -> str:
+    """`phone_length_flagged` as a formula (for a conditional format: under 255 characters)."""
+    digits = f'SUMPRODUCT(LEN({ref})-LEN(SUBSTITUTE({ref},{{0,1,2,3,4,5,6,7,8,9}},"")))'
+    low = f'(10+(LEFT({ref})="1")*(LEFT({ref},2)<>"10"))'
+    high = f'IF(LEFT({ref})="1",11,99)'
+    return f'=AND({ref}<>"",ABS(2*{digits}-{low}-{high})>{high}-{low})'
+
+
+def is_future(day: date, today: date) -> bool:
+    """A call or visit dated after today (a warning: usually a typo in the date)."""
+    return day > today
+
+
+def future_date_formula(ref: str, today: str = "TODAY()") -> str:
+    """`is_future` as a formula over a date cell (text and blanks never flag)."""
+    return f"=IF(ISNUMBER({ref}),INT({ref})>{today},FALSE)"  # IF: INT(text) is an error
+
+
+# --- period pace (the master's meeting pack) ---------------------------------------
+
+
+def target_to_date(
+    daily: Decimal | None,
+    monthly: Decimal | None,
+    period: str,
+    as_of: date,
+    holidays: frozenset[date] = frozenset(),
+) -> Decimal | None:
+    """The part of a period's target due by the end of `as_of`: the day's share times
+    the working days of the period so far (capped at the period's target).
+
+    A week's 500 effective calls are 300 due by Wednesday; a month's 3 signings are
+    3 × 10 / 22 due on its 10th working day. The master shows it as a value (no cell
+    formula shows it, so it has no formula twin).
+    """
+    full = target_for(daily, monthly, period)
+    if full is None or period == "day":
+        return full
+    start, _end = period_bounds(period, as_of)
+    elapsed = working_days(start, as_of, holidays)
+    if daily is not None:
+        return min(full, daily * elapsed)
+    assert monthly is not None
+    return min(full, (monthly * elapsed / MONTH_WORKING_DAYS).quantize(Decimal("0.01")))
+
+
 # --- flags -------------------------------------------------------------------------
 
 STALLED_AFTER_VISITS = 3
@@ -328,12 +541,18 @@ def is_stalled(visits: list[Mapping[str, Any]]) -> bool:
     `visits` are one rep's visits to one customer, in date order. Counting restarts
     after a breakthrough; a new plan on any visit since then lifts the flag.
     """
+    since = visits_since_breakthrough(visits)
+    if len(since) < STALLED_AFTER_VISITS:
+        return False
+    return not any((v.get("new_plan") or "").strip() for v in since)
+
+
+def visits_since_breakthrough(visits: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The visits (in date order) after the last one that broke through."""
     since: list[Mapping[str, Any]] = []
     for visit in visits:
         if visit.get("breakthrough"):
             since = []
         else:
             since.append(visit)
-    if len(since) < STALLED_AFTER_VISITS:
-        return False
-    return not any((v.get("new_plan") or "").strip() for v in since)
+    return since

@@ -1,0 +1,283 @@
+"""The buttons: Refresh in the master, Check in a rep's workbook (Excel, via xlwings).
+
+Refresh runs the same sync as `salesflow sync` and writes its sheets into the open
+master (an open workbook is locked for other writers, so Excel itself must write).
+Check runs the same reader as `salesflow check` over the open workbook and marks it
+the way `salesflow mark` marks a copy. What is Excel-specific here is small: reading
+a sheet's cells, writing a block of values, setting a fill and a note. Turning sync
+results into blocks of values and deciding the marks are pure and tested without Excel.
+
+How the buttons are wired:
+- Refresh: the master's button runs xlwings' quickstart macro `SampleCall`, i.e.
+  `RunPython "import salesflow_master; salesflow_master.main()"`; the
+  `salesflow_master.py` written beside the master is `from addin.buttons import
+  refresh as main`. RunPython works on Windows and macOS.
+- Check: `SF_CHECK_BOOK` below is an xlwings script; "Import Functions" (UDF Modules
+  `addin.functions;addin.buttons`) makes it a macro of the rep's workbook, which the
+  template's Check button calls (Windows, with the xlwings add-in).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import xlwings as xw
+
+from sheets_templates.registers import normalize_header
+from sheets_templates.table import year_in
+from sheets_templates.templates import (
+    CONF_LANG,
+    CONF_SHEET,
+    CONF_STORE,
+    CONF_TEAM,
+    language_of,
+)
+from sync.mark import PROBLEMS_SHEET, plan_marks, previous_marks, remark
+from sync.master import TITLES, MasterSheet
+from sync.master_xlsx import _NUMBER_FORMATS as NUMBER_FORMATS
+from sync.master_xlsx import layout
+from sync.reader import read_grids
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+@dataclass(frozen=True)
+class MasterSettings:
+    """What Refresh needs, from the master's `xlwings.conf` sheet."""
+
+    team: Path
+    store: Path
+    lang: str
+
+
+def master_settings(rows: list[list[Any]], folder: Path, store: Path) -> MasterSettings:
+    """Read the `xlwings.conf` key/value rows; paths are relative to the master's folder,
+    and the store is `store` (beside the master, as for `salesflow sync`) unless set."""
+    conf = {
+        normalize_header(r[0]): r[1]
+        for r in rows
+        if len(r) > 1 and isinstance(r[0], str) and r[1] not in (None, "")
+    }
+
+    def path(key: str, default: str) -> Path:
+        value = Path(str(conf.get(normalize_header(key), default)))
+        return value if value.is_absolute() else folder / value
+
+    lang = str(conf.get(normalize_header(CONF_LANG), "zh")).strip().lower()
+    return MasterSettings(
+        team=path(CONF_TEAM, "team"),
+        store=path(CONF_STORE, str(store)),
+        lang="en" if lang.startswith("en") else "zh",
+    )
+
+
+def cell_value(value: Any) -> Any:
+    """A value as Excel should receive it: money as a number, a time as a fraction of a
+    day (its column gets `hh:mm`), and text Excel would run as a formula (`=`, `+`, `-`,
+    `@`) kept as text by Excel's `'` prefix."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, time):
+        return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    if isinstance(value, datetime | date | int | float | bool | str) or value is None:
+        return value
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A rectangle of values for one `range.value = ...` call: its top-left row (1-based),
+    its rows, and the number format of each column that needs one."""
+
+    row: int
+    values: list[list[Any]]
+    formats: dict[int, str] = field(default_factory=dict)
+    head: int = 0
+    """Lines above the data (title, header): formats start below them."""
+
+
+@dataclass(frozen=True)
+class SheetBlocks:
+    title: str
+    blocks: list[Block]
+
+
+def table_block(row: int, title: str | None, header: list[Any], rows: list[list[Any]]) -> Block:
+    """One table as a rectangle: its title line, header and rows, padded to one width
+    (Excel takes only rectangles)."""
+    head = ([[title]] if title else []) + ([list(header)] if header else [])
+    lines = head + rows
+    width = max((len(line) for line in lines), default=0)
+    values = [[cell_value(v) for v in line] + [None] * (width - len(line)) for line in lines]
+    return Block(row, values, head=len(head))
+
+
+def sheet_blocks(sheets: list[MasterSheet]) -> list[SheetBlocks]:
+    """A sync's master sheets as blocks, placed where the `.xlsx` master places them
+    (`master_xlsx.layout`), so the open master looks like the file one."""
+    out = []
+    for sheet in sheets:
+        blocks = []
+        for placed in layout(sheet):
+            table = placed.table
+            rows = [list(r) for r in table.rows] or ([[table.empty]] if table.empty else [])
+            top = next(
+                r for r in (placed.title_row, placed.header_row, placed.first_row) if r is not None
+            )
+            block = table_block(top + 1, table.title, table.header, rows)
+            formats = {
+                c: NUMBER_FORMATS[table.kind(c)]
+                for c in range(len(table.header))
+                if table.kind(c) in NUMBER_FORMATS and table.rows
+            }
+            blocks.append(Block(block.row, block.values, formats, block.head))
+        out.append(SheetBlocks(sheet.title, blocks))
+    return out
+
+
+def targets_rows(grids: dict[str, list[list[Any]]]) -> list[list[Any]] | None:
+    """The targets sheet (指标 / Targets) as the manager left it in the open master."""
+    for lang in TITLES:
+        grid = grids.get(TITLES[lang]["targets"])
+        if grid:
+            return grid
+    return None
+
+
+# --- the xlwings part: small on purpose --------------------------------------------
+
+
+def _sheet(book: Any, name: str) -> Any:
+    if name in [s.name for s in book.sheets]:
+        return book.sheets[name]
+    return book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+
+
+def write_blocks(book: Any, sheets: list[SheetBlocks]) -> None:
+    """Each sheet cleared, then one `range.value = rows` per table (and a number format
+    per dated, money or percent column)."""
+    for sheet in sheets:
+        target = _sheet(book, sheet.title)
+        target.clear_contents()
+        for block in sheet.blocks:
+            if not block.values:
+                continue
+            target.range((block.row, 1)).value = block.values
+            first, last = block.row + block.head, block.row + len(block.values) - 1
+            for column, number_format in block.formats.items():
+                cells = target.range((first, column + 1), (last, column + 1))
+                cells.number_format = number_format
+
+
+def _grid(sheet: Any) -> list[list[Any]]:
+    """A sheet's cells from A1 to its last used cell, as rows of raw values."""
+    last = sheet.used_range.last_cell
+    value = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
+    return value or []
+
+
+def _hex(rgb: Any) -> str | None:
+    return None if rgb is None else "#{:02X}{:02X}{:02X}".format(*rgb)
+
+
+class _XlwingsCells:
+    """`sync.mark.Cells` over an open workbook."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self.names = {s.name for s in book.sheets}
+
+    def has_sheet(self, sheet: str) -> bool:
+        return sheet in self.names
+
+    def fill(self, sheet: str, cell: str) -> str | None:
+        return _hex(self.book.sheets[sheet].range(cell).color)
+
+    def set_fill(self, sheet: str, cell: str, color: str | None) -> None:
+        self.book.sheets[sheet].range(cell).color = color
+
+    def has_note(self, sheet: str, cell: str) -> bool:
+        return self.book.sheets[sheet].range(cell).note is not None
+
+    def set_note(self, sheet: str, cell: str, text: str | None) -> None:
+        target = self.book.sheets[sheet].range(cell)
+        if target.note is not None:
+            target.note.delete()
+        if text is not None:
+            target.add_note(text)
+
+
+def check(book: Any = None, as_of: date | None = None) -> int:
+    """Mark the open workbook's problem cells and list them on its 问题 sheet, clearing
+    the previous Check's marks first. Returns how many cells were marked."""
+    book = book or xw.Book.caller()
+    ours = set(PROBLEMS_SHEET.values())
+    lang = language_of(s.name for s in book.sheets)
+    old, grids = [], []
+    for sheet in book.sheets:
+        if sheet.name in ours:
+            old += previous_marks(_grid(sheet))
+        else:
+            grids.append((sheet.name, _grid(sheet)))
+    results = read_grids(grids, book.name, as_of or date.today(), None, year_in(book.name))
+    marks = plan_marks(results, lang)
+    rows = remark(_XlwingsCells(book), old, marks, lang)
+    for name in ours - {PROBLEMS_SHEET[lang]}:
+        if name in [s.name for s in book.sheets]:
+            book.sheets[name].delete()
+    write_blocks(
+        book, [SheetBlocks(PROBLEMS_SHEET[lang], [table_block(1, None, rows[0], rows[1:])])]
+    )
+    return len(marks)
+
+
+@xw.script
+def SF_CHECK_BOOK() -> None:
+    """Check this workbook: mark problem cells and list them on the 问题 sheet."""
+    check(xw.Book.caller())
+
+
+_STATUS = {
+    "zh": "上次刷新 {when:%Y-%m-%d %H:%M}：{sources} 个来源，{records} 条记录，{issues} 个数据问题",
+    "en": "Refreshed {when:%Y-%m-%d %H:%M}: {sources} sources, {records} records, {issues} data problems",
+}
+STATUS_CELL = "A2"
+"""On the master's first sheet, under the title: what the last Refresh did, or why not."""
+
+
+def refresh(book: Any = None, as_of: date | None = None) -> None:
+    """Run the sync into the open master: the same run as `salesflow sync`, its sheets
+    written in place. The targets sheet is read from the book as the manager left it.
+    A sync that cannot run (another one holds the lock, the store is not writable)
+    says why on the first sheet instead of showing a traceback."""
+    from sync.cli import default_store
+    from sync.engine import run_sync
+    from sync.lock import SyncBusy, sync_lock
+    from sync.sources import file_sources
+    from sync.store import StoreError
+
+    book = book or xw.Book.caller()
+    master = Path(book.fullname)
+    grids = {s.name: _grid(s) for s in book.sheets}
+    settings = master_settings(grids.get(CONF_SHEET, []), master.parent, default_store(master))
+    day = as_of or date.today()
+    try:
+        with sync_lock(master):
+            sources = file_sources([settings.team], day, exclude=[master])
+            result = run_sync(sources, settings.store, day, settings.lang, targets_rows(grids))
+            write_blocks(book, sheet_blocks(result.sheets))
+        status = _STATUS[settings.lang].format(
+            when=datetime.now(),
+            sources=len(sources),
+            records=sum(result.records.values()),
+            issues=result.issues,
+        )
+    except (SyncBusy, StoreError) as exc:
+        status = exc.message(settings.lang)
+    book.sheets[0].range(STATUS_CELL).value = status

@@ -1,0 +1,125 @@
+"""Refresh: the sync written into the open master, as the file master lays it out."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from addin import buttons
+from sheets_templates.templates import CONF_SHEET, CONF_STORE, master_template
+from sync.demo import make_team
+from sync.engine import run_sync
+from sync.master import TITLES
+from sync.master_xlsx import write_master_xlsx
+from sync.reader import load_grids
+from sync.sources import file_sources
+from sync.templates_xlsx import write_master_workbook
+
+from .fake_excel import Book
+
+DAY = date(2026, 11, 26)
+
+
+@pytest.fixture(scope="module")
+def team(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("refresh")
+    make_team(folder / "team", DAY)
+    return folder
+
+
+def _same(shown: Any, stored: Any) -> bool:
+    """A value Refresh writes and the file master's value at the same cell."""
+    if isinstance(shown, str) and shown.startswith("'"):
+        shown = shown[1:]
+    if isinstance(stored, datetime) and not isinstance(shown, datetime):
+        stored = stored.date() if stored.time() == datetime.min.time() else stored
+    if isinstance(stored, time):
+        stored = (stored.hour * 3600 + stored.minute * 60 + stored.second) / 86400
+    if isinstance(shown, float) and isinstance(stored, int | float):
+        return abs(shown - stored) < 1e-9
+    if shown is None:
+        return stored in (None, "")
+    return shown == stored
+
+
+def test_cell_values_for_excel():
+    assert buttons.cell_value(Decimal("12.50")) == 12.5
+    assert buttons.cell_value("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert [buttons.cell_value(v) for v in ("+1", "-x", "@a", "a=b")] == [
+        "'+1",
+        "'-x",
+        "'@a",
+        "a=b",
+    ]
+
+
+def test_blocks_sit_where_the_file_master_puts_them(team: Path, tmp_path: Path):
+    result = run_sync(file_sources([team / "team"], DAY), tmp_path / "store.sqlite", DAY)
+    path = tmp_path / "master.xlsx"
+    write_master_xlsx(result.sheets, path)
+    grids = dict(load_grids(path))
+    blocks = buttons.sheet_blocks(result.sheets)
+    assert [b.title for b in blocks] == [s.title for s in result.sheets]
+    compared = 0
+    for sheet in blocks:
+        grid = grids[sheet.title]
+        for block in sheet.blocks:
+            assert all(len(line) == len(block.values[0]) for line in block.values)
+            for dr, line in enumerate(block.values):
+                for dc, value in enumerate(line):
+                    r, c = block.row - 1 + dr, dc
+                    stored = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
+                    assert _same(value, stored), (sheet.title, r + 1, c + 1, value, stored)
+                    compared += 1
+    assert compared > 1000
+
+
+def test_refresh_writes_the_sync_into_the_open_master(team: Path, tmp_path: Path):
+    folder = team
+    master = folder / "salesflow_master.xlsm"
+    write_master_workbook(master, master_template("zh", "team", str(tmp_path / "store.sqlite")))
+    book = Book.open(master)
+    buttons.refresh(book, DAY)
+    assert book.sheets[0].range(buttons.STATUS_CELL).value.startswith("上次刷新")
+    titles = [s.name for s in book.sheets]
+    assert titles[:2] == ["首页", CONF_SHEET]
+    assert set(TITLES["zh"].values()) <= set(titles)
+    calls = book.sheets[TITLES["zh"]["calls"]].used_range.value
+    expected = run_sync(file_sources([folder / "team"], DAY), tmp_path / "again.sqlite", DAY)
+    register = next(s for s in expected.sheets if s.key == "calls").tables[0]
+    assert len([r for r in calls if any(v is not None for v in r)]) == 1 + len(register.rows)
+    assert book.sheets[CONF_SHEET].range("A1").value == "UDF Modules"
+
+    book.sheets[TITLES["zh"]["calls"]].range((len(calls) + 5, 1)).value = [["旧内容"]]
+    buttons.refresh(book, DAY)
+    again = book.sheets[TITLES["zh"]["calls"]].used_range.value
+    assert "旧内容" not in [v for row in again for v in row]
+
+
+def test_refresh_reads_its_settings_from_the_conf_sheet(tmp_path: Path):
+    rows = [
+        ["UDF Modules", "addin.functions"],
+        [CONF_STORE, "db/s.sqlite"],
+        ["SALESFLOW_LANG", "en"],
+    ]
+    settings = buttons.master_settings(rows, tmp_path, tmp_path / "m.sqlite")
+    assert settings.store == tmp_path / "db" / "s.sqlite"
+    assert settings.team == tmp_path / "team"
+    assert settings.lang == "en"
+    default = buttons.master_settings(rows[:1], tmp_path, tmp_path / "m.sqlite")
+    assert default.store == tmp_path / "m.sqlite"
+
+
+def test_refresh_says_why_it_could_not_run(team: Path, tmp_path: Path):
+    master = tmp_path / "salesflow_master.xlsm"
+    template = master_template("en", str(team / "team"), "/proc/nowhere/s.sqlite")
+    write_master_workbook(master, template)
+    book = Book.open(master)
+    buttons.refresh(book, DAY)
+    status = book.sheets[0].range(buttons.STATUS_CELL).value
+    assert status.startswith("cannot open or write the store")
+    assert [s.name for s in book.sheets] == ["Home", CONF_SHEET]

@@ -6,7 +6,8 @@ failures), yet tests must never touch the network. :class:`SheetsEmulator` serve
 from a stdlib ``ThreadingHTTPServer`` on 127.0.0.1, keeps every spreadsheet in memory, and
 hands out a ``requests.Session`` that reroutes ``*.googleapis.com`` to itself, so the *real*
 gspread client runs unmodified against it. Requests sent straight to ``emu.url`` with Google's
-paths (``/v4/spreadsheets/...``, ``/drive/v3/files...``) work too ("api root" mode).
+paths (``/v4/spreadsheets/...``, ``/drive/v3/files...``) work too ("api root" mode). A minimal OAuth 2
+token endpoint (``token_uri``) lets credentials files be tested end to end.
 ``test_emulator_conformance.py`` pins the behaviour to real recorded traffic.
 
 Deliberate simplifications, i.e. the places where the emulator is *not* Google:
@@ -63,6 +64,8 @@ DEFAULT_ROWS = 1000
 DEFAULT_COLUMNS = 26
 DEFAULT_MAX_REQUEST_BYTES = 10 * 1024 * 1024
 FORMATTED = "FORMATTED_VALUE"
+TOKEN_PATH = "/token"
+_JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 _SHUTDOWN_POLL_SECONDS = 0.01  # serve_forever's default 0.5 s would make every stop() slow
 _PROJECT_NUMBER = "000000000000"
 _MISSING_CREDENTIALS = (
@@ -936,6 +939,8 @@ class _Backend:
         self.failure_status = 429
         self.persistent_failure: int | None = None
         self._ids = _Ids(seed)
+        self.token_requests: list[dict[str, str]] = []
+        self.token_refusal: str | None = None
 
     # -- plumbing
 
@@ -949,6 +954,8 @@ class _Backend:
                 return _Reply(error.code, error.envelope(), error.headers)
 
     def _answer(self, request: _RawRequest, path: str, query: str) -> _Reply:
+        if request.method == "POST" and path == TOKEN_PATH:
+            return self._issue_token(request.body)
         failure = self._take_failure()
         if failure is not None:
             raise injected_error(failure, request.method, path)
@@ -963,6 +970,25 @@ class _Backend:
         except _InvalidRequestError as invalid:
             raise ApiError(400, str(invalid)) from invalid
         return _Reply(204, None) if result is None else _Reply(200, result)
+
+    def _issue_token(self, body: bytes) -> _Reply:
+        """OAuth 2 token endpoint (what a credentials file's ``token_uri`` names): grants a
+        JWT-bearer assertion (service account) or a refresh token (authorised user).
+
+        The form is kept in ``token_requests`` for the test to verify (the JWT's signature
+        and claims); the token issued is accepted by the API while ``tokens`` is in use.
+        """
+        form = {name: values[0] for name, values in parse_qs(body.decode()).items()}
+        self.token_requests.append(form)
+        if form.get("grant_type") not in (_JWT_GRANT, "refresh_token"):
+            return _Reply(400, {"error": "unsupported_grant_type"})
+        if self.token_refusal is not None:
+            refusal = {"error": "invalid_grant", "error_description": self.token_refusal}
+            return _Reply(400, refusal)
+        token = f"ya29.emulated-{len(self.token_requests)}"
+        if self.tokens:
+            self.tokens.add(token)
+        return _Reply(200, {"access_token": token, "expires_in": 3599, "token_type": "Bearer"})
 
     def _take_failure(self) -> int | None:
         if self.persistent_failure is not None:
@@ -1159,6 +1185,14 @@ class _Backend:
             raise _InvalidRequestError("All ranges of a rule must be on the same sheet.")
         sheet = book.sheet_with_id(sheets.pop())
         sheet.conditional_formats.insert(int(payload.get("index", 0)), copy.deepcopy(rule))
+        return {}
+
+    def _delete_conditional_format_rule(self, book: Book, payload: JsonDict) -> JsonDict:
+        sheet = book.sheet_with_id(payload.get("sheetId", 0))
+        index = int(payload.get("index", 0))
+        if not 0 <= index < len(sheet.conditional_formats):
+            raise _InvalidRequestError(f"No conditional format on the sheet at index {index}.")
+        del sheet.conditional_formats[index]
         return {}
 
     def _insert_dimension(self, book: Book, payload: JsonDict) -> JsonDict:
@@ -1531,6 +1565,7 @@ _REQUESTS: dict[str, Callable[[_Backend, Book, JsonDict], JsonDict]] = {
     "setDataValidation": _Backend._set_data_validation,
     "repeatCell": _Backend._repeat_cell,
     "addConditionalFormatRule": _Backend._add_conditional_format_rule,
+    "deleteConditionalFormatRule": _Backend._delete_conditional_format_rule,
     "insertDimension": _Backend._insert_dimension,
     "deleteDimension": _Backend._delete_dimension,
     "appendDimension": _Backend._append_dimension,
@@ -1737,6 +1772,24 @@ class SheetsEmulator:
             _check_status(status)
         with self._backend.lock:
             self._backend.persistent_failure = status
+
+    # -- knobs: the OAuth token endpoint
+
+    @property
+    def token_uri(self) -> str:
+        """Put this in a credentials file's ``token_uri`` to get tokens from the emulator."""
+        return self.url + TOKEN_PATH
+
+    @property
+    def token_requests(self) -> list[dict[str, str]]:
+        """Every form posted to the token endpoint, in order."""
+        with self._backend.lock:
+            return [dict(form) for form in self._backend.token_requests]
+
+    def refuse_tokens(self, description: str | None) -> None:
+        """Answer token requests with ``invalid_grant`` and this description (None: grant)."""
+        with self._backend.lock:
+            self._backend.token_refusal = description
 
     # -- knobs: request log
 

@@ -1,0 +1,174 @@
+"""The Google options of the `salesflow` commands, and what they do, kept out of
+`sync.cli` so the commands stay thin: `check`, `sync` and `templates` add
+`@google_options` and call a `GoogleSettings` method.
+
+Credentials are opened only when a Google key is used, once per command. Any Google
+failure ends the command with exit 2 and its message in the chosen language, with
+every secret the command holds removed (the token from the option or the environment,
+the key file's secrets, the access token in use).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    import gspread
+
+    from ..master import MasterSheet
+    from ..reader import FileResult
+    from ..sources import Source
+    from .access import GoogleAccess
+    from .master import MasterWrite
+    from .templates import TemplateWrite
+
+SHEET_URL = "https://docs.google.com/spreadsheets/d/{key}/edit"
+
+
+@dataclass
+class GoogleSettings:
+    """The Google options of one command; connects on first use."""
+
+    credentials: Path | None = None
+    token: str | None = None
+    api_root: str | None = None
+    lang: str = "zh"
+    _access: GoogleAccess | None = field(default=None, repr=False)
+    _client: gspread.Client | None = field(default=None, repr=False)
+
+    def secrets(self) -> list[str]:
+        held = [self.token] if self.token else []
+        return held + (self._access.secrets() if self._access else [])
+
+    def _run(self, work: Callable[[], Any]) -> Any:
+        """Do `work`; a `GoogleError` ends the command (exit 2) with its message."""
+        from .errors import GoogleError, redact
+
+        try:
+            return work()
+        except GoogleError as error:
+            click.secho(redact(error.message(self.lang), self.secrets()), fg="red", err=True)
+            sys.exit(2)
+
+    def client(self) -> gspread.Client:
+        from .access import connect
+
+        if self._client is None:
+            self._access = self._run(lambda: connect(self.credentials, self.token, self.api_root))
+            self._client = self._access.client()
+        return self._client
+
+    def sources(self, keys: tuple[str, ...], as_of: date) -> list[Source]:
+        if not keys:
+            return []  # before the import: gspread costs a second to load
+        from .source import google_sources
+
+        return self._run(lambda: google_sources(self.client(), keys, as_of))
+
+    def check_files(
+        self, keys: tuple[str, ...], as_of: date, keep_records: bool
+    ) -> list[FileResult]:
+        """Each spreadsheet as `check` reports a file (records kept only with --records)."""
+        results = []
+        for source in self.sources(keys, as_of):
+            result = source.read()
+            if not keep_records:
+                for sheet in result.sheets:
+                    sheet.records = []
+            results.append(result)
+        return results
+
+    def read_targets(self, key: str) -> list[list[Any]] | None:
+        from .master import read_targets_google
+
+        return self._run(lambda: read_targets_google(self.client(), _key(key)))
+
+    def write_master(self, key: str, sheets: list[MasterSheet]) -> MasterWrite:
+        from .master import write_master_google
+
+        return self._run(lambda: write_master_google(self.client(), _key(key), sheets))
+
+    def write_templates(self, key: str) -> TemplateWrite:
+        from .templates import write_templates_google
+
+        return self._run(lambda: write_templates_google(self.client(), _key(key), self.lang))
+
+
+def _key(text: str) -> str:
+    from .source import spreadsheet_key
+
+    return spreadsheet_key(text)
+
+
+def google_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --credentials, --google-token and --google-api-root (each with its
+    environment variable) to a click command, which receives them as `google`."""
+
+    def wrapper(
+        *args: Any,
+        credentials: Path | None,
+        google_token: str | None,
+        google_api_root: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        settings = GoogleSettings(
+            credentials, google_token, google_api_root, kwargs.get("lang", "zh")
+        )
+        return command(*args, google=settings, **kwargs)
+
+    functools.update_wrapper(wrapper, command)
+    wrapper.__click_params__ = list(getattr(command, "__click_params__", []))  # type: ignore[attr-defined]
+    options = (
+        click.option(
+            "--credentials",
+            type=click.Path(dir_okay=False, path_type=Path),
+            envvar="GOOGLE_APPLICATION_CREDENTIALS",
+            show_envvar=True,
+            help="Google credentials: a service-account key or OAuth authorised-user JSON file.",
+        ),
+        click.option(
+            "--google-token",
+            envvar="SALESFLOW_GOOGLE_TOKEN",
+            show_envvar=True,
+            help="A Google access token (from a gateway) instead of a credentials file.",
+        ),
+        click.option(
+            "--google-api-root",
+            envvar="SALESFLOW_GOOGLE_API_ROOT",
+            show_envvar=True,
+            help="Send every Sheets and Drive call to this root URL (gateway, proxy, tests).",
+        ),
+    )
+    for option in reversed(options):  # click lists them in the order written above
+        option(wrapper)
+    return wrapper
+
+
+def google_keys_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--google KEY` (repeatable): a spreadsheet by its key or its browser link."""
+    return click.option("--google", "google_keys", multiple=True, metavar="KEY", help=help_text)
+
+
+def master_note(key: str, written: MasterWrite, lang: str) -> str:
+    """One line saying where the Google master is and what the write cost."""
+    url = SHEET_URL.format(key=_key(key))
+    if lang == "zh":
+        return f"Google 总表: {url}（{len(written.tabs)} 个表，{written.requests} 次请求）"
+    return f"Google master: {url} ({len(written.tabs)} tabs, {written.requests} requests)"
+
+
+def templates_note(key: str, written: TemplateWrite, lang: str) -> list[str]:
+    url = SHEET_URL.format(key=_key(key))
+    sep = "、" if lang == "zh" else ", "
+    made, kept = sep.join(written.created) or "—", sep.join(written.kept) or "—"
+    if lang == "zh":
+        return [f"Google 模板: {url}", f"  新建: {made}", f"  已存在（未改动）: {kept}"]
+    return [f"Google template: {url}", f"  created: {made}", f"  already there (unchanged): {kept}"]

@@ -9,6 +9,7 @@ would be right.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -38,7 +39,10 @@ class ProblemKind:
 E, W = Severity.ERROR, Severity.WARNING
 
 REQUIRED_MISSING = ProblemKind(
-    "required.missing", E, "必填项为空: {header}", "Required value missing: {header}"
+    "required.missing",
+    E,
+    "必填项为空: {header}（这一列每行都要填写）",
+    "Required value missing: {header} (every row needs one)",
 )
 DATE_INVALID = ProblemKind(
     "date.invalid",
@@ -55,8 +59,9 @@ DATE_FUTURE = ProblemKind(
 DATE_YEAR_ASSUMED = ProblemKind(
     "date.year_assumed",
     W,
-    "日期没有年份: {value}，按 {year} 年处理（可在表头标题写上年份）",
-    "Date has no year: {value}; read as {year} (put the year in the sheet title)",
+    "日期没有年份: {value}，本表没写年份的日期都按 {year} 年处理（可在表头标题或文件名写上年份）",
+    "Date has no year: {value}; dates without a year in this sheet are read as {year} (put "
+    "the year in the sheet title or the file name)",
 )
 TIME_INVALID = ProblemKind(
     "time.invalid",
@@ -76,6 +81,13 @@ PHONE_INVALID = ProblemKind(
     "电话号码位数不对: {value}（手机号应为11位，座机应带区号，如 010-12345678）",
     "Phone number has the wrong length: {value} (a mobile has 11 digits; a landline "
     "needs its area code, like 010-12345678)",
+)
+PHONE_SCIENTIFIC = ProblemKind(
+    "phone.scientific",
+    E,
+    "电话号码显示成了科学计数法，后面几位已经丢了: {value}（请把该列设为文本，重新输入完整号码）",
+    "Phone number shown in scientific notation has lost its last digits: {value} (format "
+    "the column as text and type the full number again)",
 )
 PHONE_ZERO_RESTORED = ProblemKind(
     "phone.zero_restored",
@@ -103,7 +115,10 @@ MONEY_INVALID = ProblemKind(
     "Not an amount of money: {value} (write it like 1234.50, ¥1,234.50 or 1.2万)",
 )
 MONEY_NEGATIVE = ProblemKind(
-    "money.negative", E, "金额不能为负: {value}", "Amount cannot be negative: {value}"
+    "money.negative",
+    E,
+    "金额不能为负: {value}（应为 0 或正数）",
+    "Amount cannot be negative: {value} (it should be 0 or more)",
 )
 QUANTITY_INVALID = ProblemKind(
     "quantity.invalid",
@@ -150,11 +165,18 @@ KINDS: dict[str, ProblemKind] = {
 
 
 def display(value: Any) -> str:
-    """A typed value as a person would read it back (no `.0` on whole numbers)."""
+    """A typed value as a person would read it back: no `.0` on whole numbers, a date
+    cell as `2026-11-03`, a time as `09:30`, a date with a time as `2026-11-03 09:30`."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.date().isoformat()
+        return value.isoformat(" ", "minutes" if value.second == 0 else "seconds")
+    if isinstance(value, time):
+        return value.isoformat("minutes" if value.second == 0 else "seconds")
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
@@ -196,6 +218,8 @@ class Problem:
     value: str
     message_zh: str
     message_en: str
+    link: str | None = None
+    """Where the cell opens in a browser (problems in a Google spreadsheet)."""
 
     @classmethod
     def place(
@@ -237,7 +261,7 @@ class Problem:
             "value": self.value,
             "code": self.code,
             "message": self.message(lang),
-        }
+        } | ({"link": self.link} if self.link else {})
 
 
 def column_letter(index: int) -> str:

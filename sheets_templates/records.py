@@ -7,9 +7,13 @@ the typed shape (dates as `date`, money as `Decimal`) and the JSON form the `che
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, time
 from decimal import Decimal
-from typing import Any, Literal
+from functools import cache
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, create_model, field_serializer
 
@@ -63,6 +67,89 @@ def money_text(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def build(model: type[M], values: dict[str, Any]) -> M:
+    """A model from values the reader has already validated, without validating again.
+
+    What `model_construct` does, minus its per-field default lookup: `values` must
+    hold every field (`defaults(model)` gives the optional ones). The reader builds one
+    record per valid row, so this is the hot path of a large check; a test keeps it
+    equal to `model_validate` for every register.
+    """
+    record = object.__new__(model)
+    _set(record, "__dict__", values)
+    _set(record, "__pydantic_fields_set__", _field_names(model))
+    _set(record, "__pydantic_extra__", None)
+    _set(record, "__pydantic_private__", None)
+    return record
+
+
+_set = object.__setattr__
+M = TypeVar("M", bound=BaseModel)
+
+
+@cache
+def _field_names(model: type[BaseModel]) -> set[str]:
+    """Every field of a model, set: one set shared by all its built records (pydantic
+    only ever adds a field name to it, and every name is already there)."""
+    return set(model.model_fields)
+
+
+def pack(records: list[Record]) -> tuple[Any, ...]:
+    """Records as plain tuples, for sending between processes (pickling pydantic models
+    one by one costs five times as much as the tuples)."""
+    if not records:
+        return ()
+    model = type(records[0])
+    names = tuple(n for n in model.model_fields if n != "source")
+    rows = []
+    for record in records:
+        values = record.__dict__
+        source = values["source"]
+        rows.append((source.file, source.sheet, source.row, *map(values.__getitem__, names)))
+    return (model, names, rows)
+
+
+def unpack(packed: tuple[Any, ...]) -> list[Record]:
+    """The records `pack` was given."""
+    if not packed:
+        return []
+    model, names, rows = packed
+    out = []
+    with paused_gc():
+        for file, sheet, row, *values in rows:
+            fields = dict(zip(names, values, strict=True))
+            fields["source"] = build(SourceRef, {"file": file, "sheet": sheet, "row": row})
+            out.append(build(model, fields))
+    return out
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while many objects are made at once.
+
+    Reading a sheet makes tens of thousands of lists, tuples and records, none in a
+    cycle; each few hundred of them would otherwise start a collection that walks
+    them all again (a third of a large check's time). Reference counting still frees
+    everything; a collection runs as usual once the block ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def defaults(model: type[Record]) -> dict[str, Any]:
+    """Every field of a model with its default (required fields absent): a row's start."""
+    return {
+        name: info.get_default(call_default_factory=True)
+        for name, info in model.model_fields.items()
+        if not info.is_required()
+    }
+
+
 def _model(register: Register, extra_fields: dict[str, Any]) -> type[Record]:
     fields: dict[str, Any] = {}
     for f in register.fields:
@@ -74,7 +161,9 @@ def _model(register: Register, extra_fields: dict[str, Any]) -> type[Record]:
         else:
             fields[f.name] = (typ | None, None)
     fields.update(extra_fields)
-    return create_model(f"{register.name.title()}Record", __base__=Record, **fields)
+    return create_model(
+        f"{register.name.title().removesuffix('s')}Record", __base__=Record, **fields
+    )
 
 
 CallRecord = _model(REGISTERS["calls"], {})

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Kind(StrEnum):
@@ -76,7 +77,20 @@ T, D, TM, P, YN, G, M, Q = (
 )
 
 _REP = ("业务员", "销售人员", "销售", "员工", "姓名", "salesperson", "sales rep", "owner")
-_CUSTOMER = ("客户", "公司名称", "单位名称", "客户单位", "公司", "单位", "company", "client")
+_CUSTOMER = (
+    "客户",
+    "公司名称",
+    "单位名称",
+    "客户单位",
+    "公司",
+    "单位",
+    "客户全称",
+    "company",
+    "client",
+    "customer name",
+    "company name",
+    "client name",
+)
 _CONTACT = ("客户姓名", "联系人姓名", "对接人", "contact person", "contact name")
 _PHONE = (
     "联系电话",
@@ -88,6 +102,10 @@ _PHONE = (
     "mobile",
     "tel",
     "telephone",
+    "phone number",
+    "phone no",
+    "mobile phone",
+    "tel no",
 )
 
 CALLS = Register(
@@ -379,9 +397,27 @@ def normalize_header(text: object) -> str:
     `客户名称(全称)`, `客户名称：` and `Customer  Name` all compare by their core words,
     which is what lets a rep's own header variations map to a field.
     """
-    s = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    return _normalized(str(text))
+
+
+@lru_cache(maxsize=8192)
+def _normalized(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text).strip().lower()
     s = _UNIT_SUFFIX.sub("", s).strip()
     return _PUNCT.sub("", s)
+
+
+_ALTERNATIVES = re.compile(r"[/／|｜、]|或")
+
+
+def match_header(index: dict[str, str], header: object) -> str | None:
+    """The field a header names, or None; `电话/手机` names the field either word names."""
+    name = index.get(normalize_header(header))
+    if name is None and isinstance(header, str) and _ALTERNATIVES.search(header):
+        for part in _ALTERNATIVES.split(header):
+            if part.strip() and (name := index.get(normalize_header(part))):
+                break
+    return name
 
 
 def header_index(register: Register) -> dict[str, str]:
@@ -402,3 +438,5 @@ def header_index(register: Register) -> dict[str, str]:
 
 
 HEADER_INDEX: dict[str, dict[str, str]] = {name: header_index(r) for name, r in REGISTERS.items()}
+KNOWN_HEADERS: dict[str, str] = {k: k for index in HEADER_INDEX.values() for k in index}
+"""Every header any register accepts (normalised): a row without one is no header."""

@@ -16,8 +16,17 @@ from typing import Any
 from . import problems as p
 from . import rules
 from .problems import Finding, Problem, Severity, ValueProblem, column_letter, display
-from .records import MODELS, Record, SourceRef
-from .registers import HEADER_INDEX, REGISTERS, Kind, Register, normalize_header
+from .records import MODELS, Record, SourceRef, build, defaults, pack, paused_gc, unpack
+from .registers import (
+    HEADER_INDEX,
+    KNOWN_HEADERS,
+    REGISTERS,
+    Field,
+    Kind,
+    Register,
+    match_header,
+    normalize_header,
+)
 from .values import (
     ReadContext,
     is_blank,
@@ -41,21 +50,35 @@ PARSERS = {
     Kind.MONEY: parse_money,
     Kind.QUANTITY: parse_quantity,
 }
-_CACHED_KINDS = {Kind.DATE, Kind.TIME, Kind.YES_NO, Kind.GRADE, Kind.MONEY, Kind.QUANTITY}
 
 HEADER_SEARCH_ROWS = 30
 MIN_HEADER_FIELDS = 3
-_TOTALS = re.compile(r"^\s*(合\s*计|总\s*计|小\s*计|共计|total|subtotal|sum)\b", re.IGNORECASE)
-_NOTE = re.compile(r"^\s*(注|备注|说明|制表|填表|审核人?|note|notes)\s*[:：]", re.IGNORECASE)
+_TOTALS = re.compile(
+    r"^\s*(?:本[日周月年页]|当[日月]|\d{1,2}\s*月(?:份)?)?\s*(?:合\s*计|总\s*计|小\s*计|共\s*计)"
+    r"\s*[:：]?\s*$|^\s*(?:grand\s*|sub\s*)?totals?\s*:?\s*$|^\s*sum\s*:?\s*$",
+    re.IGNORECASE,
+)
+"""A totals label filling a cell: 合计, 总计, 小计, 本月合计, Total, Subtotal (never a
+customer called "Total Solutions")."""
+_NOTE = re.compile(
+    r"^\s*(?:注意?|备注|说明|填表说明|制表人?|填表人?|审核人?|统计人?|note|notes|remarks?)\s*[:：]"
+    r"|^\s*(?:以上|[*※])",
+    re.IGNORECASE,
+)
 _REP_LABEL = re.compile(
-    r"^\s*(销售员|业务员|销售人员|销售|负责人|姓名|rep|salesperson|sales rep)\s*[:：]\s*(\S.*?)\s*$",
+    r"^\s*(销售员|业务员|销售人员|销售|负责人|姓名|rep|salesperson|sales rep)\s*[:：]\s*"
+    r"(\S.*?)(?=\s{2,}|\s+\S+\s*[:：]|\s*$)",
     re.IGNORECASE,
 )
 _REP_WORDS = {
     normalize_header(w) for w in ("销售员", "业务员", "销售人员", "负责人", "rep", "salesperson")
 }
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年|(?<!\d)(20\d{2})(?!\d)")
-_EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!"}
+_EXCEL_ERRORS = frozenset(
+    ["#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!"]
+)
+_ONCE_PER_SHEET = {p.DATE_YEAR_ASSUMED.code}
+"""Problems that say the same thing of every row: reported at their first cell only."""
 
 
 def year_in(text: str) -> int | None:
@@ -66,21 +89,26 @@ def year_in(text: str) -> int | None:
 
 @dataclass(frozen=True)
 class HeaderMatch:
-    """The header row of a sheet and what its columns are."""
+    """The header row of a sheet and what its columns are.
+
+    `row` is the last header row (data starts below it); `top` is the first one, which
+    differs when a merged group heading (`客户信息` over 客户名称 / 联系人 / 电话) makes
+    the header two rows tall.
+    """
 
     register: str
     row: int
     columns: dict[int, str]
     headers: dict[int, str]
+    top: int | None = None
 
     @property
-    def extras(self) -> dict[int, str]:
-        """Columns no register field claims: kept with the record, never an error."""
-        return {c: h for c, h in self.headers.items() if c not in self.columns}
+    def first_row(self) -> int:
+        return self.row if self.top is None else self.top
 
 
 def find_header(grid: list[list[Any]], sheet_name: str = "") -> HeaderMatch | None:
-    """The row and register whose headers match best among the first rows.
+    """The row (or two stacked rows) and register whose headers match best.
 
     Most distinct fields matched wins; the sheet's name (电话, 拜访, visits…) breaks a
     tie between registers. A row needs at least three known headers to count, so a
@@ -88,40 +116,75 @@ def find_header(grid: list[list[Any]], sheet_name: str = "") -> HeaderMatch | No
     """
     best: tuple[tuple[int, int, int], HeaderMatch] | None = None
     name = normalize_header(sheet_name)
-    for r, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        texts = [normalize_header(c) if isinstance(c, str) and c.strip() else "" for c in row]
-        if sum(1 for t in texts if t) < MIN_HEADER_FIELDS:
-            continue
+    rows = grid[: HEADER_SEARCH_ROWS + 1]
+    texts = [[_header_text(c) for c in row] for row in rows]
+    named = {
+        r.name: int(any(normalize_header(w) in name for w in r.sheet_words))
+        for r in REGISTERS.values()
+    }
+    for r in range(min(len(rows), HEADER_SEARCH_ROWS)):
+        if not any(t and match_header(KNOWN_HEADERS, t) for t in texts[r]):
+            continue  # no known header in the row: neither a header nor its upper half
         for register in REGISTERS.values():
-            match = _match_row(register, r, row, texts)
-            matched = len(match.columns)
-            if matched < MIN_HEADER_FIELDS:
-                continue
-            required = sum(1 for f in match.columns.values() if register.by_name[f].required)
-            named = int(any(normalize_header(w) in name for w in register.sheet_words))
-            score = (matched + required, named, -r)
-            if best is None or score > best[0]:
-                best = (score, match)
+            single = _match_rows(register, rows, texts, r, r)
+            candidates = [single]
+            if r + 1 < len(rows) and _all_text(rows[r + 1]):
+                stacked = _match_rows(register, rows, texts, r, r + 1)
+                lower = _match_rows(register, rows, texts, r + 1, r + 1)
+                if len(stacked.columns) > max(len(single.columns), len(lower.columns)):
+                    candidates.append(stacked)
+            for match in candidates:
+                matched = len(match.columns)
+                if matched < MIN_HEADER_FIELDS:
+                    continue
+                required = sum(1 for f in match.columns.values() if register.by_name[f].required)
+                score = (matched + required, named[register.name], -match.row)
+                if best is None or score > best[0]:
+                    best = (score, match)
     return best[1] if best else None
 
 
-def _match_row(register: Register, r: int, row: list[Any], texts: list[str]) -> HeaderMatch:
+def _header_text(cell: Any) -> str:
+    return cell.strip() if isinstance(cell, str) else ""
+
+
+def _all_text(row: list[Any]) -> bool:
+    """A row that could be the lower half of a header: text and blanks only."""
+    return any(_header_text(c) for c in row) and all(isinstance(c, str) or c is None for c in row)
+
+
+def _match_rows(
+    register: Register, rows: list[list[Any]], texts: list[list[str]], top: int, bottom: int
+) -> HeaderMatch:
+    """Match one header row, or two: the lower row names the columns the upper leaves
+    blank or heads with a group title."""
     index = HEADER_INDEX[register.name]
     columns: dict[int, str] = {}
     headers: dict[int, str] = {}
-    for c, text in enumerate(texts):
-        if not text:
-            continue
-        headers[c] = str(row[c]).strip()
-        name = index.get(text)
-        if name is not None and name not in columns.values():
-            columns[c] = name
-    return HeaderMatch(register.name, r, columns, headers)
+    width = max(len(texts[top]), len(texts[bottom]))
+    for c in range(width):
+        for r in (top, bottom) if top != bottom else (top,):
+            text = texts[r][c] if c < len(texts[r]) else ""
+            if not text:
+                continue
+            field_name = match_header(index, text)
+            if r == bottom and c in columns:
+                continue  # the upper row already names this column
+            headers[c] = text
+            if field_name is not None and field_name not in columns.values():
+                columns[c] = field_name
+    return HeaderMatch(register.name, bottom, columns, headers, top if top != bottom else None)
 
 
 @dataclass
 class SheetContext:
-    """What the grid alone does not say: the file it came from and whose it is."""
+    """What the grid alone does not say: the file it came from and whose it is.
+
+    `as_of_given` is False when no as-of date was asked for (the check of today): a
+    date without a year then takes the current year with a warning. With
+    `keep_records=False` only counts and problems are produced, which is what a plain
+    check needs and is much cheaper for large sheets.
+    """
 
     file: str
     sheet: str
@@ -130,6 +193,8 @@ class SheetContext:
     settings_rep: str | None = None
     settings_year: int | None = None
     file_year: int | None = None
+    as_of_given: bool = True
+    keep_records: bool = True
 
 
 @dataclass
@@ -145,6 +210,13 @@ class SheetResult:
     problems: list[Problem] = field(default_factory=list)
     rep: str | None = None
     valid: int = 0
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Records travel between processes as tuples (see `records.pack`)."""
+        return {**self.__dict__, "records": pack(self.records)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, records=unpack(state["records"]))
 
     @property
     def errors(self) -> int:
@@ -163,27 +235,46 @@ def sheet_rep(above: list[list[Any]]) -> str | None:
                 continue
             if m := _REP_LABEL.match(cell):
                 return m[2]
-            if normalize_header(cell) in _REP_WORDS:
-                rest = [x for x in row[c + 1 :] if not is_blank(x)]
+            label = normalize_header(cell)
+            if label in _REP_WORDS:
+                rest = [x for x in row[c + 1 :] if not is_blank(x) and x != cell]
                 if rest:
                     return display(rest[0]).strip()
     return None
 
 
-def _title_year(above: list[list[Any]], sheet: str) -> int | None:
+def sheet_year(above: list[list[Any]], ctx: SheetContext) -> tuple[int, bool]:
+    """The year for dates typed without one, and whether it is known rather than assumed.
+
+    In order: the sheet's title (or name), the file name, the settings sheet, the
+    as-of date asked for; failing all, the current year — an assumption.
+    """
     for row in above:
         for cell in row:
-            if isinstance(cell, str) and (y := year_in(cell)):
-                return y
-    return year_in(sheet)
+            if isinstance(cell, str) and (year := year_in(cell)):
+                return year, True
+    year = year_in(ctx.sheet) or ctx.file_year or ctx.settings_year
+    if year:
+        return year, True
+    return ctx.as_of.year, ctx.as_of_given
 
 
-def _is_furniture(row: list[Any]) -> bool:
-    """A totals row (合计/总计/小计) or a note under the table: not a record."""
-    filled = [c for c in row if not is_blank(c)]
-    if any(isinstance(c, str) and _TOTALS.match(c) for c in filled[:3]):
-        return True
-    return len(filled) == 1 and isinstance(filled[0], str) and bool(_NOTE.match(filled[0]))
+def fill_merged(
+    grid: list[list[Any]], ranges: list[tuple[tuple[int, int], tuple[int, int]]]
+) -> None:
+    """Give every row of a vertically merged cell its value (in place).
+
+    A rep who merges the date cell over all of a day's calls means that date for each
+    of them; a spreadsheet stores it in the top cell only. Merges within one row
+    (titles, notes, group headings) are left as they are.
+    """
+    for (r0, c0), (r1, _c1) in ranges:
+        if r1 <= r0 or r0 >= len(grid) or c0 >= len(grid[r0]):
+            continue
+        value = grid[r0][c0]
+        for r in range(r0 + 1, min(r1, len(grid) - 1) + 1):
+            if c0 < len(grid[r]):
+                grid[r][c0] = value
 
 
 def read_grid(grid: list[list[Any]], ctx: SheetContext) -> SheetResult:
@@ -192,46 +283,30 @@ def read_grid(grid: list[list[Any]], ctx: SheetContext) -> SheetResult:
     if match is None:
         return SheetResult(ctx.file, ctx.sheet, None)
     register = REGISTERS[match.register]
-    above = grid[: match.row]
-    title_year = _title_year(above, ctx.sheet)
-    year = title_year or ctx.file_year or ctx.settings_year
-    read_ctx = ReadContext(
-        year=year or ctx.as_of.year, year_known=year is not None, today=ctx.as_of
-    )
+    above = grid[: match.first_row]
+    year, year_known = sheet_year(above, ctx)
+    read_ctx = ReadContext(year=year, year_known=year_known, today=ctx.as_of)
     default_rep = sheet_rep(above) or ctx.settings_rep or ctx.owner_rep
     result = SheetResult(ctx.file, ctx.sheet, register.name, match.row + 1, rep=default_rep)
-    reader = _RowReader(register, match, ctx, read_ctx, default_rep, result)
-    for r in range(match.row + 1, len(grid)):
-        row = grid[r]
-        if all(is_blank(c) for c in row) or _is_furniture(row):
-            continue
-        result.rows += 1
-        reader.read(row, r + 1)
-    header_row = match.row + 1
-    sheet_problems = [
-        Problem.place(
-            p.COLUMN_MISSING.at(header=f.header_zh),
-            ctx.file,
-            ctx.sheet,
-            header_row,
-            None,
-            f.header_zh,
-            f.name,
+    with paused_gc():
+        _SheetReader(register, match, ctx, read_ctx, default_rep, result).read(
+            grid[match.row + 1 :]
         )
-        for f in reader.missing
-        if f.name != "rep"
-    ]
-    if reader.rep_unknown:
-        sheet_problems.append(
-            Problem.place(p.REP_MISSING.at(""), ctx.file, ctx.sheet, header_row, None, None, "rep")
-        )
-    result.problems[:0] = sheet_problems
-    result.valid = len(result.records)
     return result
 
 
-class _RowReader:
-    """Reads the data rows of one sheet, caching parses of repeated values per column."""
+_Outcome = tuple[Any, tuple[Finding, ...], bool]
+"""A cell value read: (the value, what was found about it, whether that is an error)."""
+
+
+class _SheetReader:
+    """Reads the data rows of one sheet, column by column.
+
+    A register column holds few distinct values (dates, yes/no, grades, reps) or values
+    read once each (phones), so each distinct value is parsed once and every cell looks
+    its outcome up; rows are then assembled from the columns. Reading cells this way
+    costs a fraction of what opening the workbook does (see tests/benchmarks).
+    """
 
     def __init__(
         self,
@@ -247,135 +322,302 @@ class _RowReader:
         self.read_ctx = read_ctx
         self.default_rep = default_rep
         self.result = result
-        self.model = MODELS[register.name]
-        self.columns = [
-            (c, register.by_name[name], column_letter(c)) for c, name in match.columns.items()
-        ]
+        self.columns = sorted((c, register.by_name[name]) for c, name in match.columns.items())
+        self.column_of = {f.name: c for c, f in self.columns}
         self.headers = match.headers
-        self.extras = list(match.extras.items())
+        self.header_row = match.row + 1
         self.missing = [
-            f for f in register.fields if f.required and f.name not in match.columns.values()
+            f
+            for f in register.fields
+            if f.required and f.name not in self.column_of and f.name != "rep"
         ]
-        self.rep_unknown = default_rep is None and "rep" not in match.columns.values()
-        self.caches: dict[int, dict[Any, tuple[Any, tuple[Finding, ...]]]] = {
-            c: {} for c, f, _ in self.columns if f.kind in _CACHED_KINDS
-        }
-        self.first_row_of_key: dict[tuple[str, ...], int] = {}
-        self.today = ctx.as_of
+        self.rep_unknown = default_rep is None and "rep" not in self.column_of
+        self.future_checked = "date" if register.name in ("calls", "visits") else None
+        self.values: dict[str, list[Any]] = {}
+        self.found: list[tuple[int, int | None, Finding, Field | None]] = []
+        self.error_rows: set[int] = set()
 
-    def _parse(self, c: int, f: Any, raw: Any) -> tuple[Any, tuple[Finding, ...]]:
-        cache = self.caches.get(c)
-        if cache is not None:
-            hit = cache.get(raw)
-            if hit is not None:
-                return hit
+    # --- one distinct value --------------------------------------------------------------
+
+    def _outcome(self, f: Field, raw: Any) -> _Outcome:
+        if raw is None or (raw.__class__ is str and (not raw or raw.isspace())):
+            if f.name == "rep" and self.default_rep:
+                return self.default_rep, (), False
+            if f.required:
+                return None, (p.REQUIRED_MISSING.at(""),), True
+            return (False if f.kind is Kind.YES_NO else None), (), False
+        if (
+            isinstance(raw, str)
+            and raw.lstrip()[:1] == "#"
+            and raw.strip().upper() in _EXCEL_ERRORS
+        ):
+            return None, (p.VALUE_ERROR.at(raw.strip()),), True
         warnings = self.read_ctx.warnings
         try:
             value = PARSERS[f.kind](raw, self.read_ctx)
-            out: tuple[Any, tuple[Finding, ...]] = (value, tuple(warnings))
         except ValueProblem as problem:
-            out = (None, (problem.finding,))
-        warnings.clear()
-        if cache is not None:
-            cache[raw] = out
-        return out
+            warnings.clear()
+            return None, (problem.finding,), True
+        found: tuple[Finding, ...] = ()
+        if warnings:
+            found = tuple(warnings)
+            warnings.clear()
+        if f.name == self.future_checked and value > self.ctx.as_of:
+            found += (p.DATE_FUTURE.at(raw, today=self.ctx.as_of.isoformat()),)
+        return value, found, False
 
-    def read(self, row: list[Any], excel_row: int) -> None:
-        values: dict[str, Any] = {}
-        findings: list[tuple[Finding, int | None, Any]] = []
-        width = len(row)
-        for c, f, _letter in self.columns:
-            raw = row[c] if c < width else None
-            if isinstance(raw, str) and raw.strip() in _EXCEL_ERRORS:
-                findings.append((p.VALUE_ERROR.at(raw), c, f))
-                continue
-            if is_blank(raw):
-                if f.required and not (f.name == "rep" and self.default_rep):
-                    findings.append((p.REQUIRED_MISSING.at(""), c, f))
-                continue
-            value, found = self._parse(c, f, raw)
-            if value is not None:
-                values[f.name] = value
-            for finding in found:
-                findings.append((finding, c, f))
-        if "rep" not in values and self.default_rep:
-            values["rep"] = self.default_rep
-        findings.extend(self._rules(values))
-        problems = [self._place(fd, excel_row, c, f) for fd, c, f in findings]
-        self.result.problems.extend(problems)
-        if self.missing and not (len(self.missing) == 1 and self.default_rep):
-            return  # a required column is absent: reported once for the sheet
-        if any(x.severity is Severity.ERROR for x in problems) or "rep" not in values:
+    def _read_column(
+        self, c: int, f: Field, col: tuple[Any, ...], distinct: set[Any], is_data: list[bool]
+    ) -> None:
+        """Parse each distinct value once; note the findings of the data cells."""
+        if (True in distinct or False in distinct) and _mixes_bools(col):
+            # True == 1 and False == 0 share a set slot: read such a column cell by cell
+            outcomes = [self._outcome(f, v) for v in col]
+            self.values[f.name] = [out[0] for out in outcomes]
+            for i, (_value, found, error) in enumerate(outcomes):
+                if found and is_data[i]:
+                    self._found(i, c, f, found, error)
             return
-        key = rules.natural_key(self.register.name, values)
-        first = self.first_row_of_key.get(key)
-        if first is not None:
-            finding = p.ROW_DUPLICATE.at("", first_row=first, key=" / ".join(k for k in key if k))
-            self.result.problems.append(self._place(finding, excel_row, None, None))
-            return
-        self.first_row_of_key[key] = excel_row
-        extra = {
-            self.headers[c]: display(row[c]).strip()
-            for c, _h in self.extras
-            if c < width and not is_blank(row[c])
-        }
-        source = SourceRef.model_construct(file=self.ctx.file, sheet=self.ctx.sheet, row=excel_row)
-        self.result.records.append(self.model.model_construct(source=source, extra=extra, **values))
+        by_value = {v: self._outcome(f, v) for v in distinct}
+        self.values[f.name] = list(map({v: out[0] for v, out in by_value.items()}.get, col))
+        bad = {v for v, out in by_value.items() if out[1]}
+        if bad:
+            for i, v in enumerate(col):
+                if v in bad and is_data[i]:
+                    _value, found, error = by_value[v]
+                    self._found(i, c, f, found, error)
 
-    def _rules(self, values: dict[str, Any]) -> list[tuple[Finding, int | None, Any]]:
-        """Rules across a row's fields: lead grades, order amounts, dates in the future."""
-        out: list[tuple[Finding, int | None, Any]] = []
-        name = self.register.name
-        if name == "leads":
-            typed = values.get("grade")
-            values["grade_typed"] = typed
-            if any(fact in values for fact in rules.STAGE_FACTS):
-                computed = rules.grade(**{f: values.get(f, False) for f in rules.STAGE_FACTS})
-                values["grade"] = computed
-                if rules.grade_disagrees(typed, computed):
-                    finding = p.GRADE_DISAGREES.at(typed, expected=computed or "无/none")
-                    out.append((finding, self._column_of("grade"), self.register.by_name["grade"]))
-        elif name == "shipments":
-            qty, price, amount = (
-                values.get("quantity"),
-                values.get("unit_price"),
-                values.get("amount"),
+    def _found(self, i: int, c: int, f: Field, found: tuple[Finding, ...], error: bool) -> None:
+        self.found.extend((i, c, finding, f) for finding in found)
+        if error:
+            self.error_rows.add(i)
+
+    # --- the sheet -----------------------------------------------------------------------
+
+    def read(self, body: list[list[Any]]) -> None:
+        width = max([len(r) for r in body] + [c + 1 for c, _ in self.columns] + [0])
+        if any(len(r) != width for r in body):
+            body = [list(r) + [""] * (width - len(r)) for r in body]
+        cols: list[tuple[Any, ...]] = list(zip(*body, strict=True)) if body else [()] * width
+        distinct = [set(col) for col in cols]
+        data = _data_rows(body, distinct)
+        self.result.rows = len(data)
+        is_data = [False] * len(body)
+        for i in data:
+            is_data[i] = True
+        for c, f in self.columns:
+            self._read_column(c, f, cols[c], distinct[c], is_data)
+        blocked = bool(self.missing) or self.rep_unknown
+        good = [] if blocked else [i for i in data if i not in self.error_rows]
+        if self.register.name == "leads":
+            self._grades(data, cols)
+        elif self.register.name == "shipments":
+            good = self._amounts(good, cols)
+        good = self._without_duplicates(good)
+        self.result.valid = len(good)
+        if self.ctx.keep_records:
+            self.result.records = self._records(good, cols, len(body))
+        self.result.problems = self._sheet_problems() + self._cell_problems()
+
+    # --- rules across a row's fields -----------------------------------------------------
+
+    def _grades(self, data: list[int], cols: list[tuple[Any, ...]]) -> None:
+        """`grade` is the rule's grade when any stage fact is filled in, else the typed one;
+        `grade_typed` keeps what was typed; a typed grade the facts contradict is a warning."""
+        n = len(cols[0]) if cols else 0
+        typed = self.values.get("grade", [None] * n)
+        self.values["grade_typed"] = typed
+        facts = [
+            (name, self.column_of[name]) for name in rules.STAGE_FACTS if name in self.column_of
+        ]
+        if not facts:
+            self.values["grade"] = typed
+            return
+        graded = list(typed)
+        grade_col = self.column_of.get("grade")
+        for i in data:
+            if not any(not is_blank(cols[c][i]) for _name, c in facts):
+                continue
+            computed = rules.grade(**{name: bool(self.values[name][i]) for name, _c in facts})
+            graded[i] = computed
+            if grade_col is not None and rules.grade_disagrees(typed[i], computed):
+                finding = p.GRADE_DISAGREES.at(cols[grade_col][i], expected=computed or "无/none")
+                self.found.append((i, grade_col, finding, self.register.by_name["grade"]))
+        self.values["grade"] = graded
+
+    def _amounts(self, good: list[int], cols: list[tuple[Any, ...]]) -> list[int]:
+        """An order line's amount, if typed, must be quantity × unit price to the cent;
+        a blank amount is computed."""
+        if "quantity" not in self.values or "unit_price" not in self.values:
+            return good
+        n = len(cols[0])
+        qty, price = self.values["quantity"], self.values["unit_price"]
+        amount = self.values.setdefault("amount", [None] * n)
+        amount_col = self.column_of.get("amount")
+        kept = []
+        for i in good:
+            expected = rules.line_amount(qty[i], price[i])
+            if amount[i] is None:
+                amount[i] = expected
+            elif not rules.amount_agrees(amount[i], qty[i], price[i]):
+                finding = p.AMOUNT_MISMATCH.at(cols[amount_col][i], expected=f"{expected:.2f}")
+                self.found.append((i, amount_col, finding, self.register.by_name["amount"]))
+                continue
+            kept.append(i)
+        return kept
+
+    def _without_duplicates(self, good: list[int]) -> list[int]:
+        """The first row of each natural key; a later one is a warning and not counted."""
+        n = len(next(iter(self.values.values()), ()))
+        parts = []
+        for name in rules.NATURAL_KEYS[self.register.name]:
+            column = self.values.get(name)
+            if column is None:
+                constant = rules.key_part(name, self.default_rep if name == "rep" else None)
+                parts.append([constant] * n)
+            else:
+                text = {v: rules.key_part(name, v) for v in set(column)}
+                parts.append(list(map(text.__getitem__, column)))
+        every = list(zip(*parts, strict=True))
+        keys = [every[i] for i in good]
+        if len(set(keys)) == len(keys):
+            return good
+        first: dict[tuple[str, ...], int] = {}
+        kept = []
+        for i, key in zip(good, keys, strict=True):
+            j = first.setdefault(key, i)
+            if j == i:
+                kept.append(i)
+                continue
+            shown = " / ".join(k for k in key if k)
+            finding = p.ROW_DUPLICATE.at("", first_row=self._excel_row(j), key=shown)
+            self.found.append((i, None, finding, None))
+        return kept
+
+    # --- output --------------------------------------------------------------------------
+
+    def _excel_row(self, i: int) -> int:
+        return self.header_row + 1 + i
+
+    def _records(self, good: list[int], cols: list[tuple[Any, ...]], n: int) -> list[Record]:
+        model = MODELS[self.register.name]
+        base = defaults(model)
+        if "rep" not in self.values:
+            base["rep"] = self.default_rep
+        names = list(self.values)
+        rows = list(zip(*self.values.values(), strict=True)) if names else [()] * n
+        extras = self._extra_columns(cols)
+        file, sheet, first = self.ctx.file, self.ctx.sheet, self._excel_row(0)
+        records = []
+        for i in good:
+            values = base.copy()
+            values.update(zip(names, rows[i], strict=True))
+            values["source"] = build(SourceRef, {"file": file, "sheet": sheet, "row": first + i})
+            values["extra"] = (
+                {h: t for h, col, shown in extras if (t := shown[col[i]])} if extras else {}
             )
-            if qty is not None and price is not None:
-                expected = rules.line_amount(qty, price)
-                if amount is None:
-                    values["amount"] = expected
-                elif not rules.amount_agrees(amount, qty, price):
-                    finding = p.AMOUNT_MISMATCH.at(amount, expected=f"{expected:.2f}")
-                    out.append(
-                        (finding, self._column_of("amount"), self.register.by_name["amount"])
-                    )
-        if name in ("calls", "visits"):
-            day = values.get("date")
-            if day is not None and day > self.today:
-                finding = p.DATE_FUTURE.at(day, today=self.today.isoformat())
-                out.append((finding, self._column_of("date"), self.register.by_name["date"]))
+            records.append(build(model, values))
+        return records
+
+    def _extra_columns(
+        self, cols: list[tuple[Any, ...]]
+    ) -> list[tuple[str, tuple[Any, ...], dict[Any, str]]]:
+        """Columns no field claims, as (header, cells, text of each distinct value).
+
+        A column without a header keeps its cells under its letter, and a header used
+        twice names its second column with the letter too (`备注 (K)`), so nothing typed
+        in the table is lost.
+        """
+        out = []
+        names: set[str] = set()
+        for c, col in enumerate(cols):
+            if c in self.column_of.values():
+                continue
+            shown = {v: display(v).strip() for v in set(col)}
+            if c in self.headers or any(shown.values()):
+                name = self.headers.get(c, column_letter(c))
+                if name in names:
+                    name = f"{name} ({column_letter(c)})"
+                names.add(name)
+                out.append((name, col, shown))
         return out
 
-    def _column_of(self, field_name: str) -> int | None:
-        for c, f, _ in self.columns:
-            if f.name == field_name:
-                return c
-        return None
+    def _sheet_problems(self) -> list[Problem]:
+        ctx, row = self.ctx, self.header_row
+        out = [
+            Problem.place(
+                p.COLUMN_MISSING.at(header=f.header_zh),
+                ctx.file,
+                ctx.sheet,
+                row,
+                None,
+                f.header_zh,
+                f.name,
+            )
+            for f in self.missing
+        ]
+        if self.rep_unknown:
+            out.append(
+                Problem.place(p.REP_MISSING.at(""), ctx.file, ctx.sheet, row, None, None, "rep")
+            )
+        return out
 
-    def _place(self, finding: Finding, excel_row: int, c: int | None, f: Any) -> Problem:
-        return Problem.place(
-            finding,
-            self.ctx.file,
-            self.ctx.sheet,
-            excel_row,
-            column_letter(c) if c is not None else None,
-            self._header(c, f),
-            f.name if f is not None else None,
-        )
+    def _cell_problems(self) -> list[Problem]:
+        self.found.sort(key=lambda x: (x[0], x[1] if x[1] is not None else 1 << 30))
+        seen: set[str] = set()
+        out = []
+        for i, c, finding, f in self.found:
+            code = finding.kind.code
+            if code in _ONCE_PER_SHEET:
+                if code in seen:
+                    continue
+                seen.add(code)
+            header = self.headers.get(c, f.header_zh) if f is not None else None
+            out.append(
+                Problem.place(
+                    finding,
+                    self.ctx.file,
+                    self.ctx.sheet,
+                    self._excel_row(i),
+                    column_letter(c) if c is not None else None,
+                    header,
+                    f.name if f is not None else None,
+                )
+            )
+        return out
 
-    def _header(self, c: int | None, f: Any) -> str | None:
-        """The header as the sheet shows it, so the rep finds the column."""
-        if c is not None and c in self.headers:
-            return self.headers[c]
-        return f.header_zh if f is not None else None
+
+def _data_rows(body: list[list[Any]], distinct: list[set[Any]]) -> list[int]:
+    """Rows that hold a record: not blank, not a totals row, not a note under the table."""
+    width = len(distinct)
+    texts = {v for d in distinct for v in d if v.__class__ is str}
+    if any(v.isspace() for v in texts if v):
+        counts = [sum(1 for v in row if not is_blank(v)) for row in body]
+    else:  # the usual sheet: blank cells are "" or None, counted in C
+        counts = [width - row.count("") - row.count(None) for row in body]
+    words = {v for v in texts if len(v) < 16 and _TOTALS.match(v)}
+    return [
+        i
+        for i, filled in enumerate(counts)
+        if filled
+        and not (words and not words.isdisjoint(body[i]) and _is_totals_row(body[i]))
+        and not (filled == 1 and _is_note_row(body[i]))
+    ]
+
+
+def _mixes_bools(col: tuple[Any, ...]) -> bool:
+    """TRUE/FALSE cells beside numbers: 1 and True would look the same up."""
+    types = set(map(type, col))
+    return bool in types and (int in types or float in types)
+
+
+def _is_totals_row(row: list[Any]) -> bool:
+    """合计 / 总计 / 小计 (or Total) among the first cells filled in."""
+    filled = [c for c in row if not is_blank(c)][:3]
+    return any(isinstance(c, str) and _TOTALS.match(c) for c in filled)
+
+
+def _is_note_row(row: list[Any]) -> bool:
+    """A single cell of text under the table that says it is a note (注：…, 以上…, *…)."""
+    (cell,) = [c for c in row if not is_blank(c)]
+    return isinstance(cell, str) and bool(_NOTE.match(cell))

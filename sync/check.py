@@ -49,8 +49,9 @@ class CheckReport:
 def run_check(
     paths: Iterable[Path], as_of: date | None = None, keep_records: bool = False
 ) -> CheckReport:
+    """Check every source under `paths`; `as_of` None is today, with no as-of date asked
+    for (a date without a year then takes this year, with a warning)."""
     sources = list(expand(paths))
-    as_of = as_of or date.today()
     return CheckReport(list(read_files(sources, as_of, keep_records=keep_records)))
 
 

@@ -38,8 +38,7 @@ from sheets_templates.templates import (
 )
 from sync.mark import PROBLEMS_SHEET, plan_marks, previous_marks, remark
 from sync.master import TITLES, MasterSheet
-from sync.master_xlsx import _NUMBER_FORMATS as NUMBER_FORMATS
-from sync.master_xlsx import layout
+from sync.master_xlsx import NUMBER_FORMATS, layout
 from sync.reader import read_grids
 
 FORMULA_STARTS = ("=", "+", "-", "@")

@@ -342,6 +342,15 @@ def sync_command(
     as_of = as_of or date.today()
     sources = file_sources(list(folders), as_of, exclude=[master, *backups(master)])
     sources += google.sources(google_keys, as_of)
+    if not sources:  # a wrong folder must not empty the master: nothing is marked gone
+        click.secho(
+            "没有找到任何登记表（.xlsx / .xlsm / .csv），总表未改动"
+            if lang == "zh"
+            else "no registers found (.xlsx / .xlsm / .csv); the master was left as it was",
+            fg="red",
+            err=True,
+        )
+        sys.exit(2)
     notes: list[str] = []
 
     def publish(sheets: Any) -> None:

@@ -223,6 +223,20 @@ def shipment_rows(
     return rows
 
 
+OVERDUE_DAYS = (12, 45, 75, 120)
+"""How overdue the sample's aged order lines are: one in each receivables aging bucket."""
+
+
+def age_shipment(row: dict[str, Any], as_of: date, days_overdue: int) -> None:
+    """Move an order line back in time so its payment is `days_overdue` days late, with
+    half of it still owed (the receivables sheet then has something to age)."""
+    shift = as_of - timedelta(days=days_overdue) - row["due_date"]
+    for name in ("date", "ship_date", "confirmed_date", "due_date"):
+        if row.get(name):
+            row[name] += shift
+    row["received"] = row["amount"] / 2
+
+
 def write_workbook(
     path: Path,
     sheets: list[tuple[str, str, list[dict[str, Any]], str]],
@@ -359,8 +373,8 @@ def make_team(
     )
     base = hr["电话记录"]
     team.planted += [
-        Planted(path.name, "电话记录", base + 4, "F", "phone.invalid"),
-        Planted(path.name, "电话记录", base + 9, "I", "yes_no.invalid"),
+        Planted(path.name, "电话记录", base + 4, "E", "phone.invalid"),
+        Planted(path.name, "电话记录", base + 9, "H", "yes_no.invalid"),
         Planted(path.name, "电话记录", base + len(calls), "", "row.duplicate"),
         Planted(path.name, "意向客户", hr["意向客户"] + 3, "L", "grade.disagrees"),
     ]
@@ -389,6 +403,8 @@ def make_team(
     # 赵六: shipments with a totals row and an amount that does not add up.
     ships = shipment_rows(rng, "赵六", workdays, 15)
     ships[1]["amount"] = ships[1]["amount"] + 100
+    for row, days in zip(ships[4::2], OVERDUE_DAYS, strict=False):
+        age_shipment(row, as_of, days)
     ships.append(
         {"order_no": "合计", "amount": float(sum(Decimal(str(s["amount"])) for s in ships))}
     )

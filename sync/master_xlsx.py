@@ -1,0 +1,509 @@
+"""Writing the master workbook to an `.xlsx` file, fast and atomically.
+
+xlsxwriter builds the workbook's frame: styles, column widths, frozen headers,
+filters, conditional colours, the chart. The cells themselves are streamed straight
+into each sheet's XML by this module (inline strings, numbers with the frame's
+styles): 100k rows × 19 columns take 2.5 s here against 15.9 s for xlsxwriter writing
+them cell by cell (constant_memory), and the write is paid again on every incremental
+sync. Every `str` is written as an inline string, so text from a rep that starts with
+`=`, `+`, `-` or `@` is text, never a formula.
+
+The file is written beside the master under a temporary name and renamed into place
+(`os.replace`), so a crash or a kill mid-write leaves the previous master intact; the
+previous master is kept as `NAME.backup-YYYYmmdd-HHMMSS.xlsx` (the last few).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import shutil
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from time import time as time_now
+from typing import Any
+
+import python_calamine
+import xlsxwriter
+from xlsxwriter.format import Format
+
+from sheets_templates.problems import column_letter
+
+from .master import (
+    BAD,
+    DATE,
+    GOOD,
+    MONEY,
+    NUMBER_FORMATS,
+    PERCENT,
+    RANK,
+    TEXT,
+    TIME,
+    TITLES,
+    WARN,
+    MasterSheet,
+    Table,
+)
+
+KEEP_BACKUPS = 5
+STALE_TEMP_SECONDS = 300
+CHART_ROWS = 18
+MAX_WIDTH = 60
+WIDTH_SAMPLE = 400
+EXCEL_MAX_TEXT = 32767
+CHUNK_ROWS = 2000
+_EPOCH = date(1899, 12, 30).toordinal()
+_NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+_FORMATS: dict[str, dict[str, str]] = {
+    kind: {"num_format": code, **({"align": "center"} if kind == RANK else {})}
+    for kind, code in NUMBER_FORMATS.items()
+}
+_HEADER_ALIGN = {TEXT: "left", RANK: "center"}
+"""Headers sit over their values: text left, ranks centred, numbers and dates right."""
+
+
+class MasterWriteError(Exception):
+    """The master could not be put in place; the message says why in both languages."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+    def message(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+# --- layout ------------------------------------------------------------------------
+
+
+@dataclass
+class Placed:
+    """A table placed on its sheet: 0-based rows of its title, header and data."""
+
+    table: Table
+    title_row: int | None
+    header_row: int | None
+    first_row: int
+    last_row: int
+    chart_row: int | None = None
+
+
+def layout(sheet: MasterSheet) -> list[Placed]:
+    """Tables stacked top-down with a blank row between them; a chart below its table."""
+    placed = []
+    r = 0
+    for i, table in enumerate(sheet.tables):
+        title_row = header_row = None
+        if table.title:
+            title_row, r = r, r + 1
+        if table.header:
+            header_row, r = r, r + 1
+        rows = len(table.rows) or (1 if table.empty else 0)
+        p = Placed(table, title_row, header_row, r, r + rows - 1)
+        r += rows
+        if sheet.chart and sheet.chart.table == i:
+            p.chart_row, r = r + 1, r + 1 + CHART_ROWS
+        placed.append(p)
+        r += 1
+    return placed
+
+
+def text_width(text: str) -> int:
+    """Columns a text needs: CJK characters are two wide."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _value_width(value: Any, kind: str) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        return text_width(value)
+    if kind == DATE:
+        return 10
+    if kind == TIME:
+        return 5
+    if kind == PERCENT:
+        return 6
+    if kind == MONEY and isinstance(value, int | float | Decimal):
+        return len(f"{value:,.2f}")
+    return len(str(value))
+
+
+def column_widths(placed: list[Placed]) -> list[float]:
+    """Each column wide enough for its header and values (a sample of long tables), so
+    no date or amount shows as `####`."""
+    widths: list[int] = []
+    for p in placed:
+        t = p.table
+        rows = (
+            t.rows
+            if len(t.rows) <= 2 * WIDTH_SAMPLE
+            else t.rows[:WIDTH_SAMPLE] + t.rows[-WIDTH_SAMPLE:]
+        )
+        cells = [(c, h, TEXT) for c, h in enumerate(t.header)]
+        for row in rows:
+            cells.extend((c, v, t.kind(c)) for c, v in enumerate(row))
+        for c, value, kind in cells:
+            while len(widths) <= c:
+                widths.append(0)
+            widths[c] = max(widths[c], _value_width(value, kind))
+    return [min(max(w + 2, 6), MAX_WIDTH) for w in widths]
+
+
+# --- cells as XML ------------------------------------------------------------------
+
+
+def _escape(text: str) -> str:
+    if _NEEDS_ESCAPE.search(text):
+        text = _ILLEGAL.sub("\ufffd", text)
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
+@lru_cache(maxsize=1 << 16)
+def inline_text(text: str) -> str:
+    """An inline string's body; cached, since registers repeat the same words (reps,
+    outcomes, file names) on every row."""
+    if len(text) > EXCEL_MAX_TEXT:
+        text = text[: EXCEL_MAX_TEXT - 1] + "…"
+    space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+    return f"<is><t{space}>{_escape(text)}</t></is>"
+
+
+def cell_xml(ref: str, value: Any, style: str, text_style: str) -> str:
+    """One cell: text as an inline string (never a formula), numbers, dates, times."""
+    kind = type(value)
+    if kind is str:
+        return f'<c r="{ref}"{text_style} t="inlineStr">{inline_text(value)}</c>' if value else ""
+    if kind is bool:
+        return f'<c r="{ref}"{text_style} t="b"><v>{int(value)}</v></c>'
+    if kind is int or kind is float:
+        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+    if kind is Decimal:
+        return f'<c r="{ref}"{style}><v>{value:f}</v></c>'
+    if kind is date:
+        return f'<c r="{ref}"{style}><v>{value.toordinal() - _EPOCH}</v></c>'
+    if kind is datetime:
+        fraction = (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+        return f'<c r="{ref}"{style}><v>{value.toordinal() - _EPOCH + fraction!r}</v></c>'
+    if kind is time:
+        fraction = (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+        return f'<c r="{ref}"{style}><v>{fraction!r}</v></c>'
+    return cell_xml(ref, str(value), style, text_style)
+
+
+@dataclass
+class Styles:
+    """xf indices (as ` s="N"` attributes) of the frame's formats."""
+
+    title: str
+    empty: str
+    kinds: dict[str, str]
+    headers: dict[str, str]
+
+    def header_for(self, kind: str) -> str:
+        return self.headers[_HEADER_ALIGN.get(kind, "right")]
+
+
+def _style(fmt: Format) -> str:
+    # xlsxwriter numbers a format when a cell uses it; asking for the number marks it
+    # used, so the frame's styles.xml holds every format the streamed cells refer to.
+    index = fmt._get_xf_index()
+    return f' s="{index}"' if index else ""
+
+
+def table_rows_xml(p: Placed, styles: Styles) -> Iterator[tuple[int, str]]:
+    """(0-based row, `<row>` XML) of a placed table, top-down."""
+    t = p.table
+    if p.title_row is not None:
+        yield (
+            p.title_row,
+            _row(p.title_row, [cell_xml(f"A{p.title_row + 1}", t.title, "", styles.title)]),
+        )
+    if p.header_row is not None:
+        n = p.header_row + 1
+        yield (
+            p.header_row,
+            _row(
+                p.header_row,
+                [
+                    cell_xml(f"{column_letter(c)}{n}", h, "", styles.header_for(t.kind(c)))
+                    for c, h in enumerate(t.header)
+                ],
+            ),
+        )
+    if not t.rows and t.empty:
+        yield (
+            p.first_row,
+            _row(p.first_row, [cell_xml(f"A{p.first_row + 1}", t.empty, "", styles.empty)]),
+        )
+        return
+    width = max([len(t.header)] + [len(row) for row in t.rows[:1]])
+    letters = [column_letter(c) for c in range(width)]
+    column_styles = [styles.kinds.get(t.kind(c), "") for c in range(width)]
+    for i, row in enumerate(t.rows):
+        r = p.first_row + i
+        n = str(r + 1)
+        cells = [
+            cell_xml(letters[c] + n, v, column_styles[c], "")
+            for c, v in enumerate(row)
+            if v is not None
+        ]
+        yield r, _row(r, cells)
+
+
+def _row(r: int, cells: list[str]) -> str:
+    return f'<row r="{r + 1}">{"".join(cells)}</row>'
+
+
+# --- the frame ---------------------------------------------------------------------
+
+
+def _frame(sheets: list[MasterSheet], layouts: list[list[Placed]]) -> tuple[bytes, Styles]:
+    """The workbook without cells, built by xlsxwriter in memory."""
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    title = wb.add_format({"bold": True, "font_size": 13, "font_color": "#1F3864"})
+    header_props = {
+        "bold": True,
+        "bg_color": "#DDEBF7",
+        "bottom": 1,
+        "border_color": "#9BC2E6",
+        "valign": "vcenter",
+    }
+    headers = {
+        align: wb.add_format({**header_props, "align": align})
+        for align in ("left", "center", "right")
+    }
+    empty = wb.add_format({"italic": True, "font_color": "#808080"})
+    kinds = {kind: wb.add_format(props) for kind, props in _FORMATS.items()}
+    tones = {
+        GOOD: wb.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"}),
+        BAD: wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"}),
+        WARN: wb.add_format({"font_color": "#9C5700", "bg_color": "#FFEB9C"}),
+    }
+    for sheet, placed in zip(sheets, layouts, strict=True):
+        ws = wb.add_worksheet(sheet.title)
+        for c, width in enumerate(column_widths(placed)):
+            ws.set_column(c, c, width)
+        first = placed[0] if placed else None
+        if sheet.freeze and first is not None and first.header_row is not None:
+            ws.freeze_panes(first.header_row + 1, 0)
+        for p in placed:
+            t = p.table
+            if t.autofilter and p.header_row is not None and t.header:
+                ws.autofilter(p.header_row, 0, max(p.last_row, p.header_row), len(t.header) - 1)
+            if t.rows:
+                for c, words in t.tones.items():
+                    for text, tone in words.items():
+                        ws.conditional_format(
+                            p.first_row,
+                            c,
+                            p.last_row,
+                            c,
+                            {
+                                "type": "cell",
+                                "criteria": "==",
+                                "value": f'"{text}"',
+                                "format": tones[tone],
+                            },
+                        )
+        if sheet.chart is not None:
+            _chart(wb, ws, sheet, placed[sheet.chart.table])
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        if len(placed) == 1 and placed[0].header_row is not None:
+            ws.repeat_rows(0, placed[0].header_row)
+    styles = Styles(
+        _style(title),
+        _style(empty),
+        {kind: _style(fmt) for kind, fmt in kinds.items()},
+        {align: _style(fmt) for align, fmt in headers.items()},
+    )
+    wb.close()
+    return buffer.getvalue(), styles
+
+
+def _chart(wb: Any, ws: Any, sheet: MasterSheet, p: Placed) -> None:
+    spec = sheet.chart
+    assert spec is not None and p.chart_row is not None and p.header_row is not None
+    if not p.table.rows:
+        return
+    name, first, last = sheet.title, p.first_row, p.last_row
+    columns = wb.add_chart({"type": "column"})
+    columns.add_series(
+        {
+            "name": [name, p.header_row, spec.values],
+            "categories": [name, first, spec.categories, last, spec.categories],
+            "values": [name, first, spec.values, last, spec.values],
+            "fill": {"color": "#5B9BD5"},
+            "data_labels": {"value": True},
+        }
+    )
+    if spec.line is not None:
+        line = wb.add_chart({"type": "line"})
+        line.add_series(
+            {
+                "name": [name, p.header_row, spec.line],
+                "categories": [name, first, spec.categories, last, spec.categories],
+                "values": [name, first, spec.line, last, spec.line],
+                "line": {"color": "#C00000", "width": 2.25, "dash_type": "dash"},
+                "marker": {"type": "none"},
+            }
+        )
+        columns.combine(line)
+    columns.set_title({"name": spec.title, "name_font": {"size": 12}})
+    columns.set_legend({"position": "bottom"})
+    columns.set_y_axis(
+        {"min": 0, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
+    )
+    columns.set_size({"width": 720, "height": CHART_ROWS * 20})
+    ws.insert_chart(p.chart_row, 0, columns, {"x_offset": 4, "y_offset": 4})
+
+
+# --- the file ----------------------------------------------------------------------
+
+
+def _sheet_paths(frame: zipfile.ZipFile) -> list[str]:
+    """The worksheet parts in sheet order (xlsxwriter names them sheet1.xml, …)."""
+    names = [n for n in frame.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)]
+    return sorted(names, key=lambda n: int(re.findall(r"\d+", n)[-1]))
+
+
+def _write_sheet(
+    out: zipfile.ZipFile, name: str, skeleton: str, placed: list[Placed], styles: Styles
+) -> None:
+    head, tail = skeleton.split("<sheetData/>")
+    width = max(
+        [len(p.table.header) for p in placed]
+        + [len(r) for p in placed for r in p.table.rows[:1]]
+        + [1]
+    )
+    last = max([p.last_row for p in placed] + [0])
+    head = re.sub(
+        r'<dimension ref="[^"]*"/>',
+        f'<dimension ref="A1:{column_letter(width - 1)}{last + 1}"/>',
+        head,
+    )
+    with out.open(name, "w", force_zip64=True) as fh:
+        fh.write(head.encode())
+        fh.write(b"<sheetData>")
+        chunk: list[str] = []
+        for p in placed:
+            for _r, xml in table_rows_xml(p, styles):
+                chunk.append(xml)
+                if len(chunk) >= CHUNK_ROWS:
+                    fh.write("".join(chunk).encode())
+                    chunk = []
+        fh.write("".join(chunk).encode())
+        fh.write(b"</sheetData>")
+        fh.write(tail.encode())
+
+
+def write_xlsx(sheets: list[MasterSheet], target: Path) -> None:
+    """Write the workbook to `target` (not atomic: see `write_master_xlsx`)."""
+    layouts = [layout(s) for s in sheets]
+    frame_bytes, styles = _frame(sheets, layouts)
+    with (
+        zipfile.ZipFile(io.BytesIO(frame_bytes)) as frame,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out,
+    ):
+        sheet_parts = dict(zip(_sheet_paths(frame), layouts, strict=True))
+        for item in frame.infolist():
+            if item.filename in sheet_parts:
+                _write_sheet(
+                    out,
+                    item.filename,
+                    frame.read(item).decode(),
+                    sheet_parts[item.filename],
+                    styles,
+                )
+            else:
+                out.writestr(item, frame.read(item))
+
+
+def backup_name(path: Path, when: datetime) -> Path:
+    """`master.backup-20261126-0830.xlsx`; `-2`, `-3`… when syncs share a second."""
+    stem = f"{path.stem}.backup-{when:%Y%m%d-%H%M%S}"
+    name = path.with_name(f"{stem}{path.suffix}")
+    n = 1
+    while name.exists():
+        n += 1
+        name = path.with_name(f"{stem}-{n}{path.suffix}")
+    return name
+
+
+def backups(path: Path) -> list[Path]:
+    """The master's backups, oldest first (a backup keeps its master's write time)."""
+    found = path.parent.glob(f"{glob_escape(path.stem)}.backup-*{path.suffix}")
+    return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def write_master_xlsx(
+    sheets: list[MasterSheet], path: Path, keep: int = KEEP_BACKUPS
+) -> Path | None:
+    """Write the master atomically; keep the previous one as a backup (the last `keep`).
+
+    Returns the backup made (None on a first write). A master that cannot be replaced
+    (open in Excel on Windows, read-only folder) raises `MasterWriteError` and leaves
+    the old master untouched.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f"{glob_escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if time_now() - stale.stat().st_mtime > STALE_TEMP_SECONDS:
+                stale.unlink()  # left by a sync that was killed mid-write
+    temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    backup = None
+    try:
+        write_xlsx(sheets, temp)
+        with temp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        if path.exists():
+            backup = backup_name(path, datetime.now())
+            shutil.copy2(path, backup)
+        os.replace(temp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        if backup is not None:
+            with contextlib.suppress(OSError):
+                backup.unlink()
+        raise MasterWriteError(
+            f"无法写入总表 {path}：它可能正在 Excel 中打开，或文件夹是只读的；"
+            f"请关闭后重试（{type(exc).__name__}: {exc.strerror or exc}）",
+            f"cannot write the master {path}: it may be open in Excel, or its folder is "
+            f"read-only; close it and try again ({type(exc).__name__}: {exc.strerror or exc})",
+        ) from None
+    for old in backups(path)[:-keep] if keep else backups(path):
+        with contextlib.suppress(OSError):
+            old.unlink()
+    return backup
+
+
+def read_targets_xlsx(path: Path) -> list[list[Any]] | None:
+    """The rows of the master's targets sheet (指标 / Targets) as raw values, or None
+    when there is no master or no such sheet."""
+    names = {TITLES[lang]["targets"] for lang in TITLES}
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        for name in workbook.sheet_names:
+            if name in names:
+                return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception:  # a missing or damaged master just means: defaults
+        return None
+    return None

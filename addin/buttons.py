@@ -255,11 +255,10 @@ def refresh(book: Any = None, as_of: date | None = None) -> None:
     written in place. The targets sheet is read from the book as the manager left it.
     A sync that cannot run (another one holds the lock, the store is not writable)
     says why on the first sheet instead of showing a traceback."""
-    from sync.cli import default_store
     from sync.engine import run_sync
     from sync.lock import SyncBusy, sync_lock
     from sync.sources import file_sources
-    from sync.store import StoreError
+    from sync.store import StoreError, default_store
 
     book = book or xw.Book.caller()
     master = Path(book.fullname)

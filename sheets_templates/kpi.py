@@ -216,7 +216,11 @@ class Grading:
     register: str
 
 
-_GRADED_BY = (("calls", "intent_grade", "date"), ("visits", "customer_grade", "date"))
+_GRADED_BY = (
+    ("calls", "intent_grade", "date"),
+    ("visits", "customer_grade", "date"),
+    ("leads", "grade", "registered"),
+)
 _REGISTER_WEIGHT = {"calls": 0, "visits": 1, "leads": 2}
 
 
@@ -239,19 +243,6 @@ def gradings(registers: Mapping[str, Iterable[Record]]) -> list[Grading]:
                         register,
                     )
                 )
-    for r in registers.get("leads", ()):
-        if r.get("grade"):
-            name = r["customer"]
-            out.append(
-                Grading(
-                    r["rep"],
-                    name,
-                    rules.customer_key(name),
-                    r.get("registered"),
-                    r["grade"],
-                    "leads",
-                )
-            )
     return out
 
 

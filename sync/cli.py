@@ -202,11 +202,6 @@ def mark(file: Path, out: Path | None, as_json: bool, as_of: date | None, lang: 
     sys.exit(1 if result.problems else 0)
 
 
-def default_store(master: Path) -> Path:
-    """The store beside the master: `master.xlsx` → `master.sqlite`."""
-    return master.with_suffix(".sqlite")
-
-
 def sync_into_master(
     sources: list[Any],
     master: Path,
@@ -227,7 +222,7 @@ def sync_into_master(
     from .engine import run_sync
     from .lock import SyncBusy, sync_lock
     from .master_xlsx import MasterWriteError, read_targets_xlsx, write_master_xlsx
-    from .store import StoreError
+    from .store import StoreError, default_store
 
     try:
         with sync_lock(master, wait):
@@ -396,7 +391,7 @@ def history(text: str, master: Path, store: Path | None, as_json: bool, lang: st
     TEXT is part of a natural key (an order number, a phone, a rep and date) or a
     customer name (`华信科技` finds `华信科技有限公司`).
     """
-    from .store import Store, history_document, history_lines
+    from .store import Store, default_store, history_document, history_lines
 
     path = store or default_store(master)
     if not path.exists():

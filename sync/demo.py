@@ -151,9 +151,17 @@ def visit_rows(rng: random.Random, rep: str, days: list[date]) -> list[dict[str,
     return rows
 
 
-def lead_rows(rng: random.Random, rep: str, days: list[date], count: int) -> list[dict[str, Any]]:
+def lead_rows(
+    rng: random.Random,
+    rep: str,
+    days: list[date],
+    count: int,
+    pool: tuple[str, ...] = COMPANIES,
+) -> list[dict[str, Any]]:
+    """Leads on `count` customers drawn from `pool` (give reps separate pools to keep
+    collisions to the ones planted)."""
     rows = []
-    for n, company in enumerate(rng.sample(COMPANIES, min(count, len(COMPANIES)))):
+    for n, company in enumerate(rng.sample(pool, min(count, len(pool)))):
         name = f"{company}有限公司" if n < len(COMPANIES) else f"{company}{n}号店"
         facts = [rng.random() < q for q in (0.1, 0.15, 0.25, 0.15, 0.4)]
         registered = rng.choice(days)
@@ -317,10 +325,17 @@ def write_calls_csv(path: Path, rows: list[dict[str, Any]], encoding: str = "gb1
 
 
 def make_team(
-    folder: Path, as_of: date, seed: int = 7, calls_per_day: int = 24, days: int = 10
+    folder: Path, as_of: date, seed: int = 7, calls_per_day: int | None = None, days: int = 10
 ) -> Team:
     """The demo team: four reps, each register shape the brief describes, planted mistakes
-    and one damaged file."""
+    and one damaged file.
+
+    By default the reps work at different paces (张三 ahead of target, 王五 behind), so
+    the meeting pack has praise and shortfalls to show; `calls_per_day` evens them out.
+    """
+    pace = {"张三": 150, "李四": 140, "王五": 100}
+    if calls_per_day is not None:
+        pace = dict.fromkeys(pace, calls_per_day)
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     team = Team(folder, as_of)
@@ -328,7 +343,7 @@ def make_team(
     month = f"{as_of.year}年{as_of.month}月"
 
     # 张三: the template shape — title row, 销售员 line, Chinese headers, all four registers.
-    calls = call_rows(rng, "张三", workdays, calls_per_day)
+    calls = call_rows(rng, "张三", workdays, pace["张三"])
     for row in calls:
         row.pop("rep")
     calls[3]["phone"] = 1380013
@@ -357,7 +372,11 @@ def make_team(
             }
         )
     contested = "明德软件有限公司"
-    leads = [x for x in lead_rows(rng, "张三", workdays, 12) if x["customer"] != contested]
+    leads = [
+        x
+        for x in lead_rows(rng, "张三", workdays, 12, COMPANIES[:11])
+        if x["customer"] != contested
+    ]
     leads[2].update(negotiating="否", solution_submitted="是", grade="A")
     leads[4]["customer"] = contested
     path = folder / "张三.xlsx"
@@ -380,12 +399,16 @@ def make_team(
     ]
 
     # 李四: English headers, text dates `2026/11/3`, phones stored as numbers, settings sheet.
-    calls = call_rows(rng, "李四", workdays, calls_per_day)
+    calls = call_rows(rng, "李四", workdays, pace["李四"])
     for row in calls:
         row["date"] = f"{row['date'].year}/{row['date'].month}/{row['date'].day}"
         row["time"] = row["time"].strftime("%H:%M")
     calls[5]["date"] = "2026/13/45"
-    leads = [x for x in lead_rows(rng, "李四", workdays, 10) if x["customer"] != contested]
+    leads = [
+        x
+        for x in lead_rows(rng, "李四", workdays, 10, COMPANIES[11:])
+        if x["customer"] != contested
+    ]
     leads[0]["customer"] = contested  # also claimed by 张三: a collision (撞单)
     path = folder / "李四.xlsx"
     hr = write_workbook(
@@ -396,7 +419,7 @@ def make_team(
     team.planted.append(Planted(path.name, "Calls", hr["Calls"] + 6, "A", "date.invalid"))
 
     # 王五: a folder per rep, calls as a GBK CSV with `11月3日` dates.
-    calls = call_rows(rng, "王五", workdays, calls_per_day)
+    calls = call_rows(rng, "王五", workdays, pace["王五"])
     calls[2]["phone"] = "010-6552 1234"
     write_calls_csv(folder / "王五" / f"电话记录{as_of.year}.csv", calls)
 

@@ -585,6 +585,7 @@ _TEXT = {
         "flags": "预警: 停滞客户 {stalled}，撞单 {collision}，重复记录 {duplicate}，逾期回款 {overdue}",
         "kpi": "今日指标（{day}）:",
         "unreadable": "  {path}: 无法读取 — {error}",
+        "this_month": "（本月）",
     },
     "en": {
         "sources": "Sources: {n} sheets — synced {synced}, unchanged {unchanged}, "
@@ -596,6 +597,7 @@ _TEXT = {
         "duplicates {duplicate}, overdue payments {overdue}",
         "kpi": "Today's KPIs ({day}):",
         "unreadable": "  {path}: unreadable — {error}",
+        "this_month": " (month)",
     },
 }
 
@@ -639,11 +641,14 @@ def summary_lines(result: SyncResult) -> list[tuple[str, str | None]]:
         parts = []
         behind = False
         for k in result.figures.kpis:
-            if k.rep != rep or k.period != "day" or k.target is None:
+            metric = rules.METRICS_BY_NAME[k.metric]
+            # A monthly target (3 signings) reads as the month so far, not 0/0.14 a day.
+            period = "day" if metric.daily_target is not None else "month"
+            if k.rep != rep or k.period != period or k.target is None:
                 continue
+            label = metric.label(lang) + ("" if period == "day" else t["this_month"])
             parts.append(
-                f"{rules.METRICS_BY_NAME[k.metric].label(lang)} "
-                f"{_number(Decimal(k.actual))}/{_number(k.target)} {w[k.status or 'met']}"
+                f"{label} {_number(Decimal(k.actual))}/{_number(k.target)} {w[k.status or 'met']}"
             )
             behind = behind or k.status == "behind"
         lines.append((f"  {rep}: " + " · ".join(parts), "red" if behind else "green"))

@@ -348,6 +348,11 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+def default_store(master: Path) -> Path:
+    """The store beside the master: `master.xlsx` → `master.sqlite`."""
+    return master.with_suffix(".sqlite")
+
+
 class StoreError(Exception):
     """The store cannot be opened or written; the message says where and why."""
 

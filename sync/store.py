@@ -170,12 +170,26 @@ def encode_record(register: str, values: Mapping[str, Any]) -> str:
 
 def decode_record(register: str, text: str) -> dict[str, Any]:
     """Stored JSON text back to typed values (dates, times, Decimals)."""
-    values = json.loads(text)
+    return decode_records(register, [text])[0]
+
+
+DECODE_CHUNK = 2000
+"""Records parsed together as one JSON array by `decode_records`."""
+
+
+def decode_records(register: str, texts: list[str]) -> list[dict[str, Any]]:
+    """Many records of one register, as `decode_record` each, but parsed as JSON arrays
+    of `DECODE_CHUNK` records: on a 100k-record register a parse per record takes about
+    twice as long, and one array of them all (40 MB of text) a quarter longer."""
+    records: list[dict[str, Any]] = []
+    for start in range(0, len(texts), DECODE_CHUNK):
+        records += json.loads("[" + ",".join(texts[start : start + DECODE_CHUNK]) + "]")
     for name, decode in _FIELD_DECODERS[register]:
-        raw = values.get(name)
-        if raw is not None:
-            values[name] = decode(raw)
-    return values
+        for values in records:
+            raw = values.get(name)
+            if raw is not None:
+                values[name] = decode(raw)
+    return records
 
 
 def text_hash(text: str) -> str:

@@ -1,0 +1,154 @@
+"""The master's cells land where its tables put them, typed as they were, in every reader.
+
+`master_xlsx` streams the cells itself: without an `r` reference on each `<c>` (a
+cell follows the previous one in its row; a blank between two values is an empty
+`<c/>`), rendered a column at a time with each distinct value rendered once per chunk
+of rows. These tests write tables full of what could go wrong there — blanks between
+values and at the end of rows, short rows, booleans beside equal numbers (True == 1),
+texts that need escaping or look like formulas, more rows than one chunk — and read
+the file back with openpyxl, calamine and LibreOffice: every cell must be the table's.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import python_calamine
+
+from sync.master import DATE, INT, MONEY, NUMBER, TEXT, TIME, MasterSheet, Table
+from sync.master_xlsx import CHUNK_ROWS, layout, write_xlsx
+from tests.sheets.libreoffice import convert, in_ci, missing_reason, soffice
+
+Grid = dict[tuple[int, int], Any]
+
+POOLS: list[tuple[str, list[Any]]] = [
+    (TEXT, ["张三", "=1+1", "+86 138", "-5", "@rep", " lead", "trail ", "<a & b>", "", "x"]),
+    (DATE, [date(2026, 11, 26), date(2000, 2, 29), datetime(2026, 1, 2, 12, 0)]),
+    (TIME, [time(8, 30), time(0, 0), time(23, 59, 59)]),
+    (MONEY, [Decimal("1.50"), Decimal("0"), Decimal("-12345.67"), 1, 2.5]),
+    (INT, [1, 0, 7, 120000]),
+    (NUMBER, [True, False, 1, 0, 1.0, 0.0, Decimal("1"), 2.5]),
+    (TEXT, ["是", "否", "True", "1"]),
+    (TEXT, ["甲.xlsx", "乙/登记表.xlsx"]),
+]
+"""Each column's kind and the values it draws from: few, so values repeat down a
+column and across chunks; booleans share a column with numbers equal to them."""
+
+
+def tricky_sheets() -> list[MasterSheet]:
+    rng = random.Random(7)
+    rows: list[list[Any]] = []
+    for _ in range(CHUNK_ROWS + 7):
+        row = [rng.choice(pool) if rng.random() < 0.7 else None for _kind, pool in POOLS]
+        rows.append(row[: rng.randint(1, len(row))] if rng.random() < 0.1 else row)
+    rows[CHUNK_ROWS - 1] = [None] * len(POOLS)  # a row of blanks at a chunk's end
+    header = [f"列{c}" for c in range(len(POOLS))]
+    tables = [
+        Table("混合", header, rows, [kind for kind, _pool in POOLS], autofilter=True),
+        Table("空表", ["a", "b"], [], empty="（无）"),
+        Table(None, ["x", "", "z"], [[None, None, 3], [1], []]),
+    ]
+    return [MasterSheet("cells", "单元格", tables, freeze=True)]
+
+
+def normal(value: Any) -> Any:
+    """A value as every reader can agree on it: blanks None, numbers float, dates
+    datetime (openpyxl reads a date cell as a datetime), booleans tagged (True == 1.0,
+    but a boolean cell is not a number cell)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return ("boolean", value)
+    if isinstance(value, int | float | Decimal):
+        return float(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime.combine(value, time())
+    return value
+
+
+def expected(sheets: list[MasterSheet]) -> dict[str, Grid]:
+    """Each sheet's non-blank cells as the tables place them (0-based row, column)."""
+    out = {}
+    for sheet in sheets:
+        grid: Grid = {}
+        for p in layout(sheet):
+            t = p.table
+            if p.title_row is not None:
+                grid[(p.title_row, 0)] = t.title
+            if p.header_row is not None:
+                grid.update({(p.header_row, c): h for c, h in enumerate(t.header)})
+            if not t.rows and t.empty:
+                grid[(p.first_row, 0)] = t.empty
+            for r, row in enumerate(t.rows, start=p.first_row):
+                grid.update({(r, c): v for c, v in enumerate(row)})
+        out[sheet.title] = {at: normal(v) for at, v in grid.items() if normal(v) is not None}
+    return out
+
+
+def calamine_grids(path: Path) -> dict[str, Grid]:
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    out = {}
+    for name in book.sheet_names:
+        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        out[name] = {
+            (r, c): normal(v)
+            for r, row in enumerate(rows)
+            for c, v in enumerate(row)
+            if normal(v) is not None
+        }
+    return out
+
+
+def openpyxl_grids(path: Path) -> dict[str, Grid]:
+    book = openpyxl.load_workbook(path)
+    return {
+        ws.title: {
+            (cell.row - 1, cell.column - 1): normal(cell.value)
+            for row in ws.iter_rows()
+            for cell in row
+            if normal(cell.value) is not None
+        }
+        for ws in book.worksheets
+    }
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Grid]]:
+    sheets = tricky_sheets()
+    path = tmp_path_factory.mktemp("cells") / "master.xlsx"
+    write_xlsx(sheets, path)
+    return path, expected(sheets)
+
+
+def test_openpyxl_and_calamine_read_every_cell_where_the_table_put_it(
+    written: tuple[Path, dict[str, Grid]],
+) -> None:
+    path, want = written
+    cells = want["单元格"].values()
+    assert len(cells) > CHUNK_ROWS * 4  # the tables really are full of values
+    assert ("boolean", True) in cells and 1.0 in cells  # booleans beside equal numbers
+    assert calamine_grids(path) == want
+    assert openpyxl_grids(path) == want
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_master_with_every_cell_in_place(
+    written: tuple[Path, dict[str, Grid]], tmp_path: Path
+) -> None:
+    if soffice() is None:
+        if in_ci():
+            pytest.fail(f"CI=true and {missing_reason()}")
+        pytest.skip(missing_reason())
+    path, want = written
+    saved = convert([path], tmp_path / "lo", "ods")[path]
+
+    def as_number(grid: Grid) -> Grid:  # LibreOffice keeps a boolean as 1 or 0
+        return {at: float(v[1]) if isinstance(v, tuple) else v for at, v in grid.items()}
+
+    assert as_number(calamine_grids(saved)["单元格"]) == as_number(want["单元格"])

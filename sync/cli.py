@@ -53,6 +53,15 @@ def echo_lines(lines: list[tuple[str, str | None]]) -> None:
             click.secho(text, fg=colour)
 
 
+def require_sources(paths: tuple[Path, ...], google_keys: tuple[str, ...], ask: str) -> None:
+    """A usage error (exit 2) when no source is named or a named path does not exist."""
+    if not paths and not google_keys:
+        raise click.UsageError(ask)
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
+
+
 def echo_json(document: Any) -> None:
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
@@ -85,11 +94,7 @@ def check(
     google: GoogleSettings,
 ) -> None:
     """Check registers (files, folders, Google spreadsheets): every problem with its cell."""
-    if not paths and not google_keys:
-        raise click.UsageError("name the files or folders to check, or --google KEY")
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
+    require_sources(paths, google_keys, "name the files or folders to check, or --google KEY")
     report = run_check(paths, as_of, keep_records=records)
     report.files += google.check_files(google_keys, as_of or date.today(), records)
     if as_json:
@@ -325,11 +330,9 @@ def sync_command(
     from .master_xlsx import backups
     from .sources import file_sources
 
-    if not folders and not google_keys:
-        raise click.UsageError("say where the team's registers are: --from DIR or --google KEY")
-    missing = [str(p) for p in folders if not p.exists()]
-    if missing:
-        raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
+    require_sources(
+        folders, google_keys, "say where the team's registers are: --from DIR or --google KEY"
+    )
     if master.suffix.lower() != ".xlsx":
         raise click.UsageError(
             "the master must be an .xlsx file (an .xlsm master refreshes itself)"

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from .errors import Bilingual
+
 if os.name == "nt":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
@@ -40,16 +42,14 @@ DEFAULT_WAIT = 30.0
 POLL = 0.2
 
 
-class SyncBusy(Exception):
+class SyncBusy(Bilingual):
     """Another sync holds the lock and did not finish within the wait."""
 
     def __init__(self, lock_path: Path, waited: float) -> None:
-        self.zh = f"另一个同步正在进行（{lock_path}），已等待 {waited:.0f} 秒，请稍后再试"
-        self.en = f"another sync is running ({lock_path}); waited {waited:.0f} s, try again later"
-        super().__init__(self.en)
-
-    def message(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        super().__init__(
+            f"另一个同步正在进行（{lock_path}），已等待 {waited:.0f} 秒，请稍后再试",
+            f"another sync is running ({lock_path}); waited {waited:.0f} s, try again later",
+        )
 
 
 def lock_path_for(master: Path) -> Path:

@@ -41,6 +41,7 @@ from xlsxwriter.format import Format
 from sheets_templates.problems import column_letter
 from sheets_templates.records import paused_gc
 
+from .errors import Bilingual
 from .master import (
     BAD,
     DATE,
@@ -76,15 +77,8 @@ _HEADER_ALIGN = {TEXT: "left", RANK: "center"}
 """Headers sit over their values: text left, ranks centred, numbers and dates right."""
 
 
-class MasterWriteError(Exception):
+class MasterWriteError(Bilingual):
     """The master could not be put in place; the message says why in both languages."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh, self.en = zh, en
-
-    def message(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 # --- layout ------------------------------------------------------------------------

@@ -27,6 +27,8 @@ from sheets_templates.records import paused_gc
 from sheets_templates.registers import normalize_header
 from sheets_templates.table import SheetContext, SheetResult, fill_merged, read_grid, year_in
 
+from .errors import Bilingual
+
 SOURCE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
 """What a team folder's registers are saved as; `.xls` too, since WPS and old Excel
 still save it and calamine reads it."""
@@ -54,12 +56,8 @@ class FileResult:
         return self.error if lang == "zh" else self.error_en
 
 
-class Unreadable(Exception):
+class Unreadable(Bilingual):
     """A file that is not a workbook we can read, with the reason in both languages."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh, self.en = zh, en
 
 
 def is_ignored(path: Path) -> bool:

@@ -42,6 +42,7 @@ from sheets_templates.records import money_text
 from sheets_templates.registers import REGISTERS, Kind
 from sheets_templates.rules import customer_key, natural_key
 
+from .errors import Bilingual
 from .reader import FileResult
 
 SCHEMA = """
@@ -367,16 +368,14 @@ def default_store(master: Path) -> Path:
     return master.with_suffix(".sqlite")
 
 
-class StoreError(Exception):
+class StoreError(Bilingual):
     """The store cannot be opened or written; the message says where and why."""
 
     def __init__(self, path: Path, exc: BaseException) -> None:
-        self.zh = f"无法打开或写入数据库 {path}：{exc}（文件夹只读，或正被其他程序占用？）"
-        self.en = f"cannot open or write the store {path}: {exc} (read-only folder, or in use?)"
-        super().__init__(self.en)
-
-    def message(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        super().__init__(
+            f"无法打开或写入数据库 {path}：{exc}（文件夹只读，或正被其他程序占用？）",
+            f"cannot open or write the store {path}: {exc} (read-only folder, or in use?)",
+        )
 
 
 class Store:

@@ -19,6 +19,8 @@ import requests
 from google.auth import exceptions as auth_exceptions
 from gspread.exceptions import APIError
 
+from ..errors import Bilingual
+
 _KEY_IN_URL = re.compile(r"/(?:spreadsheets|files)/([A-Za-z0-9_-]{10,})")
 _REDACTED = "[REDACTED]"
 _MIN_SECRET = 8
@@ -38,7 +40,7 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
-class GoogleError(Exception):
+class GoogleError(Bilingual):
     """A failure talking to Google, explained in Chinese and English.
 
     `status` is the HTTP status when Google answered one; `fatal` is true when no other
@@ -54,13 +56,9 @@ class GoogleError(Exception):
         fatal: bool = False,
     ) -> None:
         secrets = tuple(secrets)
-        self.zh, self.en = redact(zh, secrets), redact(en, secrets)
+        super().__init__(redact(zh, secrets), redact(en, secrets))
         self.status = status
         self.fatal = fatal
-        super().__init__(self.en)
-
-    def message(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 def google_message(response: requests.Response) -> tuple[str, str]:

@@ -1,0 +1,17 @@
+"""The one shape of an error a person reads: the same words in Chinese and English."""
+
+from __future__ import annotations
+
+
+class Bilingual(Exception):
+    """An error whose message is shown to a rep or manager in the team's language.
+
+    `str(exc)` is the English text, so logs and tracebacks stay readable anywhere.
+    """
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+    def message(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en

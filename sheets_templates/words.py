@@ -54,8 +54,5 @@ class Count:
     many: str
 
     def __call__(self, n: int, lang: Lang, **values: Any) -> str:
-        if lang == "zh":
-            template = self.zh
-        else:
-            template = self.one if n == 1 else self.many
-        return template.format(n=n, **values)
+        english = self.one if n == 1 else self.many
+        return (self.zh if lang == "zh" else english).format(n=n, **values) template.format(n=n, **values)

@@ -417,10 +417,11 @@ def write_master_xlsx(
 
 TARGETS_UNREADABLE = Text(
     "总表 {path} 的指标表无法读取（{error}）：本次沿用上次同步的指标（首次同步则用默认指标），"
-    "在指标表里改过的指标没有生效；请修复或删除该总表后重新同步",
+    "在其中改过的指标没有生效；原总表另存为备份，请在新总表的指标表中重新填写",
     "The targets sheet of the master {path} cannot be read ({error}): this sync uses the "
     "last sync's targets (the defaults on a first sync), so targets edited there did not "
-    "apply; repair or remove that master and sync again",
+    "apply; the old master is kept as a backup: type them again in the new master's "
+    "targets sheet",
 )
 
 

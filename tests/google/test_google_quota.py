@@ -115,7 +115,9 @@ def test_a_permanent_failure_ends_with_a_clear_error_within_the_bound(
     assert "5 tries" in result.error_en
 
     with pytest.raises(GoogleError) as caught:  # the master cannot be skipped: it fails
-        write_master_google(client, master, [MasterSheet("x", "表", [Table(None, [Column("a")], [[1]])])])
+        write_master_google(
+            client, master, [MasterSheet("x", "表", [Table(None, [Column("a")], [[1]])])]
+        )
     assert caught.value.status == status
     assert f"HTTP {status}" in caught.value.en and f"HTTP {status}" in caught.value.zh
     assert len(sheets_emulator.requests) == 10

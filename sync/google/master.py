@@ -195,7 +195,7 @@ def read_targets_google(client: gspread.Client, key: str) -> list[list[Any]] | N
         names = {title.casefold() for title in SHEET_TITLES["targets"].both()}
         for title, _gid in grid_tabs(http.fetch_sheet_metadata(key)):
             if title.casefold() in names:
-                params = {
+                params: dict[str, Any] = {
                     "valueRenderOption": "UNFORMATTED_VALUE",
                     "dateTimeRenderOption": "SERIAL_NUMBER",
                 }

@@ -275,7 +275,7 @@ def flag_tables(data: MasterInput) -> list[Table]:
             owner=c.owner,
             owner_registered=c.owner_registered or "?",
             registered=c.registered or "?",
-            by=w.COLLISION_BY["name" if c.by == "name" else "phone"](lang),
+            by=w.COLLISION_BY[c.by](lang),
         )
         rows.append([collision, c.rep, c.customer, detail, c.registered, *c.record["source"]])
     for d in data.duplicates:

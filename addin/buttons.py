@@ -133,7 +133,7 @@ def master_table_block(row: int, table: Table) -> Block:
 
 def sheet_blocks(sheets: list[MasterSheet]) -> list[SheetBlocks]:
     """A sync's master sheets as blocks, placed where the `.xlsx` master places them
-    (`master_xlsx.layout`), so the open master looks like the file one."""
+    (`master_layout.layout`), so the open master looks like the file one."""
     out = []
     for sheet in sheets:
         blocks = []

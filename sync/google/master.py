@@ -1,7 +1,7 @@
 """The master written into a Google spreadsheet, and its targets read back.
 
 Each master sheet becomes a tab (made when missing, its contents replaced), laid out
-as the Excel master lays it out (`master_xlsx.layout`: tables stacked, a blank row
+as the Excel master lays it out (`master_layout.layout`: tables stacked, a blank row
 between them). A write costs a fixed handful of requests whatever the row count:
 `spreadsheets.get`, one `batchUpdate` (new tabs, grid sizes, frozen header, number
 formats, status colours — a master tab's old formats and colour rules are dropped

@@ -37,8 +37,9 @@ from sheets_templates.templates import (
     language_of,
 )
 from sync.mark import PROBLEMS_SHEET, plan_marks, previous_marks, remark
-from sync.master import TITLES, MasterSheet
-from sync.master_xlsx import NUMBER_FORMATS, layout
+from sync.master_layout import layout
+from sync.master_model import NUMBER_FORMATS, MasterSheet, Table
+from sync.master_words import SHEET_TITLES
 from sync.reader import read_grids
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -117,33 +118,38 @@ def table_block(row: int, title: str | None, header: list[Any], rows: list[list[
     return Block(row, values, head=len(head))
 
 
+def master_table_block(row: int, table: Table) -> Block:
+    """A master table as a rectangle from `row`, with the number format of each column
+    whose kind has one (when it has rows to format)."""
+    rows = [list(r) for r in table.rows] or ([[table.empty]] if table.empty else [])
+    block = table_block(row, table.title, table.header, rows)
+    formats = {
+        c: NUMBER_FORMATS[column.kind]
+        for c, column in enumerate(table.columns)
+        if column.kind in NUMBER_FORMATS and table.rows
+    }
+    return Block(block.row, block.values, formats, block.head)
+
+
 def sheet_blocks(sheets: list[MasterSheet]) -> list[SheetBlocks]:
     """A sync's master sheets as blocks, placed where the `.xlsx` master places them
-    (`master_xlsx.layout`), so the open master looks like the file one."""
+    (`master_layout.layout`), so the open master looks like the file one."""
     out = []
     for sheet in sheets:
         blocks = []
         for placed in layout(sheet):
-            table = placed.table
-            rows = [list(r) for r in table.rows] or ([[table.empty]] if table.empty else [])
             top = next(
                 r for r in (placed.title_row, placed.header_row, placed.first_row) if r is not None
             )
-            block = table_block(top + 1, table.title, table.header, rows)
-            formats = {
-                c: NUMBER_FORMATS[table.kind(c)]
-                for c in range(len(table.header))
-                if table.kind(c) in NUMBER_FORMATS and table.rows
-            }
-            blocks.append(Block(block.row, block.values, formats, block.head))
+            blocks.append(master_table_block(top + 1, placed.table))
         out.append(SheetBlocks(sheet.title, blocks))
     return out
 
 
 def targets_rows(grids: dict[str, list[list[Any]]]) -> list[list[Any]] | None:
     """The targets sheet (指标 / Targets) as the manager left it in the open master."""
-    for lang in TITLES:
-        grid = grids.get(TITLES[lang]["targets"])
+    for title in SHEET_TITLES["targets"].both():
+        grid = grids.get(title)
         if grid:
             return grid
     return None

@@ -226,7 +226,12 @@ def sync_into_master(
     `publish(sheets)` writes the master somewhere else too (the Google master)."""
     from .engine import run_sync
     from .lock import SyncBusy, sync_lock
-    from .master_xlsx import MasterWriteError, read_targets_xlsx, write_master_xlsx
+    from .master_xlsx import (
+        MasterWriteError,
+        TargetsUnreadable,
+        read_targets_xlsx,
+        write_master_xlsx,
+    )
     from .store import StoreError, default_store
 
     try:
@@ -234,7 +239,11 @@ def sync_into_master(
             if read_targets is not None:
                 targets = read_targets()
             else:
-                targets = read_targets_xlsx(master) if master.exists() else None
+                try:
+                    targets = read_targets_xlsx(master)
+                except TargetsUnreadable as exc:  # said, never silently replaced
+                    click.secho(exc.message(lang), fg="yellow", err=True)
+                    targets = None
             result = run_sync(
                 sources, store or default_store(master), as_of, lang, targets, progress
             )

@@ -27,8 +27,11 @@ from sheets_templates.kpi import Figures
 from sheets_templates.problems import Problem, column_letter
 from sheets_templates.records import money_text, paused_gc
 from sheets_templates.registers import REGISTERS
+from sheets_templates.words import lang_of
 
-from .master import TITLES, WORDS, Duplicate, MasterInput, MasterSheet, build_sheets
+from .master_model import Duplicate, MasterInput, MasterSheet
+from .master_sheets import build_sheets
+from .master_words import DUP_OTHER, KPI_STATUS, SHEET_TITLES
 from .sources import Source
 from .store import (
     ParsedSource,
@@ -260,8 +263,8 @@ def load_current(store: Store) -> Current:
                 path,
                 sheet,
                 row,
-                WORDS["zh"]["dup_other"].format(**fmt),
-                WORDS["en"]["dup_other"].format(**fmt),
+                DUP_OTHER("zh", **fmt),
+                DUP_OTHER("en", **fmt),
                 key,
                 first,
             )
@@ -329,7 +332,7 @@ def load_targets(
         return kpi.DEFAULT_TARGETS, []
     targets, issues = kpi.targets_from_rows(rows)
     where = "（总表）" if lang == "zh" else "(master)"
-    sheet = TITLES[lang]["targets"]
+    sheet = SHEET_TITLES["targets"](lang_of(lang))
     problems = [
         Problem.place(
             i.finding, where, sheet, i.row + 1, column_letter(i.column), i.header, "target"
@@ -629,7 +632,7 @@ _TEXT = {
 def summary_lines(result: SyncResult) -> list[tuple[str, str | None]]:
     """The terminal view: (line, style) pairs, styles as in `check.report_text`."""
     lang = result.lang
-    t, w = _TEXT[lang], WORDS[lang]
+    t = _TEXT[lang]
     lines: list[tuple[str, str | None]] = [
         (
             t["sources"].format(n=len(result.sources), **{s: result.count(s) for s in STATUSES}),
@@ -672,7 +675,7 @@ def summary_lines(result: SyncResult) -> list[tuple[str, str | None]]:
                 continue
             label = metric.label(lang) + ("" if period == "day" else t["this_month"])
             parts.append(
-                f"{label} {_number(Decimal(k.actual))}/{_number(k.target)} {w[k.status or 'met']}"
+                f"{label} {_number(Decimal(k.actual))}/{_number(k.target)} {KPI_STATUS[k.status or 'met'](lang_of(lang))}"
             )
             behind = behind or k.status == "behind"
         lines.append((f"  {rep}: " + " · ".join(parts), "red" if behind else "green"))

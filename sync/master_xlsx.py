@@ -22,13 +22,11 @@ import io
 import os
 import re
 import shutil
-import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from functools import lru_cache
 from itertools import repeat, zip_longest
 from pathlib import Path
 from time import time as time_now
@@ -40,29 +38,23 @@ from xlsxwriter.format import Format
 
 from sheets_templates.problems import column_letter
 from sheets_templates.records import paused_gc
+from sheets_templates.words import Text
 
 from .errors import Bilingual
-from .master import (
+from .master_layout import CHART_ROWS, Placed, column_widths, layout
+from .master_model import (
     BAD,
-    DATE,
     GOOD,
-    MONEY,
     NUMBER_FORMATS,
-    PERCENT,
     RANK,
     TEXT,
-    TIME,
-    TITLES,
     WARN,
     MasterSheet,
-    Table,
 )
+from .master_words import SHEET_TITLES
 
 KEEP_BACKUPS = 5
 STALE_TEMP_SECONDS = 300
-CHART_ROWS = 18
-MAX_WIDTH = 60
-WIDTH_SAMPLE = 400
 EXCEL_MAX_TEXT = 32767
 CHUNK_ROWS = 2000
 _EPOCH = date(1899, 12, 30).toordinal()
@@ -79,95 +71,6 @@ _HEADER_ALIGN = {TEXT: "left", RANK: "center"}
 
 class MasterWriteError(Bilingual):
     """The master could not be put in place; the message says why in both languages."""
-
-
-# --- layout ------------------------------------------------------------------------
-
-
-@dataclass
-class Placed:
-    """A table placed on its sheet: 0-based rows of its title, header and data."""
-
-    table: Table
-    title_row: int | None
-    header_row: int | None
-    first_row: int
-    last_row: int
-    chart_row: int | None = None
-
-
-def layout(sheet: MasterSheet) -> list[Placed]:
-    """Tables stacked top-down with a blank row between them; a chart below its table."""
-    placed = []
-    r = 0
-    for i, table in enumerate(sheet.tables):
-        title_row = header_row = None
-        if table.title:
-            title_row, r = r, r + 1
-        if table.header:
-            header_row, r = r, r + 1
-        rows = len(table.rows) or (1 if table.empty else 0)
-        p = Placed(table, title_row, header_row, r, r + rows - 1)
-        r += rows
-        if sheet.chart and sheet.chart.table == i:
-            p.chart_row, r = r + 1, r + 1 + CHART_ROWS
-        placed.append(p)
-        r += 1
-    return placed
-
-
-@lru_cache(maxsize=1 << 14)
-def text_width(text: str) -> int:
-    """Columns a text needs: CJK characters are two wide (cached: columns repeat words)."""
-    if text.isascii():
-        return len(text)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _value_width(value: Any, kind: str) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, str):
-        return text_width(value)
-    if kind == DATE:
-        return 10
-    if kind == TIME:
-        return 5
-    if kind == PERCENT:
-        return 6
-    if kind == MONEY and isinstance(value, int | float | Decimal):
-        return len(f"{value:,.2f}")
-    return len(str(value))
-
-
-def column_widths(placed: list[Placed]) -> list[float]:
-    """Each column wide enough for its header and values (a sample of long tables), so
-    no date or amount shows as `####`. A value repeated down a column is measured once."""
-    widths: list[int] = []
-    for p in placed:
-        t = p.table
-        rows = (
-            t.rows
-            if len(t.rows) <= 2 * WIDTH_SAMPLE
-            else t.rows[:WIDTH_SAMPLE] + t.rows[-WIDTH_SAMPLE:]
-        )
-        for c, (header, *values) in enumerate(zip_longest(t.header, *rows)):
-            kind = t.kind(c)
-            width = max(
-                [_value_width(header, TEXT)] + [_value_width(v, kind) for v in _distinct(values)]
-            )
-            if c == len(widths):
-                widths.append(0)
-            widths[c] = max(widths[c], width)
-    return [min(max(w + 2, 6), MAX_WIDTH) for w in widths]
-
-
-def _distinct(values: list[Any]) -> Iterable[Any]:
-    """Each value once (by type too: 1 and 1.0 are equal but print differently)."""
-    try:
-        return [v for _type, v in set(zip(map(type, values), values, strict=True))]
-    except TypeError:  # an unhashable value: all of them
-        return values
 
 
 # --- cells as XML ------------------------------------------------------------------
@@ -269,13 +172,12 @@ def table_xml(p: Placed, styles: Styles) -> Iterator[str]:
     if p.header_row is not None:
         yield _row(
             p.header_row,
-            [cell_xml(h, "", styles.header_for(t.kind(c))) for c, h in enumerate(t.header)],
+            [cell_xml(c.header, "", styles.header_for(c.kind)) for c in t.columns],
         )
     if not t.rows and t.empty:
         yield _row(p.first_row, [cell_xml(t.empty, "", styles.empty)])
         return
-    width = max([len(t.header)] + [len(row) for row in t.rows[:1]])
-    column_styles = [styles.kinds.get(t.kind(c), "") for c in range(width)]
+    column_styles = [styles.kinds.get(c.kind, "") for c in t.columns]
     for start in range(0, len(t.rows), CHUNK_ROWS):
         yield rows_xml(t.rows[start : start + CHUNK_ROWS], p.first_row + start, column_styles)
 
@@ -513,15 +415,37 @@ def write_master_xlsx(
     return backup
 
 
+TARGETS_UNREADABLE = Text(
+    "总表 {path} 的指标表无法读取（{error}）：本次沿用上次同步的指标（首次同步则用默认指标），"
+    "在其中改过的指标没有生效；原总表另存为备份，请在新总表的指标表中重新填写",
+    "The targets sheet of the master {path} cannot be read ({error}): this sync uses the "
+    "last sync's targets (the defaults on a first sync), so targets edited there did not "
+    "apply; the old master is kept as a backup: type them again in the new master's "
+    "targets sheet",
+)
+
+
+class TargetsUnreadable(Bilingual):
+    """The master is there but its targets sheet cannot be read: the manager's edits
+    there would be lost without a word, so the sync says so."""
+
+
 def read_targets_xlsx(path: Path) -> list[list[Any]] | None:
     """The rows of the master's targets sheet (指标 / Targets) as raw values, or None
-    when there is no master or no such sheet."""
-    names = {TITLES[lang]["targets"] for lang in TITLES}
+    when there is no master or no such sheet. A master that is there but cannot be
+    read (damaged, not a workbook, unreadable) raises `TargetsUnreadable`."""
+    if not path.exists():
+        return None
+    names = set(SHEET_TITLES["targets"].both())
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         for name in workbook.sheet_names:
             if name in names:
                 return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except Exception:  # a missing or damaged master just means: defaults
-        return None
+    except Exception as exc:  # calamine's own errors, OSError, a damaged part: all told
+        error = f"{type(exc).__name__}: {exc}"
+        raise TargetsUnreadable(
+            TARGETS_UNREADABLE("zh", path=path, error=error),
+            TARGETS_UNREADABLE("en", path=path, error=error),
+        ) from exc
     return None

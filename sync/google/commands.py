@@ -23,7 +23,7 @@ import click
 if TYPE_CHECKING:
     import gspread
 
-    from ..master import MasterSheet
+    from ..master_model import MasterSheet
     from ..reader import FileResult
     from ..sources import Source
     from .access import GoogleAccess

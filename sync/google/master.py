@@ -1,7 +1,7 @@
 """The master written into a Google spreadsheet, and its targets read back.
 
 Each master sheet becomes a tab (made when missing, its contents replaced), laid out
-as the Excel master lays it out (`master_xlsx.layout`: tables stacked, a blank row
+as the Excel master lays it out (`master_layout.layout`: tables stacked, a blank row
 between them). A write costs a fixed handful of requests whatever the row count:
 `spreadsheets.get`, one `batchUpdate` (new tabs, grid sizes, frozen header, number
 formats, status colours — a master tab's old formats and colour rules are dropped
@@ -20,8 +20,9 @@ from typing import Any
 import gspread
 from gspread.utils import absolute_range_name
 
-from ..master import DATE, INT, MONEY, PERCENT, TIME, TITLES, MasterSheet
-from ..master_xlsx import Placed, layout
+from ..master_layout import Placed, layout
+from ..master_model import DATE, INT, MONEY, PERCENT, TIME, MasterSheet
+from ..master_words import SHEET_TITLES
 from .batch import (
     BOLD,
     CHUNK_BYTES,
@@ -79,18 +80,19 @@ def format_requests(sheet_id: int, placed: list[Placed]) -> list[dict[str, Any]]
         if p.title_row is not None:
             grid = grid_range(sheet_id, p.title_row, p.title_row + 1, 0, 1)
             out.append(repeat_cell(grid, BOLD, "userEnteredFormat.textFormat"))
-        if p.header_row is not None and t.header:
-            grid = grid_range(sheet_id, p.header_row, p.header_row + 1, 0, len(t.header))
+        if p.header_row is not None and t.columns:
+            grid = grid_range(sheet_id, p.header_row, p.header_row + 1, 0, len(t.columns))
             out.append(repeat_cell(grid, HEADER, "userEnteredFormat(textFormat,backgroundColor)"))
         if not t.rows:
             continue
-        for c, words in t.tones.items():
+        for c, column in enumerate(t.columns):
             cells = grid_range(sheet_id, p.first_row, p.last_row + 1, c, c + 1)
             out += [
-                conditional_rule(cells, text_is(text), TONES[tone]) for text, tone in words.items()
+                conditional_rule(cells, text_is(text), TONES[tone])
+                for text, tone in column.tones.items()
             ]
-        for c in range(len(t.header)):
-            number_format = NUMBER_FORMATS.get(t.kind(c))
+        for c, column in enumerate(t.columns):
+            number_format = NUMBER_FORMATS.get(column.kind)
             if number_format is not None:
                 grid = grid_range(sheet_id, p.first_row, p.last_row + 1, c, c + 1)
                 out.append(
@@ -190,10 +192,10 @@ def read_targets_google(client: gspread.Client, key: str) -> list[list[Any]] | N
     the spreadsheet has no such tab yet (the first sync): two read requests."""
     try:
         http = client.http_client
-        names = {TITLES[lang]["targets"].casefold() for lang in TITLES}
+        names = {title.casefold() for title in SHEET_TITLES["targets"].both()}
         for title, _gid in grid_tabs(http.fetch_sheet_metadata(key)):
             if title.casefold() in names:
-                params = {
+                params: dict[str, Any] = {
                     "valueRenderOption": "UNFORMATTED_VALUE",
                     "dateTimeRenderOption": "SERIAL_NUMBER",
                 }

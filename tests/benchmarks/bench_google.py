@@ -62,7 +62,7 @@ def naive(emu: Any, office: str, master: str, sheets: list[Any]) -> tuple[float,
     from dataclasses import replace
 
     from sync.google.master import sheet_lines
-    from sync.master_xlsx import layout
+    from sync.master_layout import layout
 
     client = emu.client()
     emu.reset_requests()

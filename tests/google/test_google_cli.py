@@ -18,7 +18,8 @@ from click.testing import CliRunner
 from sheets_templates.registers import REGISTERS
 from sync.cli import main
 from sync.google import connect
-from sync.master import SHEET_KEYS, TITLES
+from sync.master_sheets import SHEET_KEYS
+from sync.master_words import SHEET_TITLES
 
 from .emulator import Formula, SheetsEmulator
 from .offices import AS_OF, TOKEN
@@ -83,10 +84,10 @@ def test_sync_an_office_into_a_google_master_and_read_its_targets_back(
     assert f"Google 总表: https://docs.google.com/spreadsheets/d/{master}/edit" in out
     assert f"（{len(SHEET_KEYS)} 个表，4 次请求）" in out
     assert (tmp_path / "master.xlsx").exists()
-    registered = sheets_emulator.values(master, TITLES["zh"]["calls"])
+    registered = sheets_emulator.values(master, SHEET_TITLES["calls"]("zh"))
     assert len(registered) == 91 and not any(isinstance(v, Formula) for v in registered[1])
 
-    targets = TITLES["zh"]["targets"]
+    targets = SHEET_TITLES["targets"]("zh")
     rows = sheets_emulator.values(master, targets)
     header_at = next(i for i, r in enumerate(rows) if r and r[0] == "销售员")
     column = next(c for c, h in enumerate(rows[header_at]) if str(h).startswith("有效通话"))

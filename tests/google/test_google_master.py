@@ -11,7 +11,7 @@ from sync.engine import run_sync
 from sync.google import connect, google_sources
 from sync.google.batch import Block, chunks
 from sync.google.master import read_targets_google, write_master_google
-from sync.master import TITLES
+from sync.master_words import SHEET_TITLES
 
 from .emulator import Formula, SheetsEmulator
 from .offices import AS_OF, TOKEN
@@ -57,7 +57,7 @@ def test_master_tabs_are_written_raw_and_injection_stays_text(
     titles = [s.title for s in result.sheets]
     assert written.tabs == titles
     assert written.requests == 4  # get, batchUpdate, batchClear, one values write
-    calls = sheets_emulator.values(master, TITLES["zh"]["calls"])
+    calls = sheets_emulator.values(master, SHEET_TITLES["calls"]("zh"))
     assert calls[0][: len(HEADER)] == HEADER
     customers = [row[3] for row in calls[1:]]
     assert INJECTION in customers
@@ -72,14 +72,14 @@ def test_master_tabs_are_written_raw_and_injection_stays_text(
     assert sheets_emulator.values(master, "经理的备注") == [["别动我"]]
     # a date column holds serial numbers shown as dates; the register's header is frozen
     assert calls[1][0] == 46352
-    formats = sheets_emulator.formats(master, TITLES["zh"]["calls"])
+    formats = sheets_emulator.formats(master, SHEET_TITLES["calls"]("zh"))
     dated = [
         f
         for f in formats
         if f["cell"]["userEnteredFormat"].get("numberFormat", {}).get("type") == "DATE"
     ]
     assert any(f["range"]["startColumnIndex"] == 0 for f in dated)
-    grid = sheets_emulator.sheet_properties(master, TITLES["zh"]["calls"])["gridProperties"]
+    grid = sheets_emulator.sheet_properties(master, SHEET_TITLES["calls"]("zh"))["gridProperties"]
     assert grid["frozenRowCount"] == 1
 
 
@@ -92,9 +92,9 @@ def test_a_second_write_replaces_the_contents(
     write_master_google(
         client, master, run_sync(google_sources(client, [source], AS_OF), store, AS_OF).sheets
     )
-    tab = TITLES["zh"]["calls"]
+    tab = SHEET_TITLES["calls"]("zh")
     assert len(sheets_emulator.values(master, tab)) == 41
-    meeting = TITLES["zh"]["meeting"]
+    meeting = SHEET_TITLES["meeting"]("zh")
     colours = sheets_emulator.conditional_formats(master, meeting)
     words = {r["booleanRule"]["condition"]["values"][0]["userEnteredValue"] for r in colours}
     assert {"达标", "落后"} <= words
@@ -127,7 +127,7 @@ def test_targets_edited_in_the_google_master_are_used_next_sync(
     letter = chr(ord("A") + column)
     client.http_client.values_update(
         master,
-        f"'{TITLES['zh']['targets']}'!{letter}{team_row}",
+        f"'{SHEET_TITLES['targets']('zh')}'!{letter}{team_row}",
         params={"valueInputOption": "USER_ENTERED"},
         body={"values": [["80"]]},
     )
@@ -169,7 +169,7 @@ def test_values_are_written_in_chunks_under_the_request_limit(
     writes = [size for m, p, size in sheets_emulator.requests if p.endswith("values:batchUpdate")]
     assert len(writes) == written.requests - 3 >= 3
     assert max(writes) < limit
-    calls = sheets_emulator.values(master, TITLES["zh"]["calls"])
+    calls = sheets_emulator.values(master, SHEET_TITLES["calls"]("zh"))
     assert len(calls) == 601
     assert {row[3] for row in calls[1:]} == {f"华信科技{k}" for k in range(600)}
     # the same master written in one piece holds exactly the same cells

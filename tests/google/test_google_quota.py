@@ -17,8 +17,8 @@ from sync.engine import run_sync
 from sync.google import GoogleError, RetryPolicy, connect, google_sources
 from sync.google.batch import CHUNK_BYTES, Block, chunks
 from sync.google.master import read_targets_google, sheet_lines, write_master_google
-from sync.master import MasterSheet, Table
-from sync.master_xlsx import layout
+from sync.master_layout import layout
+from sync.master_model import Column, MasterSheet, Table
 
 from .emulator import SheetsEmulator
 from .offices import AS_OF, TOKEN
@@ -115,7 +115,9 @@ def test_a_permanent_failure_ends_with_a_clear_error_within_the_bound(
     assert "5 tries" in result.error_en
 
     with pytest.raises(GoogleError) as caught:  # the master cannot be skipped: it fails
-        write_master_google(client, master, [MasterSheet("x", "表", [Table(None, ["a"], [[1]])])])
+        write_master_google(
+            client, master, [MasterSheet("x", "表", [Table(None, [Column("a")], [[1]])])]
+        )
     assert caught.value.status == status
     assert f"HTTP {status}" in caught.value.en and f"HTTP {status}" in caught.value.zh
     assert len(sheets_emulator.requests) == 10

@@ -13,7 +13,7 @@ from addin import buttons
 from sheets_templates.templates import CONF_SHEET, CONF_STORE, master_template
 from sync.demo import make_team
 from sync.engine import run_sync
-from sync.master import TITLES
+from sync.master_words import SHEET_TITLES
 from sync.master_xlsx import write_master_xlsx
 from sync.reader import load_grids
 from sync.sources import file_sources
@@ -87,16 +87,16 @@ def test_refresh_writes_the_sync_into_the_open_master(team: Path, tmp_path: Path
     assert book.sheets[0].range(buttons.STATUS_CELL).value.startswith("上次刷新")
     titles = [s.name for s in book.sheets]
     assert titles[:2] == ["首页", CONF_SHEET]
-    assert set(TITLES["zh"].values()) <= set(titles)
-    calls = book.sheets[TITLES["zh"]["calls"]].used_range.value
+    assert {title("zh") for title in SHEET_TITLES.values()} <= set(titles)
+    calls = book.sheets[SHEET_TITLES["calls"]("zh")].used_range.value
     expected = run_sync(file_sources([folder / "team"], DAY), tmp_path / "again.sqlite", DAY)
     register = next(s for s in expected.sheets if s.key == "calls").tables[0]
     assert len([r for r in calls if any(v is not None for v in r)]) == 1 + len(register.rows)
     assert book.sheets[CONF_SHEET].range("A1").value == "UDF Modules"
 
-    book.sheets[TITLES["zh"]["calls"]].range((len(calls) + 5, 1)).value = [["旧内容"]]
+    book.sheets[SHEET_TITLES["calls"]("zh")].range((len(calls) + 5, 1)).value = [["旧内容"]]
     buttons.refresh(book, DAY)
-    again = book.sheets[TITLES["zh"]["calls"]].used_range.value
+    again = book.sheets[SHEET_TITLES["calls"]("zh")].used_range.value
     assert "旧内容" not in [v for row in again for v in row]
 
 

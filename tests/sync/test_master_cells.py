@@ -21,8 +21,9 @@ import openpyxl
 import pytest
 import python_calamine
 
-from sync.master import DATE, INT, MONEY, NUMBER, TEXT, TIME, MasterSheet, Table
-from sync.master_xlsx import CHUNK_ROWS, layout, write_xlsx
+from sync.master_layout import layout
+from sync.master_model import DATE, INT, MONEY, NUMBER, TEXT, TIME, Column, MasterSheet, Table
+from sync.master_xlsx import CHUNK_ROWS, write_xlsx
 from tests.sheets.libreoffice import convert, in_ci, missing_reason, soffice
 
 Grid = dict[tuple[int, int], Any]
@@ -48,11 +49,11 @@ def tricky_sheets() -> list[MasterSheet]:
         row = [rng.choice(pool) if rng.random() < 0.7 else None for _kind, pool in POOLS]
         rows.append(row[: rng.randint(1, len(row))] if rng.random() < 0.1 else row)
     rows[CHUNK_ROWS - 1] = [None] * len(POOLS)  # a row of blanks at a chunk's end
-    header = [f"列{c}" for c in range(len(POOLS))]
+    columns = [Column(f"列{c}", kind) for c, (kind, _pool) in enumerate(POOLS)]
     tables = [
-        Table("混合", header, rows, [kind for kind, _pool in POOLS], autofilter=True),
-        Table("空表", ["a", "b"], [], empty="（无）"),
-        Table(None, ["x", "", "z"], [[None, None, 3], [1], []]),
+        Table("混合", columns, rows, autofilter=True),
+        Table("空表", [Column("a"), Column("b")], [], empty="（无）"),
+        Table(None, [Column("x"), Column(""), Column("z")], [[None, None, 3], [1], []]),
     ]
     return [MasterSheet("cells", "单元格", tables, freeze=True)]
 

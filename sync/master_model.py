@@ -1,0 +1,150 @@
+"""The master workbook's CONTENT, as plain data: what each sheet says, not how a file
+stores it.
+
+Three writers put the same `MasterSheet` list somewhere: `master_xlsx` (a file, for the
+CLI), the add-in's Refresh (the open workbook, through xlwings) and the Google master
+(spreadsheet tabs). A table is a list of `Column`s (header, kind, tones) and its rows;
+values are plain (str, int, float, Decimal, date, time, bool, None) and a column's
+`kind` tells a writer its number format. Text that came from a rep is text: every
+writer must write a value of type `str` as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sheets_templates.kpi import Figures
+from sheets_templates.problems import Problem
+
+TEXT, INT, NUMBER, MONEY, DATE, TIME, PERCENT, RANK = (
+    "text",
+    "int",
+    "number",
+    "money",
+    "date",
+    "time",
+    "percent",
+    "rank",
+)
+"""Column kinds: how a writer formats a column (`number` as it comes, `rank` a centred
+whole number)."""
+NUMBER_FORMATS = {
+    DATE: "yyyy-mm-dd",
+    TIME: "hh:mm",
+    MONEY: "#,##0.00",
+    INT: "0",
+    PERCENT: "0%",
+    RANK: "0",
+}
+"""The number format of each column kind (Excel's codes; `text` and `number` have none),
+for every writer of the master."""
+GOOD, BAD, WARN = "good", "bad", "warn"
+"""Tones a writer may colour a cell with (`Column.tones`)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its header, its kind (the number format its values get)
+    and the cell texts a writer colours (`{"落后": BAD}`), held together so a header
+    can never drift from its format."""
+
+    header: str
+    kind: str = TEXT
+    tones: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Table:
+    """A block of a sheet: an optional title line, its columns (the header row) and
+    data rows, each row a value per column in column order.
+
+    `autofilter` asks for a filter on the header; `empty` is shown when there are no
+    rows. A table without columns is a title line alone (the meeting's heading).
+    """
+
+    title: str | None
+    columns: list[Column]
+    rows: list[list[Any]]
+    autofilter: bool = False
+    empty: str | None = None
+
+    @property
+    def header(self) -> list[str]:
+        """The header row's texts, for writers that lay a row out by position."""
+        return [c.header for c in self.columns]
+
+    @property
+    def tones(self) -> dict[int, Mapping[str, str]]:
+        """Each coloured column's tones by its 0-based position, for writers that place
+        conditional formats by position."""
+        return {i: c.tones for i, c in enumerate(self.columns) if c.tones}
+
+
+@dataclass
+class Chart:
+    """A column chart of one table's column per row, with another column as a line
+    (effective calls per rep against the target)."""
+
+    title: str
+    table: int
+    categories: int
+    values: int
+    line: int | None = None
+
+
+@dataclass
+class MasterSheet:
+    """One sheet: a stable key, a title in the team's language, its tables.
+
+    `freeze` keeps the first table's header in view (sheets that are one long table).
+    """
+
+    key: str
+    title: str
+    tables: list[Table]
+    chart: Chart | None = None
+    freeze: bool = False
+
+
+Row = Mapping[str, Any]
+"""A current record: its typed field values plus `source` = (file, sheet, row)."""
+
+
+@dataclass
+class Duplicate:
+    """A record seen twice: within a sheet (the reader's `row.duplicate`) or in two
+    sources (the second is not counted)."""
+
+    register: str
+    rep: str | None
+    customer: str | None
+    file: str
+    sheet: str
+    row: int | None
+    message_zh: str
+    message_en: str
+    key: str | None = None
+    first: tuple[str, str, int] | None = None
+
+    def message(self, lang: str) -> str:
+        return self.message_zh if lang == "zh" else self.message_en
+
+
+@dataclass
+class MasterInput:
+    """Everything the master shows, gathered by the sync."""
+
+    as_of: date
+    synced_at: datetime
+    lang: str
+    registers: Mapping[str, Sequence[Row]]
+    figures: Figures
+    duplicates: list[Duplicate]
+    problems: list[Problem]
+    unreadable: list[tuple[str, str, str]]
+    targets_header: list[str]
+    targets_rows: list[list[Any]]
+    sync_log: list[tuple[Any, ...]]

@@ -1,0 +1,454 @@
+"""The master's sheets, built from what the sync gathered: the meeting, the KPIs, the
+pipeline, the flags, the receivables, the data problems, the registers, the targets
+and the sync log, each as `Table`s of `Column`s (`master_model`) in the team's
+language (`master_words`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from sheets_templates import rules
+from sheets_templates.kpi import PERIODS, PK_METRICS, Kpi, aging, praise, ranking, under_target
+from sheets_templates.registers import REGISTERS
+from sheets_templates.words import Lang, Text, lang_of
+
+from . import master_words as w
+from .master_model import (
+    BAD,
+    DATE,
+    GOOD,
+    INT,
+    MONEY,
+    NUMBER,
+    PERCENT,
+    RANK,
+    TEXT,
+    TIME,
+    WARN,
+    Chart,
+    Column,
+    MasterInput,
+    MasterSheet,
+    Row,
+    Table,
+)
+from .master_registers import field_column, register_table, shipment_status, source_columns
+
+SHEET_KEYS = tuple(w.SHEET_TITLES)
+"""The sheets in workbook order: the meeting first, the raw registers after."""
+
+
+def build_sheets(data: MasterInput) -> list[MasterSheet]:
+    """Every sheet of the master, in workbook order (`SHEET_KEYS`)."""
+    lang = lang_of(data.lang)
+    builders: dict[str, Callable[[], list[Table]]] = {
+        "meeting": lambda: meeting_tables(data),
+        "kpis": lambda: [kpi_table(data.figures.kpis, lang)],
+        "pipeline": lambda: pipeline_tables(data),
+        "flags": lambda: flag_tables(data),
+        "receivables": lambda: receivable_tables(data),
+        "problems": lambda: [problem_table(data)],
+        "targets": lambda: [targets_table(data)],
+        "sync_log": lambda: [log_table(data)],
+    }
+    sheets = []
+    for key in SHEET_KEYS:
+        tables = [register_table(data, key)] if key in REGISTERS else builders[key]()
+        single = len(tables) == 1
+        chart = (
+            Chart(w.CHART(lang), MEETING_CHART_TABLE, categories=0, values=1, line=2)
+            if key == "meeting"
+            else None
+        )
+        sheets.append(MasterSheet(key, w.SHEET_TITLES[key](lang), tables, chart, freeze=single))
+    return sheets
+
+
+# --- meeting -----------------------------------------------------------------------
+
+
+def _status_column(header: str, lang: Lang) -> Column:
+    """A KPI status column, met and on pace in green, behind in red."""
+    tones = {"met": GOOD, "on_pace": GOOD, "behind": BAD}
+    return Column(header, TEXT, {w.KPI_STATUS[s](lang): tone for s, tone in tones.items()})
+
+
+def _status(k: Kpi, lang: Lang) -> str | None:
+    return w.KPI_STATUS[k.status](lang) if k.status else None
+
+
+def _metric(name: str, lang: Lang) -> str:
+    return rules.METRICS_BY_NAME[name].label(lang)
+
+
+MEETING_CHART_TABLE = 1
+"""The meeting's chart plots its second table (the day's effective calls per rep, with
+the target as a line), right under the heading."""
+
+
+def meeting_tables(data: MasterInput) -> list[Table]:
+    lang, fig = lang_of(data.lang), data.figures
+    day = [k for k in fig.kpis if k.period == "day"]
+    weekday = w.WEEKDAYS[data.as_of.weekday()](lang)
+    synced = data.synced_at.strftime("%Y-%m-%d %H:%M")
+    heading = Table(
+        w.AS_OF(lang, day=data.as_of.isoformat(), weekday=weekday, synced=synced), [], []
+    )
+    calls = [k for k in day if k.metric == "effective_calls"]
+    day_calls = Table(
+        w.DAY_CALLS(lang),
+        [
+            Column(w.REP(lang)),
+            Column(_metric("effective_calls", lang), INT),
+            Column(w.TARGET(lang), NUMBER),
+            Column(w.RATIO(lang), PERCENT),
+            _status_column(w.STATUS(lang), lang),
+        ],
+        [[k.rep, k.actual, k.target, k.ratio, _status(k, lang)] for k in calls],
+    )
+    return [
+        heading,
+        day_calls,
+        pk_table(day, lang),
+        praise_table(day, lang),
+        under_table(fig.kpis, lang),
+        objection_table(fig.objections, lang),
+    ]
+
+
+def pk_table(day: list[Kpi], lang: Lang) -> Table:
+    """Reps in the order of effective calls, each PK metric with its rank."""
+    ranks = {m: {k.rep: (rank, k.actual) for rank, k in ranking(day, "day", m)} for m in PK_METRICS}
+    order = [k.rep for _rank, k in ranking(day, "day", PK_METRICS[0])]
+    columns = [Column(w.REP(lang))]
+    for m in PK_METRICS:
+        columns += [Column(_metric(m, lang), INT), Column(w.RANK(lang), RANK)]
+    rows = [
+        [rep] + [x for m in PK_METRICS for x in (ranks[m][rep][1], ranks[m][rep][0])]
+        for rep in order
+    ]
+    return Table(w.PK(lang), columns, rows)
+
+
+def praise_table(day: list[Kpi], lang: Lang) -> Table:
+    rows = [
+        [_metric(m, lang), rank, k.rep, k.actual]
+        for m in PK_METRICS
+        for rank, k in praise(day, "day", m)
+    ]
+    columns = [
+        Column(w.METRIC(lang)),
+        Column(w.RANK(lang), RANK),
+        Column(w.REP(lang)),
+        Column(w.COUNT(lang), INT),
+    ]
+    return Table(w.PRAISE(lang), columns, rows, empty=w.NONE(lang))
+
+
+def under_table(entries: list[Kpi], lang: Lang) -> Table:
+    """Per rep and period, each targeted metric's shortfall against what is due by the
+    as-of date (blank: met or on pace)."""
+    targeted = [
+        m.name for m in rules.METRICS if any(k.metric == m.name and k.target for k in entries)
+    ]
+    short = {(k.rep, k.period, k.metric): k.shortfall for k in under_target(entries)}
+    rows = []
+    for rep in dict.fromkeys(k.rep for k in entries):
+        for period in PERIODS:
+            cells = [short.get((rep, period, m)) for m in targeted]
+            if any(c is not None for c in cells):
+                rows.append([rep, w.PERIODS[period](lang), *cells])
+    columns = [
+        Column(w.REP(lang)),
+        Column(w.PERIOD(lang)),
+        *(Column(_metric(m, lang), NUMBER) for m in targeted),
+    ]
+    return Table(w.UNDER(lang), columns, rows, empty=w.NONE(lang))
+
+
+def objection_table(calls: list[Row], lang: Lang) -> Table:
+    rows = [
+        [
+            c["rep"],
+            c.get("time"),
+            c.get("customer"),
+            c.get("contact"),
+            c.get("phone"),
+            c.get("objection"),
+            c.get("open_question"),
+            *c["source"],
+        ]
+        for c in sorted(calls, key=lambda c: (c["rep"], c.get("time") or datetime.min.time()))
+    ]
+    columns = [
+        Column(w.REP(lang)),
+        Column(w.TIME(lang), TIME),
+        *(Column(word(lang)) for word in (w.CUSTOMER, w.CONTACT, w.PHONE, w.OBJECTION, w.QUESTION)),
+        *source_columns(lang),
+    ]
+    return Table(w.OBJECTIONS(lang), columns, rows, empty=w.NONE(lang))
+
+
+def kpi_table(entries: list[Kpi], lang: Lang) -> Table:
+    """Every metric of every rep, with day, week and month side by side."""
+    by_key = {(k.rep, k.metric, k.period): k for k in entries}
+    columns = [Column(w.REP(lang)), Column(w.METRIC(lang))]
+    for p in PERIODS:
+        period = w.PERIODS[p](lang)
+        actual, target, ratio, status = (
+            w.PERIOD_COLUMN(lang, period=period, word=word(lang))
+            for word in (w.ACTUAL, w.TARGET, w.RATIO, w.STATUS)
+        )
+        columns += [
+            Column(actual, NUMBER),
+            Column(target, NUMBER),
+            Column(ratio, PERCENT),
+            _status_column(status, lang),
+        ]
+    rows = []
+    for rep, metric in dict.fromkeys((k.rep, k.metric) for k in entries):
+        row: list[Any] = [rep, _metric(metric, lang)]
+        for period in PERIODS:
+            k = by_key[(rep, metric, period)]
+            row += [k.actual, k.target, k.ratio, _status(k, lang)]
+        rows.append(row)
+    return Table(w.ALL_KPIS(lang), columns, rows, autofilter=True)
+
+
+# --- pipeline ----------------------------------------------------------------------
+
+
+def pipeline_tables(data: MasterInput) -> list[Table]:
+    lang, fig = lang_of(data.lang), data.figures
+    counts: dict[str, Counter[str]] = {rep: Counter() for rep in fig.reps}
+    for e in fig.pipeline:
+        counts.setdefault(e.rep, Counter())[e.grade] += 1
+    new = {
+        k.rep: k.actual for k in fig.kpis if k.period == "week" and k.metric == "new_intent_leads"
+    }
+    summary = Table(
+        w.GRADES(lang),
+        [
+            Column(w.REP(lang)),
+            *(Column(grade, INT) for grade in "ABCD"),
+            Column(w.TOTAL(lang), INT),
+            Column(w.NEW_THIS_WEEK(lang), INT),
+        ],
+        [
+            [rep, *(c[g] for g in "ABCD"), sum(c.values()), new.get(rep, 0)]
+            for rep, c in sorted(counts.items())
+        ],
+    )
+    detail = Table(
+        w.PIPELINE_DETAIL(lang),
+        [
+            Column(w.REP(lang)),
+            Column(w.CUSTOMER(lang)),
+            Column(w.GRADE(lang)),
+            Column(w.GRADED_ON(lang), DATE),
+            Column(w.FIRST_GRADED_ON(lang), DATE),
+        ],
+        [[e.rep, e.customer, e.grade, e.graded_on, e.first_graded_on] for e in fig.pipeline],
+        empty=w.NONE(lang),
+    )
+    return [summary, detail]
+
+
+# --- flags -------------------------------------------------------------------------
+
+
+def flag_tables(data: MasterInput) -> list[Table]:
+    """One table of everything to act on, a row per flag, filterable by type and rep."""
+    lang, fig = lang_of(data.lang), data.figures
+    stalled, collision = w.STALLED(lang), w.COLLISION(lang)
+    duplicate, overdue = w.DUPLICATE(lang), w.OVERDUE(lang)
+    rows: list[list[Any]] = []
+    for st in fig.stalled:
+        detail = w.STALLED_DETAIL(st.visits, lang, first=st.first, last=st.last)
+        rows.append([stalled, st.rep, st.customer, detail, st.last, *st.record["source"]])
+    for c in fig.collisions:
+        detail = w.COLLISION_DETAIL(
+            lang,
+            owner=c.owner,
+            owner_registered=c.owner_registered or "?",
+            registered=c.registered or "?",
+            by=w.COLLISION_BY[c.by](lang),
+        )
+        rows.append([collision, c.rep, c.customer, detail, c.registered, *c.record["source"]])
+    for d in data.duplicates:
+        rows.append([duplicate, d.rep, d.customer, d.message(lang), None, d.file, d.sheet, d.row])
+    for r in sorted(fig.overdue, key=lambda r: -r.overdue_days):
+        detail = w.OVERDUE_DETAIL(
+            r.overdue_days,
+            lang,
+            order=r.record.get("order_no"),
+            product=r.record.get("product"),
+            amount=f"{r.outstanding:,.2f}",
+            bucket=r.bucket,
+        )
+        rows.append(
+            [
+                overdue,
+                r.record["rep"],
+                r.record.get("customer"),
+                detail,
+                r.record.get("due_date"),
+                *r.record["source"],
+            ]
+        )
+    tones = {stalled: WARN, collision: BAD, duplicate: WARN, overdue: BAD}
+    columns = [
+        Column(w.FLAG(lang), TEXT, tones),
+        Column(w.REP(lang)),
+        Column(w.CUSTOMER(lang)),
+        Column(w.DETAIL(lang)),
+        Column(w.DATE(lang), DATE),
+        *source_columns(lang),
+    ]
+    return [Table(w.FLAGS(lang), columns, rows, autofilter=True, empty=w.NONE(lang))]
+
+
+# --- receivables -------------------------------------------------------------------
+
+
+def receivable_tables(data: MasterInput) -> list[Table]:
+    """Aging per rep (a total row) and customer, then every order line's progress."""
+    lang, fig = lang_of(data.lang), data.figures
+    labels = [label for *_r, label in rules.AGING_BUCKETS]
+    by_rep, by_customer = aging(fig.receivables)
+    total = w.TOTAL(lang)
+    rows = []
+    for rep_total in by_rep:
+        for a in [rep_total, *(a for a in by_customer if a.rep == rep_total.rep)]:
+            name = a.customer if a.customer is not None else total
+            amounts = [a.outstanding, a.not_due, *(a.buckets[x] for x in labels)]
+            rows.append([a.rep, name, *(x or None for x in amounts)])
+    aging_table = Table(
+        w.AGING(lang),
+        [
+            Column(w.REP(lang)),
+            Column(w.CUSTOMER(lang), TEXT, {total: GOOD}),
+            Column(w.OUTSTANDING(lang), MONEY),
+            Column(w.NOT_DUE(lang), MONEY),
+            *(Column(label, MONEY) for label in labels),
+        ],
+        rows,
+        empty=w.NONE(lang),
+    )
+    fields = REGISTERS["shipments"].by_name
+    settled = shipment_status("settled", lang)
+    chain = Table(
+        w.CHAIN(lang),
+        [
+            *(field_column(fields[n], lang) for n in CHAIN_FIELDS),
+            Column(w.OUTSTANDING(lang), MONEY),
+            Column(w.STATUS(lang), TEXT, {settled: GOOD}),
+            Column(fields["due_date"].header(lang), DATE),
+            Column(w.OVERDUE_DAYS(lang), INT),
+            Column(w.BUCKET(lang)),
+            *source_columns(lang),
+        ],
+        [
+            [
+                *(r.record.get(n) for n in CHAIN_FIELDS),
+                r.outstanding,
+                shipment_status(r.status, lang),
+                r.record.get("due_date"),
+                r.overdue_days or None,
+                r.bucket,
+                *r.record["source"],
+            ]
+            for r in fig.receivables
+        ],
+        empty=w.NONE(lang),
+    )
+    return [aging_table, chain]
+
+
+CHAIN_FIELDS = (
+    "order_no",
+    "product",
+    "customer",
+    "rep",
+    "amount",
+    "date",
+    "ship_date",
+    "outbound_no",
+    "confirmed_date",
+    "received",
+)
+"""An order line's way: requisition (date) → shipped → confirmed → collected."""
+
+
+# --- problems, registers, targets, log ---------------------------------------------
+
+
+def problem_table(data: MasterInput) -> Table:
+    lang = lang_of(data.lang)
+    error = w.SEVERITIES["error"](lang)
+    unreadable = w.UNREADABLE(lang)
+    rows: list[list[Any]] = [
+        [
+            path,
+            None,
+            None,
+            None,
+            None,
+            None,
+            error,
+            "file.unreadable",
+            unreadable + ": " + Text(zh, en)(lang),
+        ]
+        for path, zh, en in data.unreadable
+    ]
+    rows += [
+        [
+            p.file,
+            p.sheet,
+            p.row,
+            p.column,
+            p.header,
+            p.value,
+            w.SEVERITIES[str(p.severity)](lang),
+            p.code,
+            p.message(lang),
+        ]
+        for p in data.problems
+    ]
+    tones = {error: BAD, w.SEVERITIES["warning"](lang): WARN}
+    columns = [
+        *source_columns(lang),
+        *(Column(word(lang)) for word in (w.COLUMN, w.HEADER, w.VALUE)),
+        Column(w.SEVERITY(lang), TEXT, tones),
+        Column(w.CODE(lang)),
+        Column(w.MESSAGE(lang)),
+    ]
+    return Table(w.PROBLEMS(lang), columns, rows, autofilter=True, empty=w.NONE(lang))
+
+
+def targets_table(data: MasterInput) -> Table:
+    """The targets as the sync used them, for the manager to edit: rep, then a number
+    per metric."""
+    header = data.targets_header
+    columns = [Column(header[0]), *(Column(h, NUMBER) for h in header[1:])]
+    return Table(w.TARGETS_NOTE(lang_of(data.lang)), columns, data.targets_rows)
+
+
+def log_table(data: MasterInput) -> Table:
+    lang = lang_of(data.lang)
+    rows = [
+        [
+            n,
+            started.replace("T", " "),
+            (finished or "").replace("T", " ") or None,
+            date.fromisoformat(as_of),
+            *rest,
+        ]
+        for n, started, finished, as_of, *rest in data.sync_log
+    ]
+    kinds = [INT, TEXT, TEXT, DATE] + [INT] * (len(w.LOG_HEADER) - 4)
+    columns = [Column(word(lang), kind) for word, kind in zip(w.LOG_HEADER, kinds, strict=True)]
+    return Table(w.LOG(lang), columns, rows)

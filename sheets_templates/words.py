@@ -55,4 +55,4 @@ class Count:
 
     def __call__(self, n: int, lang: Lang, **values: Any) -> str:
         english = self.one if n == 1 else self.many
-        return (self.zh if lang == "zh" else english).format(n=n, **values) template.format(n=n, **values)
+        return (self.zh if lang == "zh" else english).format(n=n, **values)

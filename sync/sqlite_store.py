@@ -14,8 +14,8 @@ Tables
 - `syncs`: one row per sync (the master's sync log).
 - `sources`: each source ever seen: content hash, as-of date of its last read, state.
 - `source_sheets`, `problems`: what the last good read of each source found.
-- `versions`: every version of every record: register, natural key, data (JSON text,
-  the `check --json` record shape without `source`), source file / sheet / row, the
+- `versions`: every version of every record: register, natural key, data (the
+  `codec`'s JSON text), source file / sheet / row, the
   sync that first saw it and the sync that ended it, with why (`updated`,
   `removed`, `source_gone`).
 - `settings`: small named values (the targets rows last used).
@@ -450,22 +450,11 @@ class SqliteStore:
     def problems(self) -> list[Problem]:
         """The problems of every source not gone, in file, sheet and row order."""
         return [
-            Problem(
-                code=r[0],
-                severity=Severity(r[1]),
-                file=r[2],
-                sheet=r[3],
-                row=r[4],
-                column=r[5],
-                header=r[6],
-                field=r[7],
-                value=r[8] or "",
-                message_zh=r[9],
-                message_en=r[10],
-            )
-            for r in self.db.execute(
-                "SELECT code, severity, path, sheet, row_no, col_letter, header, field, value,"
-                " message_zh, message_en FROM problems ORDER BY path, position, row_no"
+            Problem(code, Severity(severity), *rest)
+            for code, severity, *rest in self.db.execute(
+                "SELECT code, severity, path, sheet, row_no, col_letter, header, field,"
+                " COALESCE(value, ''), message_zh, message_en FROM problems"
+                " ORDER BY path, position, row_no"
             )
         ]
 

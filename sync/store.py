@@ -9,7 +9,7 @@ This module is what a sync needs of a store, and nothing of how one is kept: the
 store a sync uses today (one file beside the master); a PostgreSQL store implements
 the same protocol. A sync is one explicit block:
 
-    with open_store(path) as store, store.transaction(as_of) as sync_id:
+    with sqlite_store.open_store(path) as store, store.transaction(as_of) as sync_id:
         store.replace_source(sync_id, parsed, as_of)
         ...
         store.log_sync(sync_id, counts)

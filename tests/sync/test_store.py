@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sync.engine import count_changes
 from sync.parsed import ParsedSource, RecordRow, SheetSummary
 from sync.sqlite_store import SCHEMA, open_store
 from sync.store import CurrentRecord, OpenVersion, SyncCounts, SyncLogRow
@@ -113,3 +114,22 @@ def test_a_store_written_with_seconds_in_times_reads_as_the_same_version(
         with store.transaction(DAY) as sync_id:
             store.replace_source(sync_id, one_call(), DAY)
         assert store.history("13800138000")[1] == 1  # still one version, not an update
+
+
+def test_changes_are_counted_by_key_over_named_rows() -> None:
+    """Two files hold calls; b.xlsx is re-read: one key edited, one deleted, one added,
+    and a key b.xlsx shares with a.xlsx (a.xlsx's copy wins) changes nothing."""
+    a, b = "team/a.xlsx", "team/b.xlsx"
+    before = [
+        OpenVersion("calls", "k1", "h1", b, "电话记录", 2),
+        OpenVersion("calls", "k2", "h2", b, "电话记录", 3),
+        OpenVersion("calls", "k4", "h4b", b, "电话记录", 4),
+    ]
+    now = [
+        OpenVersion("calls", "k1", "h1-edited", b, "电话记录", 2),
+        OpenVersion("calls", "k3", "h3", b, "电话记录", 3),
+        OpenVersion("calls", "k4", "h4a", a, "电话记录", 9),
+        OpenVersion("calls", "k4", "h4b-edited", b, "电话记录", 4),
+    ]
+    changes = count_changes(before, now, {b})
+    assert vars(changes) == {"added": 1, "updated": 1, "removed": 1}

@@ -53,11 +53,19 @@ class Record(BaseModel):
 
     @field_serializer("*", when_used="json", check_fields=False)
     def _json_value(self, value: Any) -> Any:
-        if isinstance(value, time):
-            return value.strftime("%H:%M")
-        if isinstance(value, Decimal):
-            return money_text(value)
-        return value
+        return json_value(value)
+
+
+def json_value(value: Any) -> Any:
+    """A field value as the JSON contract writes it: ISO dates, `HH:MM` times, money as
+    exact text; the one rule for `check --json` and the store's record text (`codec`)."""
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return money_text(value)
+    return value
 
 
 def money_text(value: Decimal) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from sheets_templates.values import ReadContext, parse_date
+from sheets_templates.words import Lang
 
 from .check import report_json, report_text, run_check
 from .google.commands import GoogleSettings, google_keys_option, google_options
@@ -397,22 +398,21 @@ def sync_command(
 @click.option("--store", type=click.Path(dir_okay=False, path_type=Path), help="The store file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the versions as JSON.")
 @LANG
-def history(text: str, master: Path, store: Path | None, as_json: bool, lang: str) -> None:
+def history(text: str, master: Path, store: Path | None, as_json: bool, lang: Lang) -> None:
     """Every version of the records whose key or customer matches TEXT.
 
     TEXT is part of a natural key (an order number, a phone, a rep and date) or a
     customer name (`华信科技` finds `华信科技有限公司`).
     """
-    from .store import Store, default_store, history_document, history_lines
+    from .history import history_document, history_lines
+    from .sqlite_store import open_store
+    from .store import default_store
 
     path = store or default_store(master)
     if not path.exists():
         raise click.UsageError(f"no store at {path}: run `salesflow sync` first")
-    db = Store(path)
-    try:
+    with open_store(path) as db:
         versions, total = db.history(text)
-    finally:
-        db.close()
     if as_json:
         echo_json(history_document(text, versions, total))
     else:

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sheets_templates import kpi, rules
+from sheets_templates.codec import decode_record, decode_records
 from sheets_templates.kpi import Figures
 from sheets_templates.problems import Problem, column_letter
 from sheets_templates.records import money_text, paused_gc
@@ -32,15 +33,10 @@ from sheets_templates.words import lang_of
 from .master_model import Duplicate, MasterInput, MasterSheet
 from .master_sheets import build_sheets
 from .master_words import DUP_OTHER, KPI_STATUS, SHEET_TITLES
+from .parsed import ParsedSource, flatten
 from .sources import Source
-from .store import (
-    ParsedSource,
-    Store,
-    SyncCounts,
-    decode_record,
-    decode_records,
-    flatten,
-)
+from .sqlite_store import open_store
+from .store import CurrentRecord, OpenVersion, Store, StoredSource, SyncCounts
 
 PARALLEL_MIN_SOURCES = 4
 MAX_WORKERS = 4
@@ -191,7 +187,7 @@ def in_workers(sources: list[Source], workers: int) -> Iterator[ParsedSource]:
                 yield read_source(source)
 
 
-def needs_reading(source: Source, known: Any, as_of: date) -> bool:
+def needs_reading(source: Source, known: StoredSource | None, as_of: date) -> bool:
     """Read a source that is new, changed, was unreadable or gone last time, or whose
     last read depended on the as-of date (dates without a year, dates in the future)
     when that date changed. Otherwise its stored records stand."""
@@ -206,18 +202,23 @@ def needs_reading(source: Source, known: Any, as_of: date) -> bool:
 # --- registers ---------------------------------------------------------------------
 
 
-Row = tuple[Any, ...]
-"""A stored version as (register, key, …, path, sheet, row)."""
+Row = TypeVar("Row", OpenVersion, CurrentRecord)
+"""An open version, with or without its data."""
 
 
 @dataclass
 class Current:
     """The current registers (typed records with `source`), each key once; `rows` are
-    all open versions as (register, key, data hash, path, sheet, row)."""
+    all open versions."""
 
     registers: dict[str, list[dict[str, Any]]]
-    rows: list[Row]
+    rows: list[OpenVersion]
     duplicates: list[Duplicate]
+
+
+def place(row: OpenVersion | CurrentRecord) -> tuple[str, str, int]:
+    """Where a version was typed: (path, sheet, row), the order copies are ranked in."""
+    return row.path, row.sheet, row.row
 
 
 def first_of_each_key(rows: Iterable[Row]) -> tuple[dict[tuple[str, str], Row], list[Row]]:
@@ -226,11 +227,11 @@ def first_of_each_key(rows: Iterable[Row]) -> tuple[dict[tuple[str, str], Row], 
     best: dict[tuple[str, str], Row] = {}
     duplicates: list[Row] = []
     for row in rows:
-        ident = (row[0], row[1])
+        ident = (row.register, row.key)
         known = best.get(ident)
         if known is None:
             best[ident] = row
-        elif row[-3:] < known[-3:]:
+        elif place(row) < place(known):
             duplicates.append(known)
             best[ident] = row
         else:
@@ -242,44 +243,47 @@ def load_current(store: Store) -> Current:
     """The current registers from the open versions, each key once; the copies that
     lost to an earlier source are duplicates: flagged, not counted again."""
     best, copies = first_of_each_key(store.current_records())
-    winners: dict[str, list[Row]] = {name: [] for name in REGISTERS}
+    winners: dict[str, list[CurrentRecord]] = {name: [] for name in REGISTERS}
     for row in best.values():
-        winners[row[0]].append(row)
+        winners[row.register].append(row)
     registers: dict[str, list[dict[str, Any]]] = {}
     for register, rows in winners.items():
-        registers[register] = decode_records(register, [r[2] for r in rows])
+        registers[register] = decode_records(register, [r.data for r in rows])
         for values, row in zip(registers[register], rows, strict=True):
-            values["source"] = row[-3:]
+            values["source"] = place(row)
     duplicates = []
-    for register, key, data, _hash, path, sheet, row in sorted(copies, key=lambda r: r[-3:]):
-        values = decode_record(register, data)
-        first = best[(register, key)][-3:]
-        fmt = {"file": first[0], "sheet": first[1], "row": first[2], "key": key}
+    for copy in sorted(copies, key=place):
+        values = decode_record(copy.register, copy.data)
+        first = place(best[(copy.register, copy.key)])
+        fmt = {"file": first[0], "sheet": first[1], "row": first[2], "key": copy.key}
         duplicates.append(
             Duplicate(
-                register,
+                copy.register,
                 values.get("rep"),
                 values.get("customer"),
-                path,
-                sheet,
-                row,
+                copy.path,
+                copy.sheet,
+                copy.row,
                 DUP_OTHER("zh", **fmt),
                 DUP_OTHER("en", **fmt),
-                key,
+                copy.key,
                 first,
             )
         )
-    rows = [(r[0], r[1], r[3], r[4], r[5], r[6]) for r in (*best.values(), *copies)]
-    return Current(registers, rows, duplicates)
+    versions = [
+        OpenVersion(r.register, r.key, r.data_hash, r.path, r.sheet, r.row)
+        for r in (*best.values(), *copies)
+    ]
+    return Current(registers, versions, duplicates)
 
 
-def register_index(rows: Iterable[Row]) -> dict[tuple[str, str], str]:
+def register_index(rows: Iterable[OpenVersion]) -> dict[tuple[str, str], str]:
     """(register, key) → data hash of the winning copy (see `first_of_each_key`)."""
     best, _copies = first_of_each_key(rows)
-    return {ident: row[2] for ident, row in best.items()}
+    return {ident: row.data_hash for ident, row in best.items()}
 
 
-def count_changes(before: list[Row], now: list[Row], touched: set[str]) -> Changes:
+def count_changes(before: list[OpenVersion], now: list[OpenVersion], touched: set[str]) -> Changes:
     """Changes by natural key across the registers: a new key added, a vanished key
     removed, a key whose winning copy's data differs updated.
 
@@ -287,12 +291,12 @@ def count_changes(before: list[Row], now: list[Row], touched: set[str]) -> Chang
     sources' open versions before the sync, `now` every open version after it; the
     other sources' versions are the same before and after.
     """
-    affected = {(r[0], r[1]) for r in before}
-    affected.update((r[0], r[1]) for r in now if r[3] in touched)
+    affected = {(r.register, r.key) for r in before}
+    affected.update((r.register, r.key) for r in now if r.path in touched)
     was = register_index(
-        [*before, *(r for r in now if r[3] not in touched and (r[0], r[1]) in affected)]
+        [*before, *(r for r in now if r.path not in touched and (r.register, r.key) in affected)]
     )
-    is_ = register_index([r for r in now if (r[0], r[1]) in affected])
+    is_ = register_index([r for r in now if (r.register, r.key) in affected])
     return Changes(
         added=sum(1 for k in is_ if k not in was),
         updated=sum(1 for k, h in is_.items() if k in was and was[k] != h),
@@ -362,76 +366,69 @@ def run_sync(
     unique: dict[str, Source] = {}
     for source in sources:  # a file named twice (overlapping folders) is read once
         unique.setdefault(source.path, source)
-    store = Store(store_path)
-    try:
-        sync_id = store.begin(as_of)
-        try:
-            with paused_gc():
-                result = _run(
-                    store, sync_id, list(unique.values()), as_of, lang, targets_rows, progress
-                )
-                keep_as_long_lived()
-            return result
-        finally:
-            store.rollback()  # a no-op once committed
-    finally:
-        store.close()
+    with open_store(store_path) as store, paused_gc():
+        result = _run(store, list(unique.values()), as_of, lang, targets_rows, progress)
+        keep_as_long_lived()
+    return result
 
 
 def _run(
     store: Store,
-    sync_id: int,
     sources: list[Source],
     as_of: date,
     lang: str,
     targets_rows: list[list[Any]] | None,
     progress: ProgressFn | None,
 ) -> SyncResult:
-    known = store.sources()
-    to_read = [s for s in sources if needs_reading(s, known.get(s.path), as_of)]
-    reading = {s.path for s in to_read}
-    unchanged = [s for s in sources if s.path not in reading]
-    if progress is not None:
-        for n, s in enumerate(unchanged, start=1):
-            progress(n, len(sources), s.path)
-    present = {s.path for s in sources}
-    gone = sorted(path for path, k in known.items() if path not in present and k.state != "gone")
-    touched = reading | set(gone)
-    before = store.open_rows(touched)
-    parsed: dict[str, ParsedSource] = {}
-    for p in read_sources(to_read, progress, offset=len(unchanged), total=len(sources)):
-        if p.error_zh:
-            store.mark_unreadable(sync_id, p)
-        else:
-            store.store_source(sync_id, p, as_of)
-        p.records = []  # stored; the registers are read back below
-        parsed[p.path] = p
-    for path in gone:
-        store.mark_gone(sync_id, path)
+    with store.transaction(as_of) as sync_id:  # committed here, before the master is built
+        known = store.sources()
+        to_read = [s for s in sources if needs_reading(s, known.get(s.path), as_of)]
+        reading = {s.path for s in to_read}
+        unchanged = [s for s in sources if s.path not in reading]
+        if progress is not None:
+            for n, s in enumerate(unchanged, start=1):
+                progress(n, len(sources), s.path)
+        present = {s.path for s in sources}
+        gone = sorted(
+            path for path, k in known.items() if path not in present and k.state != "gone"
+        )
+        touched = reading | set(gone)
+        before = store.open_rows(touched)
+        parsed: dict[str, ParsedSource] = {}
+        for p in read_sources(to_read, progress, offset=len(unchanged), total=len(sources)):
+            if p.error_zh:
+                store.mark_unreadable(sync_id, p)
+            else:
+                store.replace_source(sync_id, p, as_of)
+            p.records = []  # stored; the registers are read back below
+            parsed[p.path] = p
+        for path in gone:
+            store.mark_gone(sync_id, path)
 
-    current = load_current(store)
-    changes = count_changes(before, current.rows, touched)
-    targets, target_problems = load_targets(store, targets_rows, lang)
-    figures = kpi.figures(current.registers, as_of, targets)
-    targets_header = kpi.targets_header(lang)
-    targets_table = kpi.targets_rows(targets, figures.reps, lang)
-    store.put_setting(TARGETS_SETTING, [targets_header, *targets_table])
+        current = load_current(store)
+        changes = count_changes(before, current.rows, touched)
+        targets, target_problems = load_targets(store, targets_rows, lang)
+        figures = kpi.figures(current.registers, as_of, targets)
+        targets_header = kpi.targets_header(lang)
+        targets_table = kpi.targets_rows(targets, figures.reps, lang)
+        store.put_setting(TARGETS_SETTING, [targets_header, *targets_table])
 
-    source_problems = store.problems()
-    problems = source_problems + target_problems
-    statuses = source_statuses(sources, parsed, store, lang)
-    statuses += [SourceStatus(path, None, "gone", 0, 0) for path in gone]
-    duplicates = sheet_duplicates(source_problems, store) + current.duplicates
-    records = {name: len(rows) for name, rows in current.registers.items()}
-    counts = SyncCounts(
-        **{status: sum(1 for s in statuses if s.status == status) for status in STATUSES},
-        records=sum(records.values()),
-        added=changes.added,
-        updated=changes.updated,
-        removed=changes.removed,
-        issues=len(problems),
-    )
-    store.commit(sync_id, counts)
+        source_problems = store.problems()
+        problems = source_problems + target_problems
+        statuses = source_statuses(sources, parsed, store, lang)
+        statuses += [SourceStatus(path, None, "gone", 0, 0) for path in gone]
+        duplicates = sheet_duplicates(source_problems, store) + current.duplicates
+        records = {name: len(rows) for name, rows in current.registers.items()}
+        counts = SyncCounts(
+            **{status: sum(1 for s in statuses if s.status == status) for status in STATUSES},
+            records=sum(records.values()),
+            added=changes.added,
+            updated=changes.updated,
+            removed=changes.removed,
+            issues=len(problems),
+        )
+        store.log_sync(sync_id, counts)
+        sync_log: list[tuple[Any, ...]] = [*store.sync_log()]
     master = MasterInput(
         as_of=as_of,
         synced_at=datetime.now(),
@@ -445,7 +442,7 @@ def _run(
         ],
         targets_header=targets_header,
         targets_rows=targets_table,
-        sync_log=store.sync_log(),
+        sync_log=sync_log,
     )
     return SyncResult(
         sync_id=sync_id,

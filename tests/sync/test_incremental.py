@@ -12,7 +12,7 @@ from sheets_templates.rules import customer_key
 from sync.engine import run_sync
 from sync.reader import FileResult
 from sync.sources import Source, file_sources
-from sync.store import Store
+from sync.sqlite_store import open_store
 
 from .conftest import run
 from .teams import AS_OF, Team, salesflow
@@ -68,8 +68,7 @@ def test_edits_deletions_and_additions_count_exactly(team: Team, tmp_path: Path)
     assert ("team/甲/登记表.xlsx", "unchanged") in statuses
     assert ("team/乙/登记表.xlsx", "synced") in statuses
 
-    db = Store(master.with_suffix(".sqlite"))
-    try:
+    with open_store(master.with_suffix(".sqlite")) as db:
         phone = str(removed[0]["phone"])
         versions, total = db.history(phone)
         assert total == 1 and versions[0].end_reason == "removed"
@@ -77,8 +76,6 @@ def test_edits_deletions_and_additions_count_exactly(team: Team, tmp_path: Path)
         edited, _ = db.history(str(calls[0]["phone"]))
         assert [v.end_reason for v in edited] == ["updated", None]
         assert edited[1].data["outcome"] == "改约到下周"
-    finally:
-        db.close()
     out = salesflow("history", phone, "--master", str(master), "--lang", "en", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert "deleted from its sheet" in out.stdout and phone in out.stdout
@@ -97,14 +94,11 @@ def test_a_vanished_source_leaves_the_registers_but_not_the_history(
     assert sum(result.records.values()) == sum(first.records.values()) - held
     assert ("team/丙/登记表.xlsx", "gone") in {(s.path, s.status) for s in result.sources}
     lead = team.rows["丙"]["leads"][0]["customer"]
-    db = Store(master.with_suffix(".sqlite"))
-    try:
+    with open_store(master.with_suffix(".sqlite")) as db:
         versions, _ = db.history(lead)
         gone = [v for v in versions if v.path == "team/丙/登记表.xlsx"]
         assert gone and all(v.end_reason == "source_gone" for v in gone)
         assert customer_key(gone[0].data["customer"]) == customer_key(lead)
-    finally:
-        db.close()
     team.write("丙")  # the file comes back: its records are current again
     back = run(team.folder, master)
     assert back.records == first.records and back.changes.added == held

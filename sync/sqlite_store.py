@@ -1,0 +1,500 @@
+"""The SQLite store: the schema and the `Store` protocol kept in one file.
+
+Portable SQL, so a later issue can move the store to PostgreSQL unchanged:
+- column types are TEXT and INTEGER only; dates and timestamps are ISO text;
+  states are words (`present` / `unreadable` / `gone`), not booleans;
+- ids are assigned by the program (MAX + 1 inside the sync's transaction), so there is
+  no AUTOINCREMENT / SERIAL / IDENTITY to translate;
+- rows are changed with plain INSERT / UPDATE / DELETE (no INSERT OR REPLACE, no
+  upsert); transactions are explicit BEGIN / COMMIT; LIKE uses an explicit ESCAPE;
+- placeholders are DB-API `qmark` (`?`); psycopg's `%s` is a mechanical swap.
+SQLite is the default because it is one file beside the master and needs no server.
+
+Tables
+- `syncs`: one row per sync (the master's sync log).
+- `sources`: each source ever seen: content hash, as-of date of its last read, state.
+- `source_sheets`, `problems`: what the last good read of each source found.
+- `versions`: every version of every record: register, natural key, data (the
+  `codec`'s JSON text), source file / sheet / row, the
+  sync that first saw it and the sync that ended it, with why (`updated`,
+  `removed`, `source_gone`).
+- `settings`: small named values (the targets rows last used).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import astuple
+from datetime import date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sheets_templates.codec import TIME_FIELDS, decode_record, decode_records, encode_record
+from sheets_templates.problems import Problem, Severity
+from sheets_templates.rules import customer_key
+
+from .parsed import ParsedSource, SheetSummary, text_hash
+from .store import (
+    CurrentRecord,
+    OpenVersion,
+    StoredSource,
+    StoreError,
+    SyncCounts,
+    SyncLogRow,
+    Version,
+)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS syncs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    as_of TEXT NOT NULL,
+    synced INTEGER, unchanged INTEGER, skipped INTEGER, unreadable INTEGER, gone INTEGER,
+    records INTEGER, added INTEGER, updated INTEGER, removed INTEGER, issues INTEGER
+);
+CREATE TABLE IF NOT EXISTS sources (
+    path TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    content_hash TEXT,
+    parsed_as_of TEXT,
+    as_of_dependent INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    error_zh TEXT,
+    error_en TEXT,
+    first_sync INTEGER NOT NULL,
+    last_sync INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS source_sheets (
+    path TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    sheet TEXT NOT NULL,
+    kind TEXT,
+    header_row INTEGER,
+    rep TEXT,
+    rows_read INTEGER NOT NULL,
+    valid INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    warnings INTEGER NOT NULL,
+    PRIMARY KEY (path, position)
+);
+CREATE TABLE IF NOT EXISTS problems (
+    path TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    sheet TEXT NOT NULL,
+    code TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    row_no INTEGER,
+    col_letter TEXT,
+    header TEXT,
+    field TEXT,
+    value TEXT,
+    message_zh TEXT NOT NULL,
+    message_en TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS problems_path ON problems (path);
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY,
+    register TEXT NOT NULL,
+    natural_key TEXT NOT NULL,
+    rep TEXT,
+    customer TEXT,
+    data TEXT NOT NULL,
+    data_hash TEXT NOT NULL,
+    source_path TEXT NOT NULL,
+    sheet TEXT NOT NULL,
+    row_no INTEGER NOT NULL,
+    first_sync INTEGER NOT NULL,
+    ended_sync INTEGER,
+    end_reason TEXT
+);
+CREATE INDEX IF NOT EXISTS versions_open ON versions (ended_sync, source_path);
+CREATE TABLE IF NOT EXISTS settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+
+CODEC_SETTING = "record_codec"
+CODEC = 2
+"""The record text's form (2: times `HH:MM`); older stores are rewritten on opening."""
+
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def open_store(path: Path, timeout: float = 60.0) -> SqliteStore:
+    """The store in the SQLite file at `path` (made if new); use it as `with open_store(p)
+    as store:` so it is closed however the block ends."""
+    return SqliteStore(path, timeout)
+
+
+class SqliteStore:
+    """One store file, implementing `store.Store`. Writes happen in `transaction`."""
+
+    def __init__(self, path: Path, timeout: float = 60.0) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+            self.db.executescript(SCHEMA)
+            self._times_without_seconds()
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(path, exc) from None
+        self._next_version = 0
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _times_without_seconds(self) -> None:
+        """Stores written before the shared codec kept times as `09:30:00`: rewrite those
+        texts (and hashes) as the codec writes them now, once, so an unchanged row read
+        again is still the same version rather than an update."""
+        if self.setting(CODEC_SETTING) == CODEC:
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for register, names in TIME_FIELDS.items():
+                for name in names:
+                    rows = self.db.execute(
+                        "SELECT id, data FROM versions WHERE register = ? AND data LIKE ?",
+                        (register, f'%"{name}":"__:__:__"%'),
+                    ).fetchall()
+                    values = decode_records(register, [data for _id, data in rows])
+                    texts = [encode_record(register, v) for v in values]
+                    self.db.executemany(
+                        "UPDATE versions SET data = ?, data_hash = ? WHERE id = ?",
+                        [(t, text_hash(t), r[0]) for t, r in zip(texts, rows, strict=True)],
+                    )
+            self.put_setting(CODEC_SETTING, CODEC)
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- the sync transaction ------------------------------------------------------
+
+    @contextmanager
+    def transaction(self, as_of: date) -> Iterator[int]:
+        """One sync as one transaction, yielding its id: BEGIN, then claim the write lock
+        at once by logging the sync, so a second sync on the same store waits here rather
+        than failing later; COMMIT when the block ends, ROLLBACK if it raises."""
+        self.db.execute("BEGIN")
+        try:
+            (last,) = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM syncs").fetchone()
+            sync_id = last + 1
+            self.db.execute(
+                "INSERT INTO syncs (id, started_at, as_of) VALUES (?, ?, ?)",
+                (sync_id, _now(), as_of.isoformat()),
+            )
+            (top,) = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM versions").fetchone()
+        except sqlite3.Error as exc:
+            self.db.execute("ROLLBACK")
+            raise StoreError(self.path, exc) from None
+        self._next_version = top + 1
+        try:
+            yield sync_id
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def log_sync(self, sync_id: int, counts: SyncCounts) -> None:
+        self.db.execute(
+            "UPDATE syncs SET finished_at = ?, synced = ?, unchanged = ?, skipped = ?,"
+            " unreadable = ?, gone = ?, records = ?, added = ?, updated = ?, removed = ?,"
+            " issues = ? WHERE id = ?",
+            (_now(), *astuple(counts), sync_id),
+        )
+
+    # --- sources -------------------------------------------------------------------
+
+    def sources(self) -> dict[str, StoredSource]:
+        rows = self.db.execute(
+            "SELECT path, kind, content_hash, parsed_as_of, as_of_dependent, state,"
+            " error_zh, error_en FROM sources"
+        )
+        out: dict[str, StoredSource] = {}
+        for path, kind, content_hash, parsed_as_of, dependent, *errors in rows:
+            day = date.fromisoformat(parsed_as_of) if parsed_as_of else None
+            out[path] = StoredSource(path, kind, content_hash, day, bool(dependent), *errors)
+        return out
+
+    def _put_source(
+        self,
+        sync_id: int,
+        path: str,
+        kind: str,
+        state: str,
+        content_hash: str | None,
+        as_of: date | None,
+        dependent: bool,
+        error: tuple[str | None, str | None],
+    ) -> None:
+        """Record a source's state; the parsed as-of date is kept when not re-read."""
+        exists = self.db.execute("SELECT 1 FROM sources WHERE path = ?", (path,)).fetchone()
+        day = as_of.isoformat() if as_of else None
+        if exists:
+            self.db.execute(
+                "UPDATE sources SET kind = ?, content_hash = ?,"
+                " parsed_as_of = COALESCE(?, parsed_as_of), as_of_dependent = ?, state = ?,"
+                " error_zh = ?, error_en = ?, last_sync = ? WHERE path = ?",
+                (kind, content_hash, day, int(dependent), state, *error, sync_id, path),
+            )
+        else:
+            self.db.execute(
+                "INSERT INTO sources (path, kind, content_hash, parsed_as_of, as_of_dependent,"
+                " state, error_zh, error_en, first_sync, last_sync)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (path, kind, content_hash, day, int(dependent), state, *error, sync_id, sync_id),
+            )
+
+    def replace_source(self, sync_id: int, parsed: ParsedSource, as_of: date) -> None:
+        """Replace a source's records with its current valid rows.
+
+        Per sheet and natural key: same data → the version stays (its row number is
+        updated if the row moved); different data → the old version ends (`updated`)
+        and a new one starts; a key no longer there → its version ends (`removed`).
+        """
+        opened: dict[tuple[str, str, str], tuple[int, str, int]] = {
+            (sheet, register, key): (vid, data_hash, row)
+            for vid, sheet, register, key, data_hash, row in self.db.execute(
+                "SELECT id, sheet, register, natural_key, data_hash, row_no FROM versions"
+                " WHERE ended_sync IS NULL AND source_path = ?",
+                (parsed.path,),
+            )
+        }
+        inserts: list[tuple[Any, ...]] = []
+        ended: list[tuple[int, str, int]] = []
+        moved: list[tuple[int, int]] = []
+        for rec in parsed.records:
+            data_hash = rec.data_hash
+            old = opened.pop((rec.sheet, rec.register, rec.key), None)
+            if old is not None and old[1] == data_hash:
+                if old[2] != rec.row:
+                    moved.append((rec.row, old[0]))
+                continue
+            if old is not None:
+                ended.append((sync_id, "updated", old[0]))
+            inserts.append(
+                (
+                    self._next_version,
+                    rec.register,
+                    rec.key,
+                    rec.rep,
+                    rec.customer,
+                    rec.data,
+                    data_hash,
+                    parsed.path,
+                    rec.sheet,
+                    rec.row,
+                    sync_id,
+                )
+            )
+            self._next_version += 1
+        ended.extend((sync_id, "removed", vid) for vid, _h, _r in opened.values())
+        self.db.executemany(
+            "UPDATE versions SET ended_sync = ?, end_reason = ? WHERE id = ?", ended
+        )
+        self.db.executemany("UPDATE versions SET row_no = ? WHERE id = ?", moved)
+        self.db.executemany(
+            "INSERT INTO versions (id, register, natural_key, rep, customer, data, data_hash,"
+            " source_path, sheet, row_no, first_sync) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            inserts,
+        )
+        self._replace_findings(parsed)
+        self._put_source(
+            sync_id,
+            parsed.path,
+            parsed.kind,
+            "present",
+            parsed.content_hash,
+            as_of,
+            parsed.as_of_dependent,
+            (None, None),
+        )
+
+    def _replace_findings(self, parsed: ParsedSource) -> None:
+        self.db.execute("DELETE FROM source_sheets WHERE path = ?", (parsed.path,))
+        self.db.execute("DELETE FROM problems WHERE path = ?", (parsed.path,))
+        self.db.executemany(
+            "INSERT INTO source_sheets (path, position, sheet, kind, header_row, rep,"
+            " rows_read, valid, errors, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [astuple(s) for s in parsed.sheets],
+        )
+        positions = {s.sheet: s.position for s in parsed.sheets}
+        self.db.executemany(
+            "INSERT INTO problems (path, position, sheet, code, severity, row_no, col_letter,"
+            " header, field, value, message_zh, message_en)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    parsed.path,
+                    positions.get(p.sheet, 0),
+                    p.sheet,
+                    p.code,
+                    str(p.severity),
+                    p.row,
+                    p.column,
+                    p.header,
+                    p.field,
+                    p.value,
+                    p.message_zh,
+                    p.message_en,
+                )
+                for p in parsed.problems
+            ],
+        )
+
+    def mark_unreadable(self, sync_id: int, parsed: ParsedSource) -> None:
+        """A source that could not be read keeps its last records and problems: a file
+        locked for a minute must not empty a rep's registers."""
+        known = self.db.execute(
+            "SELECT as_of_dependent FROM sources WHERE path = ?", (parsed.path,)
+        ).fetchone()
+        self._put_source(
+            sync_id,
+            parsed.path,
+            parsed.kind,
+            "unreadable",
+            parsed.content_hash,
+            None,
+            bool(known and known[0]),
+            (parsed.error_zh, parsed.error_en),
+        )
+
+    def mark_gone(self, sync_id: int, path: str) -> None:
+        """A source no longer among the sources: its records leave the registers (their
+        versions end as `source_gone`, kept for history) and its problems are dropped."""
+        self.db.execute(
+            "UPDATE sources SET state = 'gone', last_sync = ? WHERE path = ?", (sync_id, path)
+        )
+        self.db.execute(
+            "UPDATE versions SET ended_sync = ?, end_reason = 'source_gone'"
+            " WHERE source_path = ? AND ended_sync IS NULL",
+            (sync_id, path),
+        )
+        self.db.execute("DELETE FROM source_sheets WHERE path = ?", (path,))
+        self.db.execute("DELETE FROM problems WHERE path = ?", (path,))
+
+    # --- reading the current state -------------------------------------------------
+
+    def open_rows(self, paths: Iterable[str]) -> list[OpenVersion]:
+        """The open versions of some sources: what they held before this sync changes
+        them."""
+        rows: list[OpenVersion] = []
+        for path in paths:
+            rows.extend(
+                map(
+                    OpenVersion._make,
+                    self.db.execute(
+                        "SELECT register, natural_key, data_hash, source_path, sheet, row_no"
+                        " FROM versions WHERE ended_sync IS NULL AND source_path = ?",
+                        (path,),
+                    ),
+                )
+            )
+        return rows
+
+    def current_records(self) -> Iterator[CurrentRecord]:
+        """Every open version with its data: the latest data of each key in each source
+        still present (in no particular order)."""
+        yield from map(
+            CurrentRecord._make,
+            self.db.execute(
+                "SELECT register, natural_key, data, data_hash, source_path, sheet, row_no"
+                " FROM versions WHERE ended_sync IS NULL"
+            ),
+        )
+
+    def sheets(self) -> dict[str, list[SheetSummary]]:
+        out: dict[str, list[SheetSummary]] = {}
+        for row in self.db.execute(
+            "SELECT path, position, sheet, kind, header_row, rep, rows_read, valid, errors,"
+            " warnings FROM source_sheets ORDER BY path, position"
+        ):
+            out.setdefault(row[0], []).append(SheetSummary(*row))
+        return out
+
+    def open_counts(self) -> dict[str, int]:
+        """Open versions per source (what an unreadable source still contributes)."""
+        return dict(
+            self.db.execute(
+                "SELECT source_path, COUNT(*) FROM versions WHERE ended_sync IS NULL"
+                " GROUP BY source_path"
+            ).fetchall()
+        )
+
+    def problems(self) -> list[Problem]:
+        """The problems of every source not gone, in file, sheet and row order."""
+        return [
+            Problem(code, Severity(severity), *rest)
+            for code, severity, *rest in self.db.execute(
+                "SELECT code, severity, path, sheet, row_no, col_letter, header, field,"
+                " COALESCE(value, ''), message_zh, message_en FROM problems"
+                " ORDER BY path, position, row_no"
+            )
+        ]
+
+    def sync_log(self) -> list[SyncLogRow]:
+        columns = ", ".join(SyncLogRow._fields)
+        return list(
+            map(SyncLogRow._make, self.db.execute(f"SELECT {columns} FROM syncs ORDER BY id"))
+        )
+
+    def history(self, text: str, limit: int = 500) -> tuple[list[Version], int]:
+        """Versions whose natural key contains `text`, or whose customer is `text`
+        (compared as `customer_key` compares names), oldest first per record; with the
+        number of matching versions in all (only `limit` are returned)."""
+        where = (
+            " FROM versions v LEFT JOIN syncs s1 ON s1.id = v.first_sync"
+            " LEFT JOIN syncs s2 ON s2.id = v.ended_sync"
+            " WHERE v.natural_key LIKE ? ESCAPE '\\' OR v.customer LIKE ? ESCAPE '\\'"
+        )
+        ck = customer_key(text) or text
+        params = (_like(text.strip()), _like(ck))
+        (total,) = self.db.execute("SELECT COUNT(*)" + where, params).fetchone()
+        rows = self.db.execute(
+            "SELECT v.id, v.register, v.natural_key, v.data, v.source_path, v.sheet, v.row_no,"
+            " v.first_sync, s1.started_at, v.ended_sync, s2.started_at, v.end_reason"
+            + where
+            + " ORDER BY v.register, v.natural_key, v.id LIMIT ?",
+            (*params, limit),
+        )
+        versions = [Version(r[0], r[1], r[2], decode_record(r[1], r[3]), *r[4:]) for r in rows]
+        return versions, total
+
+    # --- settings ------------------------------------------------------------------
+
+    def setting(self, name: str) -> Any:
+        row = self.db.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put_setting(self, name: str, value: Any) -> None:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        if self.db.execute("SELECT 1 FROM settings WHERE name = ?", (name,)).fetchone():
+            self.db.execute("UPDATE settings SET value = ? WHERE name = ?", (text, name))
+        else:
+            self.db.execute("INSERT INTO settings (name, value) VALUES (?, ?)", (name, text))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from sheets_templates.registers import REGISTERS
 from sync.cli import main
 from sync.google import connect
 from sync.master import SHEET_KEYS, TITLES
+from tests.conftest import SALESFLOW
 
 from .emulator import Formula, SheetsEmulator
 from .offices import AS_OF, TOKEN
@@ -142,8 +142,7 @@ def test_a_missing_credentials_file_is_a_clear_usage_error(
 
 
 def test_a_refused_token_is_never_printed(sheets_emulator: SheetsEmulator) -> None:
-    exe = shutil.which("salesflow")
-    assert exe, "the `salesflow` console script is not installed (pip install -e .)"
+    exe = str(SALESFLOW)
     sheets_emulator.tokens = {"the-right-token-000"}
     key = sheets_emulator.create_spreadsheet("办公室")
     secret = "ya29.a-secret-token-that-must-not-leak"

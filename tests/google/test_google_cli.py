@@ -40,7 +40,7 @@ def test_check_a_google_spreadsheet(sheets_emulator: SheetsEmulator) -> None:
     key = sheets_emulator.create_spreadsheet("华东办公室", {"电话记录": [HEADER, GOOD, BAD]})
     url = f"https://docs.google.com/spreadsheets/d/{key}/edit#gid=0"
     code, out, _err = _run(
-        sheets_emulator, "check", "--google", url, "--json", "--as-of", "2026-11-26"
+        sheets_emulator, "check", "--google", url, "--json", "--as-of", AS_OF.isoformat()
     )
     assert code == 1
     document = json.loads(out)
@@ -51,7 +51,7 @@ def test_check_a_google_spreadsheet(sheets_emulator: SheetsEmulator) -> None:
     assert issue["link"] == f"https://docs.google.com/spreadsheets/d/{key}/edit#gid=0&range=F3"
     assert document["totals"] == {"rows": 2, "valid": 1, "errors": 1, "warnings": 0}
     code, out, _err = _run(sheets_emulator, "check", "--google", key, "--lang", "en")
-    assert code == 1 and "华东办公室 [电话记录] calls: 2 rows, 1 valid, 1 errors" in out
+    assert code == 1 and "华东办公室 [电话记录] calls: 2 rows, 1 valid, 1 error" in out
 
 
 def test_check_needs_something_to_check(sheets_emulator: SheetsEmulator) -> None:

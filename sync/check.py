@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sheets_templates.words import Count, Lang, Text, lang_of
+
 from .reader import FileResult, expand, read_files
 
 
@@ -88,44 +90,24 @@ def report_json(report: CheckReport, lang: str = "zh", records: bool = False) ->
     }
 
 
-_WORDS = {
-    "zh": {
-        "calls": "电话记录",
-        "visits": "拜访记录",
-        "leads": "意向客户",
-        "shipments": "发货",
-        None: "跳过（不是登记表）",
-        "rows": "行",
-        "valid": "有效",
-        "errors": "错误",
-        "warnings": "提醒",
-        "unreadable": "无法读取",
-        "error": "错误",
-        "warning": "提醒",
-        "row": "第{row}行",
-        "total": "合计",
-        "files": "个文件",
-        "clean": "全部正确，没有发现问题。",
-    },
-    "en": {
-        "calls": "calls",
-        "visits": "visits",
-        "leads": "leads",
-        "shipments": "shipments",
-        None: "skipped (not a register)",
-        "rows": "rows",
-        "valid": "valid",
-        "errors": "errors",
-        "warnings": "warnings",
-        "unreadable": "unreadable",
-        "error": "error",
-        "warning": "warning",
-        "row": "row {row}",
-        "total": "total",
-        "files": "files",
-        "clean": "All clean: no problems found.",
-    },
+KIND_LABELS = {
+    "calls": Text("电话记录", "calls"),
+    "visits": Text("拜访记录", "visits"),
+    "leads": Text("意向客户", "leads"),
+    "shipments": Text("发货", "shipments"),
+    None: Text("跳过（不是登记表）", "skipped (not a register)"),
 }
+"""What a sheet was read as, in the per-sheet summary line."""
+ROWS = Count("{n} 行", "{n} row", "{n} rows")
+VALID = Text("{n} 有效", "{n} valid")
+ERRORS = Count("{n} 错误", "{n} error", "{n} errors")
+WARNINGS = Count("{n} 提醒", "{n} warning", "{n} warnings")
+UNREADABLE = Text("{n} 无法读取", "{n} unreadable")
+FILES = Count("{n} 个文件", "{n} file", "{n} files")
+UNREADABLE_FILE = Text("{path}: 无法读取 — {reason}", "{path}: unreadable — {reason}")
+ROW = Text("第{row}行", "row {row}")
+TOTAL = Text("合计", "total")
+CLEAN = Text("全部正确，没有发现问题。", "All clean: no problems found.")
 
 
 def report_text(report: CheckReport, lang: str = "zh") -> list[tuple[str, str | None]]:
@@ -134,21 +116,19 @@ def report_text(report: CheckReport, lang: str = "zh") -> list[tuple[str, str | 
     Styles are plain names (`red`, `yellow`, `bold`, `dim`) so the CLI can colour them
     and tests can read the text.
     """
-    w = _WORDS[lang]
+    language = lang_of(lang)
     lines: list[tuple[str, str | None]] = []
     for f in report.files:
         if f.error:
-            lines.append((f"{f.path}: {w['unreadable']} — {f.reason(lang)}", "red"))
+            reason = f.reason(language)
+            lines.append((UNREADABLE_FILE(language, path=f.path, reason=reason), "red"))
             continue
         for s in f.sheets:
-            label = w[s.kind]
+            label = KIND_LABELS[s.kind](language)
             if s.kind is None:
                 lines.append((f"{f.path} [{s.sheet}]: {label}", "dim"))
                 continue
-            counts = (
-                f"{s.rows} {w['rows']}, {s.valid} {w['valid']}, "
-                f"{s.errors} {w['errors']}, {s.warnings} {w['warnings']}"
-            )
+            counts = _counts(language, s.rows, s.valid, s.errors, s.warnings)
             style = "red" if s.errors else ("yellow" if s.warnings else None)
             lines.append((f"{f.path} [{s.sheet}] {label}: {counts}", style))
     for f in report.files:
@@ -158,19 +138,24 @@ def report_text(report: CheckReport, lang: str = "zh") -> list[tuple[str, str | 
             lines.append(("", None))
             lines.append((f"{f.path} [{s.sheet}]", "bold"))
             for p in s.problems:
-                where = w["row"].format(row=p.row) if p.row else ""
+                where = ROW(language, row=p.row) if p.row else ""
                 cell = f"{p.column}{p.row}" if p.column and p.row else where
                 header = f" {p.header}" if p.header else ""
                 lines.append(
-                    (f"  {cell:<7}{header}: {p.message(lang)}  [{p.code}]", str(p.severity))
+                    (f"  {cell:<7}{header}: {p.message(language)}  [{p.code}]", str(p.severity))
                 )
     lines.append(("", None))
-    total = (
-        f"{w['total']}: {len(report.files)} {w['files']}, {report.rows} {w['rows']}, "
-        f"{report.valid} {w['valid']}, {report.errors} {w['errors']}, "
-        f"{report.warnings} {w['warnings']}, {report.unreadable} {w['unreadable']}"
-    )
-    lines.append((total, "bold"))
+    counts = _counts(language, report.rows, report.valid, report.errors, report.warnings)
+    files = FILES(len(report.files), language)
+    unreadable = UNREADABLE(language, n=report.unreadable)
+    lines.append((f"{TOTAL(language)}: {files}, {counts}, {unreadable}", "bold"))
     if report.exit_code() == 0:
-        lines.append((w["clean"], "green"))
+        lines.append((CLEAN(language), "green"))
     return lines
+
+
+def _counts(lang: Lang, rows: int, valid: int, errors: int, warnings: int) -> str:
+    """`2 rows, 1 valid, 1 error, 0 warnings`: a sheet's or the whole check's counts."""
+    return ", ".join(
+        (ROWS(rows, lang), VALID(lang, n=valid), ERRORS(errors, lang), WARNINGS(warnings, lang))
+    )

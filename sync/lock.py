@@ -8,7 +8,7 @@ ends, however it ends: a sync that was killed never leaves a stale lock behind.
 
 from __future__ import annotations
 
-import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +17,7 @@ from typing import IO
 
 from .errors import Bilingual
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     def _try_lock(fh: IO[bytes]) -> None:

@@ -77,11 +77,11 @@ def plan_marks(sheets: Iterable[SheetResult], lang: str = "zh") -> list[Mark]:
         for problem in sheet.problems:
             by_cell.setdefault((sheet.sheet, cell_of(problem)), []).append(problem)
     marks = []
-    for (sheet, cell), problems in by_cell.items():
+    for (sheet_name, cell), problems in by_cell.items():
         worst = Severity.ERROR if any(p.severity is Severity.ERROR for p in problems) else None
         marks.append(
             Mark(
-                sheet=sheet,
+                sheet=sheet_name,
                 cell=cell,
                 severity=worst or Severity.WARNING,
                 note="\n".join(p.message(lang) for p in problems),

@@ -160,6 +160,7 @@ class Styles:
 def _style(fmt: Format) -> str:
     # xlsxwriter numbers a format when a cell uses it; asking for the number marks it
     # used, so the frame's styles.xml holds every format the streamed cells refer to.
+    # Private API (none public): pinned in pyproject, guarded by test_master_styles.
     index = fmt._get_xf_index()
     return f' s="{index}"' if index else ""
 

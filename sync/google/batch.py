@@ -41,7 +41,7 @@ TONES = {
         ("warn", "FFEB9C", "9C5700"),
     )
 }
-"""Cell colours by tone (`sync.master.GOOD` / `BAD` / `WARN`), Excel's own good/bad/neutral."""
+"""Cell colours by tone (`sync.master_model.GOOD` / `BAD` / `WARN`), Excel's own good/bad/neutral."""
 
 
 def json_cell(value: Any) -> Any:
@@ -126,7 +126,8 @@ def chunks(blocks: list[Block], chunk_bytes: int = CHUNK_BYTES) -> Iterator[list
     for block in blocks:
         row, col = a1_to_rowcol(block.start)
         overhead = len(json.dumps(absolute_range_name(block.tab, block.start))) + 32
-        first, part, part_size = 0, [], overhead
+        part: list[list[Any]] = []
+        first, part_size = 0, overhead
         for n, line in enumerate(block.rows):
             line_size = len(json.dumps(line)) + 2
             if part and size + part_size + line_size > chunk_bytes:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,8 +12,7 @@ import openpyxl
 from sheets_templates.registers import REGISTERS
 from sheets_templates.table import SheetContext, SheetResult, read_grid
 from sync.reader import FileResult, read_file
-
-AS_OF = date(2026, 11, 26)
+from tests.conftest import AS_OF, salesflow
 
 
 def template_headers(register: str, lang: str = "zh") -> list[str]:
@@ -67,15 +64,6 @@ def grid_result(grid: list[list[Any]], sheet: str = "电话记录", **ctx: Any) 
 
 def codes(sheet: SheetResult) -> list[tuple[int | None, str | None, str]]:
     return [(p.row, p.column, p.code) for p in sheet.problems]
-
-
-def salesflow(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The installed console script, as a user runs it."""
-    exe = shutil.which("salesflow")
-    assert exe, "the `salesflow` console script is not installed (pip install -e .)"
-    return subprocess.run(
-        [exe, *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8", timeout=300
-    )
 
 
 def check_json(*args: str, cwd: Path) -> tuple[int, dict[str, Any]]:

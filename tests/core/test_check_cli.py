@@ -11,7 +11,7 @@ import pytest
 
 from sheets_templates.registers import REGISTERS
 
-from .helpers import check_json, salesflow, template_headers, write_xlsx
+from .helpers import AS_OF, check_json, salesflow, template_headers, write_xlsx
 
 CALLS = ["销售员", "日期", "时间", "客户名称", "电话", "有效通话", "添加微信", "意向等级"]
 
@@ -59,7 +59,7 @@ def by_path(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def test_the_json_contract_field_by_field(tmp_path: Path) -> None:
     make_team(tmp_path / "team")
-    code, doc = check_json("team", "--records", "--as-of", "2026-11-26", cwd=tmp_path)
+    code, doc = check_json("team", "--records", "--as-of", AS_OF.isoformat(), cwd=tmp_path)
     assert code == 1
     assert set(doc) == {"files", "totals"}
     files = by_path(doc)
@@ -135,28 +135,30 @@ def test_the_json_contract_field_by_field(tmp_path: Path) -> None:
 
 def test_records_only_on_request(tmp_path: Path) -> None:
     make_team(tmp_path / "team")
-    _code, doc = check_json("team", "--as-of", "2026-11-26", cwd=tmp_path)
+    _code, doc = check_json("team", "--as-of", AS_OF.isoformat(), cwd=tmp_path)
     for sheet in (s for f in doc["files"] for s in f["sheets"]):
         assert "records" not in sheet
 
 
 def test_english_messages(tmp_path: Path) -> None:
     make_team(tmp_path / "team")
-    code, doc = check_json("team", "--lang", "en", "--as-of", "2026-11-26", cwd=tmp_path)
+    code, doc = check_json("team", "--lang", "en", "--as-of", AS_OF.isoformat(), cwd=tmp_path)
     assert code == 1
     files = by_path(doc)
     assert files["team/坏的.xlsx"]["error"].startswith("not a valid Excel workbook")
     (issue,) = files["team/张三.xlsx"]["sheets"][0]["issues"]
     assert issue["message"].startswith("Phone number has the wrong length: 1380013")
-    text = salesflow("check", "team", "--lang", "en", "--as-of", "2026-11-26", cwd=tmp_path)
-    assert "team/张三.xlsx [电话记录] calls: 2 rows, 1 valid, 1 errors, 0 warnings" in text.stdout
+    text = salesflow("check", "team", "--lang", "en", "--as-of", AS_OF.isoformat(), cwd=tmp_path)
+    assert "team/张三.xlsx [电话记录] calls: 2 rows, 1 valid, 1 error, 0 warnings" in text.stdout
     assert "Phone number has the wrong length: 1380013" in text.stdout
     assert "电话号码" not in text.stdout and "无法读取" not in text.stdout
+    total = "total: 3 files, 4 rows, 3 valid, 1 error, 0 warnings, 1 unreadable"
+    assert text.stdout.splitlines()[-1] == total
 
 
 def test_the_terminal_report(tmp_path: Path) -> None:
     make_team(tmp_path / "team")
-    done = salesflow("check", "team", "--as-of", "2026-11-26", cwd=tmp_path)
+    done = salesflow("check", "team", "--as-of", AS_OF.isoformat(), cwd=tmp_path)
     assert done.returncode == 1
     lines = done.stdout.splitlines()
     assert "team/张三.xlsx [电话记录] 电话记录: 2 行, 1 有效, 1 错误, 0 提醒" in lines
@@ -171,10 +173,10 @@ def test_exit_0_when_clean(tmp_path: Path) -> None:
         tmp_path / "张三.xlsx",
         [CALLS, ["张三", "2026-11-03", "09:30", "华信科技", "13800138000", "是", "否", None]],
     )
-    done = salesflow("check", "张三.xlsx", "--as-of", "2026-11-26", cwd=tmp_path)
+    done = salesflow("check", "张三.xlsx", "--as-of", AS_OF.isoformat(), cwd=tmp_path)
     assert done.returncode == 0, done.stdout
     assert "全部正确" in done.stdout
-    code, doc = check_json("张三.xlsx", "--as-of", "2026-11-26", cwd=tmp_path)
+    code, doc = check_json("张三.xlsx", "--as-of", AS_OF.isoformat(), cwd=tmp_path)
     assert code == 0 and doc["totals"] == {"rows": 1, "valid": 1, "errors": 0, "warnings": 0}
 
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from sheets_templates import problems
 from sheets_templates.problems import KINDS, Problem, ProblemKind, Severity
 
 NO_TYPED_VALUE = {"required.missing", "column.missing", "rep.missing", "row.duplicate"}
@@ -37,15 +38,62 @@ def test_every_kind_speaks_both_languages_and_shows_the_value(kind: ProblemKind)
     }
 
 
-def test_codes_are_unique_and_the_documented_ones_exist() -> None:
-    assert len(KINDS) == len({k.code for k in KINDS.values()})
-    for code in (
-        "phone.invalid",
-        "date.invalid",
-        "required.missing",
-        "grade.invalid",
+def test_every_declared_kind_has_its_own_code() -> None:
+    # KINDS is keyed by code, so two kinds sharing a code would silently leave one out
+    # of it: count the kinds as declared in the module instead.
+    declared = [k for k in vars(problems).values() if isinstance(k, ProblemKind)]
+    codes = sorted(k.code for k in declared)
+    assert codes == sorted(set(codes)), [c for c in codes if codes.count(c) > 1]
+    assert len(declared) == len(KINDS)
+
+
+def test_the_codes_scripts_rely_on() -> None:
+    assert sorted(KINDS) == [
         "amount.mismatch",
-        "row.duplicate",
+        "cell.error",
+        "column.missing",
+        "date.future",
+        "date.invalid",
+        "date.year_assumed",
         "grade.disagrees",
-    ):
-        assert code in KINDS
+        "grade.invalid",
+        "money.invalid",
+        "money.negative",
+        "phone.invalid",
+        "phone.scientific",
+        "phone.zero_restored",
+        "quantity.invalid",
+        "rep.missing",
+        "required.missing",
+        "row.duplicate",
+        "time.invalid",
+        "yes_no.invalid",
+    ]
+    warnings = sorted(code for code, k in KINDS.items() if k.severity is Severity.WARNING)
+    assert warnings == [
+        "date.future",
+        "date.year_assumed",
+        "grade.disagrees",
+        "phone.zero_restored",
+        "row.duplicate",
+    ]
+
+
+def test_a_placed_problem_reads_back_the_value_as_typed() -> None:
+    finding = KINDS["amount.mismatch"].at(1200.0, expected="1,250.00")
+    placed = Problem.place(finding, "张三.xlsx", "发货", 7, "H", "金额", "amount")
+    assert placed.message_zh == "金额 1200 不等于 数量×单价 = 1,250.00"
+    assert placed.message_en == "Amount 1200 is not quantity × unit price = 1,250.00"
+    assert placed.to_json("zh") == {
+        "severity": "error",
+        "row": 7,
+        "column": "H",
+        "header": "金额",
+        "field": "amount",
+        "value": "1200",
+        "code": "amount.mismatch",
+        "message": "金额 1200 不等于 数量×单价 = 1,250.00",
+    }
+    missing = Problem.place(KINDS["column.missing"].at(), "张三.xlsx", "电话记录", 1, "A", "电话")
+    assert missing.message_en == "A required column is missing: 电话 (add it to the header row)"
+    assert (missing.severity, missing.value) == (Severity.ERROR, "")

@@ -18,10 +18,10 @@ from typing import Any
 from sheets_templates.values import date_to_excel_serial
 from sync.engine import SyncResult
 from sync.reader import load_grids
+from tests.conftest import AS_OF as AS_OF  # the pinned day, for the Google tests
 
 from .emulator import SheetsEmulator
 
-AS_OF = date(2026, 11, 26)
 TOKEN = "ya29.test-token-0123456789abcdef"
 
 

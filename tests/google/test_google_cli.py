@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from sync.cli import main
 from sync.google import connect
 from sync.master_sheets import SHEET_KEYS
 from sync.master_words import SHEET_TITLES
+from tests.conftest import SALESFLOW
 
 from .emulator import Formula, SheetsEmulator
 from .offices import AS_OF, TOKEN
@@ -41,7 +41,7 @@ def test_check_a_google_spreadsheet(sheets_emulator: SheetsEmulator) -> None:
     key = sheets_emulator.create_spreadsheet("华东办公室", {"电话记录": [HEADER, GOOD, BAD]})
     url = f"https://docs.google.com/spreadsheets/d/{key}/edit#gid=0"
     code, out, _err = _run(
-        sheets_emulator, "check", "--google", url, "--json", "--as-of", "2026-11-26"
+        sheets_emulator, "check", "--google", url, "--json", "--as-of", AS_OF.isoformat()
     )
     assert code == 1
     document = json.loads(out)
@@ -52,7 +52,7 @@ def test_check_a_google_spreadsheet(sheets_emulator: SheetsEmulator) -> None:
     assert issue["link"] == f"https://docs.google.com/spreadsheets/d/{key}/edit#gid=0&range=F3"
     assert document["totals"] == {"rows": 2, "valid": 1, "errors": 1, "warnings": 0}
     code, out, _err = _run(sheets_emulator, "check", "--google", key, "--lang", "en")
-    assert code == 1 and "华东办公室 [电话记录] calls: 2 rows, 1 valid, 1 errors" in out
+    assert code == 1 and "华东办公室 [电话记录] calls: 2 rows, 1 valid, 1 error" in out
 
 
 def test_check_needs_something_to_check(sheets_emulator: SheetsEmulator) -> None:
@@ -143,8 +143,7 @@ def test_a_missing_credentials_file_is_a_clear_usage_error(
 
 
 def test_a_refused_token_is_never_printed(sheets_emulator: SheetsEmulator) -> None:
-    exe = shutil.which("salesflow")
-    assert exe, "the `salesflow` console script is not installed (pip install -e .)"
+    exe = str(SALESFLOW)
     sheets_emulator.tokens = {"the-right-token-000"}
     key = sheets_emulator.create_spreadsheet("办公室")
     secret = "ya29.a-secret-token-that-must-not-leak"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,7 @@ from sync.sources import file_sources
 from sync.templates_xlsx import write_master_workbook
 
 from .fake_excel import Book
-
-DAY = date(2026, 11, 26)
+from .workbooks import DAY
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from sheets_templates.values import ReadContext, excel_serial_to_date, parse_gra
 from sync.reader import read_file
 
 from .conftest import Recalculated
+from .workbooks import DAY
 
 pytestmark = pytest.mark.libreoffice
 CTX = ReadContext(year=2026)
@@ -60,7 +61,7 @@ def test_filled_template_reads_back_with_no_problems_and_the_formula_grades(
 ):
     """The reader sees the recalculated grade column as typed: it must agree with the
     rule on every row (no `grade.disagrees` noise) and the file must be clean."""
-    result = read_file(recalculated.grades, recalculated.grades.parent, date(2026, 11, 26))
+    result = read_file(recalculated.grades, recalculated.grades.parent, DAY)
     assert result.error is None
     leads = next(s for s in result.sheets if s.kind == "leads")
     assert [p.code for s in result.sheets for p in s.problems] == []

@@ -179,7 +179,7 @@ def test_settings_reach_the_reader(tmp_path: Path):
         },
         {"rep": "李四", "month": "2025-11"},
     )
-    report = run_check([path], date(2026, 11, 26), keep_records=True)
+    report = run_check([path], DAY, keep_records=True)
     calls = next(s for s in report.files[0].sheets if s.kind == "calls")
     assert [(r.rep, r.date) for r in calls.records] == [("李四", date(2025, 11, 3))]
 

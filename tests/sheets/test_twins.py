@@ -1,12 +1,17 @@
 """What ties each in-sheet check to the full rule it stands in for (no spreadsheet
-needed): the formulas' word lists come from the parsers, and a coarse flag never
-fires on a value the full check accepts."""
+needed; the LibreOffice parity tests run the formulas themselves).
+
+The word lists the formulas compare against are derived from the parsers' lists, so
+comparing one with the other would hold by construction: here both are held to the
+lists written out by hand, and the Python twins to figures worked by hand.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,10 +31,13 @@ VALID_PHONES = st.one_of(
     st.builds(lambda d: f"400-{d[:3]}-{d[3:]}", st.text("0123456789", min_size=7, max_size=7)),
 )  # fmt: skip
 
+YES_WORDS = ("1", "OK", "TRUE", "Y", "YES", "√", "✓", "✔", "对", "已", "已加", "是", "是的", "有", "有效")  # fmt: skip
+"""Every yes a rep types, as a formula compares it (upper case), in code-point order."""
+
 
 @settings(max_examples=600)
 @given(st.one_of(PHONES, VALID_PHONES))
-def test_phone_flag_never_fires_on_a_phone_the_check_accepts(raw: object):
+def test_phone_flag_never_fires_on_a_phone_the_check_accepts(raw: object) -> None:
     if rules.phone_length_flagged(raw):
         try:
             parse_phone(raw, CTX)
@@ -40,42 +48,101 @@ def test_phone_flag_never_fires_on_a_phone_the_check_accepts(raw: object):
 
 @settings(max_examples=300)
 @given(VALID_PHONES)
-def test_valid_phones_are_accepted_and_not_flagged(raw: object):
+def test_valid_phones_are_accepted_and_not_flagged(raw: object) -> None:
     parse_phone(raw, CTX)
     assert not rules.phone_length_flagged(raw)
 
 
-def test_formula_yes_words_are_the_parsers():
-    for word in rules.FORMULA_YES:
+@pytest.mark.parametrize(
+    ("raw", "flagged"),
+    [
+        ("13800138000", False),  # a mobile: 11 digits
+        ("138 0013 8000", False),
+        ("1380013", True),  # a mobile short of 4 digits
+        ("138001380001", True),  # a mobile one too many
+        ("010-12345678", False),  # a landline with its area code: 11 digits
+        (1012345678, False),  # that landline stored as a number, its 0 lost: 10 digits
+        ("12345678", True),  # a landline without its area code: 8 digits
+        ("0755 1234 5678 转 123", False),  # any length of 10 digits or more
+        ("", False),  # blank is the required check's business
+        (None, False),
+    ],
+)
+def test_phone_flag_on_values_worked_by_hand(raw: object, flagged: bool) -> None:
+    assert rules.phone_length_flagged(raw) is flagged
+
+
+def test_formula_yes_words_are_the_parsers() -> None:
+    assert rules.FORMULA_YES == YES_WORDS
+    for word in YES_WORDS:
         assert parse_yes_no(word, CTX) is True
         assert parse_yes_no(word.lower(), CTX) is True
+    assert parse_yes_no("否", CTX) is False and "否" not in rules.FORMULA_YES
 
 
-def test_grade_words_parse_to_their_grade():
-    for grades in ("ABC", "ABCD"):
-        words = rules.grade_words(grades)
-        assert {parse_grade(w, CTX) for w in words} == set(grades)
-        assert all(parse_grade(w.lower(), CTX) in grades for w in words)
+def test_grade_words_parse_to_their_grade() -> None:
+    assert rules.grade_words("AB") == (
+        "A", "A类", "A级", "A类客户", "A级客户", "A客户",
+        "B", "B类", "B级", "B类客户", "B级客户", "B客户",
+    )  # fmt: skip
+    for word, grade in (("A类客户", "A"), ("b级", "B"), ("C客户", "C"), ("d", "D")):
+        assert parse_grade(word, CTX) == grade
 
 
-def test_day_counts_cover_the_daily_metrics():
-    counted = {spec.metric for spec in rules.DAY_COUNTS}
-    assert counted == {m.name for m in rules.METRICS if m.daily_target is not None} | {
-        "calls",
-        "visits",
-    }
-    rows = [
-        {"date": date(2026, 11, 26), "effective": True, "visit_type": " cold "},
-        {"date": date(2026, 11, 26), "effective": False, "visit_type": "计划拜访"},
-        {"date": date(2026, 11, 25), "effective": True, "visit_type": "陌生拜访"},
-    ]
+def test_day_counts_on_rows_counted_by_hand() -> None:
+    assert {spec.metric for spec in rules.DAY_COUNTS} == {
+        "calls", "effective_calls", "wechat_adds", "new_intent_leads",
+        "visits", "cold_visits", "c_plus_visits",
+    }  # fmt: skip
     day = date(2026, 11, 26)
-    by_metric = {s.metric: s for s in rules.DAY_COUNTS}
-    assert rules.day_count(by_metric["calls"], rows, day) == 2
-    assert rules.day_count(by_metric["effective_calls"], rows, day) == 1
-    assert rules.day_count(by_metric["cold_visits"], rows, day) == 1
+    calls = [
+        {"date": day, "effective": True, "wechat_added": True},
+        {"date": day, "effective": False, "wechat_added": True},
+        {"date": day, "effective": True, "wechat_added": False},
+        {"date": date(2026, 11, 25), "effective": True, "wechat_added": True},
+    ]
+    visits = [
+        {"date": day, "visit_type": " cold ", "customer_grade": "A"},
+        {"date": day, "visit_type": "计划拜访", "customer_grade": "C"},
+        {"date": day, "visit_type": "陌生拜访", "customer_grade": "D"},
+        {"date": day, "visit_type": "回访", "customer_grade": None},
+        {"date": date(2026, 11, 25), "visit_type": "陌生拜访", "customer_grade": "B"},
+    ]
+    leads = [
+        {"registered": day, "grade": "B"},
+        {"registered": day, "grade": None},
+        {"registered": date(2026, 11, 24), "grade": "A"},
+    ]
+    rows = {"calls": calls, "visits": visits, "leads": leads}
+    counted = {s.metric: rules.day_count(s, rows[s.register], day) for s in rules.DAY_COUNTS}
+    assert counted == {
+        "calls": 3,
+        "effective_calls": 2,
+        "wechat_adds": 2,
+        "new_intent_leads": 1,
+        "visits": 4,
+        "cold_visits": 2,
+        "c_plus_visits": 2,
+    }
 
 
-def test_pace_split_is_forty_sixty():
+@pytest.mark.parametrize(
+    ("clock", "expected"),
+    [
+        (time(9, 0), "0.0"),  # before the morning starts
+        (time(9, 40), "2.7"),  # 10 of 150 minutes of 40: 2.666…, to one place as ROUND(…,1)
+        (time(10, 45), "20.0"),  # 75 of the morning's 150 minutes: half of 40
+        (time(12, 0), "40.0"),
+        (time(13, 0), "40.0"),  # lunch: flat
+        (time(15, 40), "70.0"),  # 40 + 110 of the afternoon's 220 minutes: half of 60
+        (time(18, 0), "100.0"),
+    ],
+)
+def test_pace_by_the_clock(clock: time, expected: str) -> None:
+    assert rules.expected_by(clock) == Decimal(expected)
+
+
+def test_pace_split_is_forty_sixty() -> None:
     assert rules.pace_split(Decimal(100)) == (Decimal(40), Decimal(60))
-    assert rules.expected_by(rules.AFTERNOON[1], *rules.pace_split(Decimal(80))) == Decimal(80)
+    assert rules.pace_split(Decimal(80)) == (Decimal(32), Decimal(48))
+    assert rules.expected_by(time(15, 40), Decimal(32), Decimal(48)) == Decimal("56.0")

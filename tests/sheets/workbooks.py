@@ -24,8 +24,9 @@ from sheets_templates import rules
 from sheets_templates.templates import rep_template
 from sync.demo import call_rows, lead_rows, shipment_rows, visit_rows
 from sync.templates_xlsx import write_rep_workbook
+from tests.conftest import AS_OF
 
-DAY = date(2026, 11, 26)  # a Thursday
+DAY = AS_OF
 CLOCK = time(15, 10)
 REP = "张三"
 

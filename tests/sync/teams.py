@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,9 +18,7 @@ from sync.demo import (
     visit_rows,
     write_workbook,
 )
-
-AS_OF = date(2026, 11, 26)
-"""A Thursday: its week started on Monday 11-23, its month spans 20 working days."""
+from tests.conftest import AS_OF, salesflow
 
 REPS = ("甲", "乙", "丙")
 
@@ -83,20 +79,8 @@ def build_team(folder: Path, as_of: date = AS_OF, seed: int = 11) -> Team:
     return team
 
 
-def salesflow(*args: str, cwd: Path, user: str | None = None) -> subprocess.CompletedProcess[str]:
-    """The real console entry point in a child process (optionally as another user)."""
-    return subprocess.run(
-        [sys.executable, "-c", "from sync.cli import main; main()", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        user=user,
-        timeout=300,
-    )
-
-
-def sync_json(*args: str, cwd: Path, user: str | None = None) -> tuple[int, dict[str, Any]]:
-    out = salesflow("sync", "--json", "--as-of", AS_OF.isoformat(), *args, cwd=cwd, user=user)
+def sync_json(*args: str, cwd: Path) -> tuple[int, dict[str, Any]]:
+    out = salesflow("sync", "--json", "--as-of", AS_OF.isoformat(), *args, cwd=cwd)
     assert out.stdout, out.stderr
     return out.returncode, json.loads(out.stdout)
 

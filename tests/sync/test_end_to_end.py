@@ -1,9 +1,11 @@
 """A whole team synced into a master: the JSON summary against the contract, and the
-KPIs against figures recomputed here straight from the rows that were written."""
+KPIs of a small team against figures counted by hand from the rows written here."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
+import subprocess
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -11,14 +13,12 @@ from typing import Any
 
 import openpyxl
 
-from sheets_templates import rules
 from sheets_templates.registers import REGISTERS
 from sync.demo import make_team
 
 from .conftest import run
-from .teams import AS_OF, REPS, Team, monday, sync_json
+from .teams import AS_OF, Team, sync_json
 
-YES = "是"
 METRIC_NAMES = (
     "calls",
     "effective_calls",
@@ -31,105 +31,132 @@ METRIC_NAMES = (
     "sales_amount",
     "collected_amount",
 )
-DAILY_DEFAULTS = {
-    "effective_calls": 100,
-    "wechat_adds": 30,
-    "new_intent_leads": 2,
-    "cold_visits": 3,
-    "c_plus_visits": 2,
+STAGES = ("negotiating", "solution_submitted", "met_with_interest", "bought_before", "accepts_meeting")  # fmt: skip
+
+
+def _call(
+    day: date, phone: str, customer: str, effective: str, wechat: str, grade: str = ""
+) -> dict[str, Any]:
+    return {
+        "date": day,
+        "customer": customer,
+        "phone": phone,
+        "effective": effective,
+        "wechat_added": wechat,
+        "intent_grade": grade,
+    }
+
+
+def _visit(day: date, customer: str, kind: str, grade: str) -> dict[str, Any]:
+    return {"date": day, "customer": customer, "visit_type": kind, "customer_grade": grade}
+
+
+def _lead(
+    customer: str, registered: date, stages: str, signed: date | None = None
+) -> dict[str, Any]:
+    """`stages`: 是/否 for negotiating, solution_submitted, met_with_interest,
+    bought_before, accepts_meeting in that order."""
+    facts = dict(zip(STAGES, stages, strict=True))
+    return {"customer": customer, **facts, "registered": registered, "signed_date": signed}
+
+
+def _shipment(order: str, day: date, qty: int, price: str, received: str) -> dict[str, Any]:
+    amount = Decimal(price) * qty
+    return {
+        "order_no": order,
+        "date": day,
+        "customer": "明德软件",
+        "product": "X1",
+        "quantity": qty,
+        "unit_price": float(price),
+        "amount": float(amount),
+        "received": float(received),
+    }
+
+
+def small_team(folder: Path) -> Team:
+    """Two reps whose every KPI is counted by hand below; as of Thursday 2026-11-26 the
+    week starts on Monday 11-23 and the month on 11-01."""
+    team = Team(folder)
+    team.rows["甲"] = {
+        "calls": [
+            _call(date(2026, 11, 26), "13800000001", "明德软件有限公司", "是", "是", "B"),
+            _call(date(2026, 11, 26), "13800000002", "东方建材", "否", "否"),
+            _call(date(2026, 11, 24), "13800000003", "华信科技", "是", "否"),
+            _call(date(2026, 11, 10), "13800000004", "远大物流", "是", "是", "C"),
+            _call(date(2026, 10, 30), "13800000005", "旧客户", "是", "是", "A"),
+        ],
+        "visits": [
+            _visit(date(2026, 11, 26), "明德软件", "陌生拜访", "A"),  # 明德 again: same customer
+            _visit(date(2026, 11, 25), "海天食品", "计划拜访", "D"),
+            _visit(date(2026, 11, 20), "海天食品", "回访", "C"),
+            _visit(date(2026, 11, 26), "新客户", "陌生拜访", ""),
+        ],
+        "leads": [
+            _lead("远大物流", date(2026, 11, 25), "是否否否否"),  # graded A; first graded 11-10
+            _lead("星光传媒", date(2026, 11, 23), "否否否否是", signed=date(2026, 11, 24)),
+            _lead("长江电力", date(2026, 11, 5), "否否否否否", signed=date(2026, 11, 26)),
+        ],
+        "shipments": [
+            _shipment("A-1", date(2026, 11, 26), 2, "1000", "500"),
+            _shipment("A-2", date(2026, 11, 16), 1, "1234.5", "1234.5"),
+            _shipment("A-3", date(2026, 10, 28), 1, "100", "100"),
+        ],
+    }
+    team.rows["乙"] = {"calls": [_call(date(2026, 11, 26), "13900000001", "南方电器", "是", "否")]}
+    for rep in team.rows:
+        team.write(rep)
+    return team
+
+
+COUNTED = {
+    # rep, period: calls, effective, wechat, new intent, visits, cold, C+, signed, sales, collected
+    ("甲", "day"): (2, 1, 1, 1, 2, 2, 1, 1, "2000", "500"),
+    ("甲", "week"): (3, 2, 1, 2, 3, 2, 1, 2, "2000", "500"),
+    ("甲", "month"): (4, 3, 2, 4, 4, 2, 2, 2, "3234.5", "1734.5"),
+    ("乙", "day"): (1, 1, 0, 0, 0, 0, 0, 0, "0", "0"),
+    ("乙", "week"): (1, 1, 0, 0, 0, 0, 0, 0, "0", "0"),
+    ("乙", "month"): (1, 1, 0, 0, 0, 0, 0, 0, "0", "0"),
 }
+"""甲's new intent leads are the customers first graded in the period: 明德 (call and
+visit 11-26, one customer however it is spelled), 星光 (11-23), 海天 (visit 11-20),
+远大 (call 11-10; its lead's A on 11-25 is not a first grading); 旧客户 was graded in
+October and 长江电力's stages give no grade."""
+
+TARGETS = {
+    # period: effective, wechat, new intent, cold, C+, signed (3 a month over 22 days)
+    "day": (100, 30, 2, 3, 2, 0.14),
+    "week": (500, 150, 10, 15, 10, 0.68),
+    "month": (2200, 660, 44, 66, 44, 3.0),
+}
+STARTS = {"day": "2026-11-26", "week": "2026-11-23", "month": "2026-11-01"}
 
 
-def period_start(period: str) -> date:
-    return {"day": AS_OF, "week": monday(AS_OF), "month": AS_OF.replace(day=1)}[period]
-
-
-def lead_grade(row: dict[str, Any]) -> str | None:
-    facts = [
-        row[f] == YES
-        for f in (
-            "negotiating",
-            "solution_submitted",
-            "met_with_interest",
-            "bought_before",
-            "accepts_meeting",
-        )
-    ]
-    return rules.grade(*facts)
-
-
-def expected_actuals(team: Team) -> dict[tuple[str, str, str], Any]:
-    """Every KPI recomputed from the written rows, with plain loops."""
-    out: dict[tuple[str, str, str], Any] = defaultdict(int)
-    for rep, registers in team.rows.items():
-        first_graded: dict[str, date] = {}
-        gradings = [(c["customer"], c["date"]) for c in registers["calls"] if c["intent_grade"]]
-        gradings += [(v["customer"], v["date"]) for v in registers["visits"] if v["customer_grade"]]
-        gradings += [(x["customer"], x["registered"]) for x in registers["leads"] if lead_grade(x)]
-        for customer, day in gradings:
-            key = rules.customer_key(customer)
-            first_graded[key] = min(day, first_graded.get(key, day))
-        for period in ("day", "week", "month"):
-            start = period_start(period)
-
-            def within(day: date | None, start: date = start) -> bool:
-                return day is not None and start <= day <= AS_OF
-
-            k = (rep, period)
-            for c in registers["calls"]:
-                if within(c["date"]):
-                    out[(*k, "calls")] += 1
-                    out[(*k, "effective_calls")] += c["effective"] == YES
-                    out[(*k, "wechat_adds")] += c["wechat_added"] == YES
-            for v in registers["visits"]:
-                if within(v["date"]):
-                    out[(*k, "visits")] += 1
-                    out[(*k, "cold_visits")] += v["visit_type"] == "陌生拜访"
-                    out[(*k, "c_plus_visits")] += v["customer_grade"] in ("A", "B", "C")
-            out[(*k, "signed_customers")] = sum(
-                within(x["signed_date"]) for x in registers["leads"]
-            )
-            out[(*k, "new_intent_leads")] = sum(within(d) for d in first_graded.values())
-            sales = [s for s in registers["shipments"] if within(s["date"])]
-            out[(*k, "sales_amount")] = sum((Decimal(str(s["amount"])) for s in sales), Decimal(0))
-            out[(*k, "collected_amount")] = sum(
-                (Decimal(str(s["received"])) for s in sales), Decimal(0)
-            )
-    return out
-
-
-def expected_target(metric: str, period: str) -> float | None:
-    days = {"day": 1, "week": 5, "month": 22}[period]
-    if metric in DAILY_DEFAULTS:
-        return DAILY_DEFAULTS[metric] * days
-    if metric == "signed_customers":
-        return round(3 * days / 22, 2)
-    return None
-
-
-def test_kpis_match_figures_recomputed_from_the_rows(team: Team, tmp_path: Path) -> None:
-    code, doc = sync_json("--from", str(team.folder), "--master", "m.xlsx", cwd=tmp_path)
-    assert code == 0, doc  # a clean team: every source clean
-    expected = expected_actuals(team)
-    assert len(doc["kpi"]) == len(REPS) * 3 * len(METRIC_NAMES)
-    seen = set()
-    for entry in doc["kpi"]:
-        assert set(entry) == {"rep", "period", "start", "metric", "actual", "target", "met"}
-        key = (entry["rep"], entry["period"], entry["metric"])
-        seen.add(key)
-        assert entry["start"] == period_start(entry["period"]).isoformat()
-        want = expected[key]
-        if entry["metric"] in ("sales_amount", "collected_amount"):
-            assert Decimal(entry["actual"]) == want, key
-        else:
-            assert entry["actual"] == want, key
-        target = expected_target(entry["metric"], entry["period"])
-        assert entry["target"] == target, key
-        assert entry["met"] == (None if target is None else want >= target), key
-    assert len(seen) == len(doc["kpi"])
-    day = {(e["rep"], e["metric"]): e for e in doc["kpi"] if e["period"] == "day"}
-    assert day[("甲", "effective_calls")]["met"] is True  # 110 effective calls today
-    assert day[("乙", "effective_calls")]["met"] is False
+def test_kpis_counted_by_hand(
+    tmp_path: Path, as_of: date, cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    small_team(tmp_path / "team")
+    args = ("sync", "--json", "--as-of", as_of.isoformat(), "--from", "team")
+    done = cli(*args, "--master", "m.xlsx", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr  # every row is clean
+    kpi = {(e["rep"], e["period"], e["metric"]): e for e in json.loads(done.stdout)["kpi"]}
+    assert len(kpi) == 2 * 3 * len(METRIC_NAMES)
+    for (rep, period), counted in COUNTED.items():
+        effective, wechat, intent, cold, c_plus, signed = TARGETS[period]
+        targets = (None, effective, wechat, intent, None, cold, c_plus, signed, None, None)
+        for metric, want, target in zip(METRIC_NAMES, counted, targets, strict=True):
+            entry = kpi[(rep, period, metric)]
+            assert set(entry) == {"rep", "period", "start", "metric", "actual", "target", "met"}
+            assert entry["start"] == STARTS[period]
+            if isinstance(want, str):
+                assert Decimal(entry["actual"]) == Decimal(want), (rep, period, metric)
+            else:
+                assert entry["actual"] == want, (rep, period, metric)
+            assert entry["target"] == target, (rep, period, metric)
+    met = sorted((rep, period, m) for (rep, period, m), e in kpi.items() if e["met"])
+    assert met == [("甲", "day", "signed_customers"), ("甲", "week", "signed_customers")]
+    no_target = {m for (_r, _p, m), e in kpi.items() if e["met"] is None}
+    assert no_target == {"calls", "visits", "sales_amount", "collected_amount"}
 
 
 def test_summary_matches_the_contract_field_by_field(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ import sync.engine
 import sync.master_xlsx  # noqa: F401
 from sync.cli import main
 from sync.lock import sync_lock
+from tests.conftest import SALESFLOW
 
 from .conftest import run
 from .teams import AS_OF, Team, build_team, salesflow, sync_json
@@ -135,7 +136,7 @@ def test_killed_while_writing_the_master_leaves_the_old_one_intact(tmp_path: Pat
     killed = False
     for _attempt in range(5):
         child = subprocess.Popen(
-            [sys.executable, "-c", "from sync.cli import main; main()", "sync", "--from", "team"],
+            [str(SALESFLOW), "sync", "--from", "team"],
             cwd=tmp_path,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -156,7 +157,7 @@ def test_killed_while_writing_the_master_leaves_the_old_one_intact(tmp_path: Pat
 
 
 def test_two_syncs_started_together_do_not_corrupt_anything(team: Team, tmp_path: Path) -> None:
-    args = [sys.executable, "-c", "from sync.cli import main; main()", "sync", "--from", "team"]
+    args = [str(SALESFLOW), "sync", "--from", "team"]
     args += ["--as-of", AS_OF.isoformat(), "--json"]
     shutil.move(team.folder, tmp_path / "team")
     children = [

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from sheets_templates.words import Lang, Text
 
-from .reader import FileResult, display_path, owner_of, read_file
+from .reader import FileResult, owner_of, read_file
 
 SOURCE_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et", ".ett", ".csv"})
 """What offices save registers as: Excel (and its binary and macro forms), LibreOffice,
@@ -164,10 +164,8 @@ def find_sources(roots: Iterable[Path]) -> list[Found]:
         for entry in _entries(root):
             key = os.path.realpath(entry.path)
             earlier = found.get(key)
-            if earlier is None:
+            if earlier is None or _is_within(earlier.root, entry.root):
                 found[key] = entry
-            elif _is_within(earlier.root, entry.root):
-                found[key] = Found(earlier.path, entry.root, earlier.refused)
     return list(found.values())
 
 
@@ -273,9 +271,7 @@ def read_found(
     so it can read them in parallel), the refused with their reason."""
     results = iter(read([(f.path, f.root) for f in found if f.refused is None]))
     return [
-        next(results)
-        if f.refused is None
-        else refused_result(display_path(f.path), *f.refused.both())
+        next(results) if f.refused is None else refused_result(_shown(f.path), *f.refused.both())
         for f in found
     ]
 
@@ -311,12 +307,23 @@ def file_hash(path: Path) -> str:
 
 def source_name(path: Path, root: Path) -> str:
     """A source's name in the store and the master: the folder synced and the path
-    within it (`team/王五/电话记录.csv`), the same whichever folder the sync runs in."""
+    within it (`team/王五/电话记录.csv`), the same whichever folder the sync runs in.
+
+    Links are not followed: a link is named where it is (a loop has nowhere else)."""
+    full, top = Path(os.path.abspath(path)), Path(os.path.abspath(root))
     try:
-        inside = path.resolve().relative_to(root.resolve())
+        inside = full.relative_to(top)
     except ValueError:
-        return path.resolve().as_posix()
-    return f"{root.resolve().name}/{inside.as_posix()}"
+        return full.as_posix()
+    return f"{Path(os.path.realpath(top)).name}/{inside.as_posix()}"
+
+
+def _shown(path: Path) -> str:
+    """An entry's path as the user gave it, relative to the working folder where it
+    lies inside it; links are not followed (a loop has no resolved path)."""
+    full = os.path.abspath(path)
+    inside = os.path.relpath(full, os.getcwd())
+    return full if inside.startswith("..") else inside
 
 
 def file_sources(
@@ -340,7 +347,7 @@ def file_sources(
         else:
             zh, en = found.refused.both()
             content_hash = f"refused:{en}"
-            read = partial(refused_result, display_path(path), zh, en)
+            read = partial(refused_result, _shown(path), zh, en)
         sources.append(
             Source(
                 path=source_name(path, root),

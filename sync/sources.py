@@ -191,34 +191,36 @@ def _entries(root: Path) -> Iterable[Found]:
 
 
 def _walk(root: Path, folder: Path, above: set[str], seen: set[str], out: list[Found]) -> None:
-    """Depth first, by name: `above` holds the real paths of the folders being walked
-    (a link to one of them is a loop), `seen` every folder walked (a second link to one
-    is not walked twice)."""
+    """A folder's files by name, then its folders by name (the order `os.walk` gives,
+    which the sources have always had). `above` holds the real paths of the folders
+    being walked (a link to one of them is a loop), `seen` every folder walked (a
+    second link to one is not walked twice)."""
     try:
         with os.scandir(folder) as listing:
-            names = sorted(e.name for e in listing)
+            names = sorted(e.name for e in listing if not e.name.startswith("."))
     except OSError:
         out.append(Found(folder, root, CANNOT_LIST))
         return
+    folders = []
     for name in names:
-        if is_ignored(name):
-            continue
         path = folder / name
         try:
             mode = path.stat().st_mode
         except OSError as exc:
-            out.append(Found(path, root, _stat_problem(path, exc)))
+            if not is_ignored(name):
+                out.append(Found(path, root, _stat_problem(path, exc)))
             continue
         if stat.S_ISDIR(mode):
-            real = os.path.realpath(path)
-            if real in above:
-                out.append(Found(path, root, LINK_LOOP))
-            elif real not in seen:
-                seen.add(real)
-                _walk(root, path, above | {real}, seen, out)
-            continue
-        if found := _found(path, root, mode, named=False):
+            folders.append(path)
+        elif not is_ignored(name) and (found := _found(path, root, mode, named=False)):
             out.append(found)
+    for path in folders:
+        real = os.path.realpath(path)
+        if real in above:
+            out.append(Found(path, root, LINK_LOOP))
+        elif real not in seen:
+            seen.add(real)
+            _walk(root, path, above | {real}, seen, out)
 
 
 def _found(path: Path, root: Path, mode: int, named: bool) -> Found | None:

@@ -97,9 +97,7 @@ def _column(values: Any) -> list[list[Any]]:
 
 def _today_ctx(year: Any = None) -> ReadContext:
     known = isinstance(year, int | float) and not isinstance(year, bool) and 1900 <= year < 2200
-    return ReadContext(
-        year=int(year) if known else date.today().year, year_known=known, today=date.today()
-    )
+    return ReadContext(year=int(year) if known else None, year_known=known, today=date.today())
 
 
 # --- grades ------------------------------------------------------------------------

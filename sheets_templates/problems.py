@@ -158,6 +158,26 @@ VALUE_ERROR = ProblemKind(
     "The cell holds an error: {value} (check the formula)",
 )
 
+# --- implausible dates (issue 10: values that read, but cannot be what was meant) ----
+DATE_NUMBER = ProblemKind(
+    "date.number",
+    E,
+    "{value} 是数字，不是日期：请写成 {expected}",
+    "{value} is a number, not a date: write it as {expected}",
+)
+DATE_TOO_EARLY = ProblemKind(
+    "date.too_early",
+    E,
+    "日期早于2000年: {value}（请检查年份，写成 2026-11-03 这样的日期）",
+    "Date before 2000: {value} (check the year; write it like 2026-11-03)",
+)
+DATE_TOO_LATE = ProblemKind(
+    "date.too_late",
+    E,
+    "日期比 {today} 晚一年以上: {value}（请检查年份）",
+    "Date more than a year after {today}: {value} (check the year)",
+)
+
 KINDS: dict[str, ProblemKind] = {
     k.code: k for k in list(globals().values()) if isinstance(k, ProblemKind)
 }

@@ -243,11 +243,12 @@ def sheet_rep(above: list[list[Any]]) -> str | None:
     return None
 
 
-def sheet_year(above: list[list[Any]], ctx: SheetContext) -> tuple[int, bool]:
+def sheet_year(above: list[list[Any]], ctx: SheetContext) -> tuple[int | None, bool]:
     """The year for dates typed without one, and whether it is known rather than assumed.
 
-    In order: the sheet's title (or name), the file name, the settings sheet, the
-    as-of date asked for; failing all, the current year — an assumption.
+    In order: the sheet's title (or name), the file name, the settings sheet; else None,
+    the as-of date's (the most recent such day, see `ReadContext`), which is an
+    assumption when no as-of date was asked for.
     """
     for row in above:
         for cell in row:
@@ -256,7 +257,7 @@ def sheet_year(above: list[list[Any]], ctx: SheetContext) -> tuple[int, bool]:
     year = year_in(ctx.sheet) or ctx.file_year or ctx.settings_year
     if year:
         return year, True
-    return ctx.as_of.year, ctx.as_of_given
+    return None, ctx.as_of_given
 
 
 def fill_merged(

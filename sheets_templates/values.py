@@ -8,6 +8,7 @@ assumption) go into `ReadContext.warnings`, so the row still counts.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import unicodedata
@@ -25,9 +26,15 @@ _MAX_SERIAL = 2958465  # 9999-12-31
 
 @dataclass
 class ReadContext:
-    """What a parser needs beyond the cell: the year to give `11月3日`, and today."""
+    """What a parser needs beyond the cell: the year to give `11月3日`, and today.
 
-    year: int
+    `year` None means no title, file name or settings sheet gave one: a day typed
+    without a year is then the most recent such day not after `today` (`12/28` typed
+    in January is last December). `year_known` False makes that a warning. `today`
+    (the as-of date) also bounds a plausible date; without it, only the year 2000 does.
+    """
+
+    year: int | None = None
     year_known: bool = True
     today: date | None = None
     warnings: list[Finding] = field(default_factory=list)
@@ -71,6 +78,13 @@ def date_to_excel_serial(d: date) -> int:
     return n - 1 if n <= 60 else n
 
 
+_EARLIEST = date(2000, 1, 1)
+"""No register holds a day before 2000: such a day is a slip (`1900-01-05`) or a number
+Excel shows as a date (`11.3` is 1900-01-11), and would vanish from every KPI."""
+_EARLIEST_SERIAL = 36526  # 2000-01-01
+_MONTH_DAY_NUMBER = re.compile(r"^(\d{1,2})\.(\d{1,2})$")
+
+
 def _typed_date(year: str | int, month: str, day: str) -> date:
     if int(year) not in _TYPED_YEARS:
         raise ValueError(year)
@@ -80,44 +94,93 @@ def _typed_date(year: str | int, month: str, day: str) -> date:
 def parse_date(raw: Any, ctx: ReadContext) -> date:
     """A day from a real date, an Excel serial or any of the text forms reps type.
 
-    A date without a year (`11月3日`, `11-3`) takes `ctx.year`; when that year is a
-    guess, a `date.year_assumed` warning says so.
+    A date without a year (`11月3日`, `11-3`) takes `ctx.year`, or else the most recent
+    such day not after the as-of date; when that is a guess, a `date.year_assumed`
+    warning says so. A day before 2000 or more than a year after the as-of date is
+    an error, and so is a number that is no such day (`11.3`): read as Excel reads
+    it, it would be a valid day in 1900 and the row would vanish from every KPI.
     """
     if isinstance(raw, datetime):
-        return raw.date()
+        return _plausible(raw.date(), raw, ctx)
     if isinstance(raw, date):
-        return raw
+        return _plausible(raw, raw, ctx)
     if isinstance(raw, bool):
         raise ValueProblem(p.DATE_INVALID.at(raw))
     if isinstance(raw, int | float):
-        return _date_from_number(raw)
+        return _date_from_number(raw, raw, ctx)
     text = _fold(str(raw))
+    if text.isascii() and text.isdigit() and len(text) == 5:  # a serial saved as text
+        return _date_from_number(int(text), raw, ctx)
     try:
-        if m := _YMD.match(text):
-            return _typed_date(m[1], m[2], m[3])
-        if m := _YMD_COMPACT.match(text):
-            return _typed_date(m[1], m[2], m[3])
-        if m := _MD.match(text):
-            day = date(ctx.year, int(m[1]), int(m[2]))
+        if m := _YMD.match(text) or _YMD_COMPACT.match(text):
+            day = _typed_date(m[1], m[2], m[3])
+        elif m := _MD.match(text):
+            day = _month_day(int(m[1]), int(m[2]), ctx)
             if not ctx.year_known:
-                ctx.warnings.append(p.DATE_YEAR_ASSUMED.at(raw, year=ctx.year))
-            return day
-        if text.isdigit() and len(text) == 5:
-            return excel_serial_to_date(int(text))
-    except ValueError:
-        pass
-    raise ValueProblem(p.DATE_INVALID.at(raw))
-
-
-def _date_from_number(raw: float) -> date:
-    try:
-        if 19000101 <= raw <= 21991231 and float(raw).is_integer():
-            m = _YMD_COMPACT.match(str(int(raw)))
-            if m:
-                return _typed_date(m[1], m[2], m[3])
-        return excel_serial_to_date(raw)
+                ctx.warnings.append(p.DATE_YEAR_ASSUMED.at(raw, year=day.year))
+        else:
+            raise ValueError(text)
     except ValueError:
         raise ValueProblem(p.DATE_INVALID.at(raw)) from None
+    return _plausible(day, raw, ctx)
+
+
+def _month_day(month: int, day: int, ctx: ReadContext) -> date:
+    """A month and day in the context's year, or the most recent such day not after
+    the as-of date (a 29 February up to eight years back); ValueError if none."""
+    if ctx.year is not None:
+        return date(ctx.year, month, day)
+    today = ctx.today or date.today()
+    for year in range(today.year, today.year - 9, -1):
+        with contextlib.suppress(ValueError):
+            if (candidate := date(year, month, day)) <= today:
+                return candidate
+    raise ValueError((month, day))
+
+
+def _plausible(day: date, raw: Any, ctx: ReadContext) -> date:
+    """The day, if a register could hold it: from 2000 to a year after the as-of date."""
+    if day < _EARLIEST:
+        raise ValueProblem(p.DATE_TOO_EARLY.at(raw))
+    if ctx.today is not None and day > _a_year_after(ctx.today):
+        raise ValueProblem(p.DATE_TOO_LATE.at(raw, today=ctx.today.isoformat()))
+    return day
+
+
+def _a_year_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _date_from_number(number: float, raw: Any, ctx: ReadContext) -> date:
+    """A number cell as a day: `20261103`, or an Excel serial from 2000 on."""
+    if 19000101 <= number <= 21991231 and (compact := _compact_date(number)):
+        return _plausible(compact, raw, ctx)
+    if math.isfinite(number) and _EARLIEST_SERIAL <= number < _MAX_SERIAL + 1:
+        return _plausible(excel_serial_to_date(number), raw, ctx)
+    raise ValueProblem(p.DATE_NUMBER.at(raw, expected=_date_suggestion(number, ctx)))
+
+
+def _compact_date(number: float) -> date | None:
+    """`20261103` typed into a number cell, or None when it is no such day."""
+    m = _YMD_COMPACT.match(str(int(number))) if float(number).is_integer() else None
+    try:
+        return _typed_date(m[1], m[2], m[3]) if m else None
+    except ValueError:
+        return None
+
+
+def _date_suggestion(number: float, ctx: ReadContext) -> str:
+    """What a number in a date cell was probably meant as: `11.3` → 11月3日 in the
+    context's year; any other number gets the usual example."""
+    m = _MONTH_DAY_NUMBER.match(repr(number)) if math.isfinite(number) else None
+    if m:
+        with contextlib.suppress(ValueError):
+            return _month_day(int(m[1]), int(m[2]), ctx).isoformat()
+    year = ctx.year or (ctx.today or date.today()).year
+    return f"{year}-11-03"
 
 
 # --- times -------------------------------------------------------------------------
@@ -204,7 +267,8 @@ def parse_phone(raw: Any, ctx: ReadContext) -> str:
     cls = raw.__class__
     if cls is str:  # the common case first: a mobile typed as text
         if len(raw) == 11 and raw.isascii() and raw.isdigit() and _MOBILE.match(raw):
-            return raw
+            typed: str = raw
+            return typed
     elif (cls is float or cls is int) and _MOBILE_LOW <= raw < _MOBILE_HIGH and raw == int(raw):
         return str(int(raw))
     from_number = isinstance(raw, int | float) and not isinstance(raw, bool)
@@ -272,8 +336,13 @@ def _with_ext(digits: str, extension: str | None) -> str:
 
 # --- money and quantities ----------------------------------------------------------
 
-_MONEY_NOISE = re.compile(r"[\s,¥$]|rmb|cny|人民币|元整?$|块$")
+_MONEY_NOISE = re.compile(r"[¥$]|rmb|cny|人民币|元整?$|块钱?$")
+_MULTIPLIERS = {"千": 1000, "k": 1000, "万": 10000, "w": 10000, "亿": 10**8}
+"""`3千`, `3k`, `1.2万`, `1.5w`: how reps write round thousands and ten-thousands."""
 _UNIT_TAIL = re.compile(r"[^\d.]+$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
+"""Thousands separators only in their places: `1,234.50` is money, `1,2,3` is not."""
+_SPACE_IN_NUMBER = re.compile(r"(?<=\d) +(?=\d)")
 CENT = Decimal("0.01")
 _LARGEST = 10**12
 """No order line reaches a trillion; larger is a slip (and would overflow cent arithmetic)."""
@@ -285,7 +354,11 @@ def _decimal_from_float(raw: float) -> Decimal:
 
 
 def parse_money(raw: Any, ctx: ReadContext) -> Decimal:
-    """Exact money: `1,234.50`, `¥1234.5`, `1234.5元`, `1.2万` (= 12000). Never negative."""
+    """Exact money: `1,234.50`, `¥1234.5`, `1234.5元`, `1.2万` (= 12000), `3千`, `3k`.
+
+    Never negative. A comma that is no thousands separator (`1,2,3`) is an error, not
+    123: that is a list, or a slip, and reading it as a number would invent money.
+    """
     value = _to_decimal(raw, p.MONEY_INVALID, money=True)
     if value < 0:
         raise ValueProblem(p.MONEY_NEGATIVE.at(raw))
@@ -313,13 +386,18 @@ def _to_decimal(raw: Any, kind: p.ProblemKind, money: bool) -> Decimal:
         text = _fold(str(raw)).lower()
         multiplier = 1
         if money:
-            text = _MONEY_NOISE.sub("", text)
-            if text.endswith("万"):
-                text, multiplier = text[:-1], 10000
+            text = _MONEY_NOISE.sub("", text).strip()
+            if text[-1:] in _MULTIPLIERS:
+                text, multiplier = text[:-1].strip(), _MULTIPLIERS[text[-1]]
         else:
-            text = _UNIT_TAIL.sub("", text.replace(",", "").replace(" ", ""))
+            text = _UNIT_TAIL.sub("", text).strip()
+        text = _SPACE_IN_NUMBER.sub(",", text)
+        if "," in text:
+            if not _GROUPED.match(text):
+                raise ValueProblem(kind.at(raw))
+            text = text.replace(",", "")
         try:
-            value = Decimal(text) * multiplier
+            value = Decimal(text.replace(" ", "")) * multiplier
         except ArithmeticError:  # not a number, or one beyond what Decimal can hold
             raise ValueProblem(kind.at(raw)) from None
     if not (value.is_finite() and abs(value) < _LARGEST):

@@ -14,7 +14,8 @@ from typing import Any
 
 from sheets_templates.words import Count, Lang, Text, lang_of
 
-from .reader import FileResult, expand, read_files
+from .reader import FileResult, read_files
+from .sources import find_sources, read_found
 
 
 @dataclass
@@ -53,8 +54,8 @@ def run_check(
 ) -> CheckReport:
     """Check every source under `paths`; `as_of` None is today, with no as-of date asked
     for (a date without a year then takes this year, with a warning)."""
-    sources = list(expand(paths))
-    return CheckReport(list(read_files(sources, as_of, keep_records=keep_records)))
+    found = find_sources(paths)
+    return CheckReport(read_found(found, lambda files: read_files(files, as_of, keep_records)))
 
 
 def report_json(report: CheckReport, lang: str = "zh", records: bool = False) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Reading source files (.xlsx, .xlsm, .xls, .csv) into sheet results.
+"""Reading source files (which files: `sources.py`) into sheet results.
 
 Cells are read raw with python-calamine (≈100k rows/s here, 8× openpyxl read-only),
 then handed to `sheets_templates.table`, which knows what they mean. A file that
@@ -13,7 +13,7 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,9 +29,6 @@ from sheets_templates.table import SheetContext, SheetResult, fill_merged, read_
 
 from .errors import Bilingual
 
-SOURCE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
-"""What a team folder's registers are saved as; `.xls` too, since WPS and old Excel
-still save it and calamine reads it."""
 SETTINGS_SHEETS = {normalize_header(n) for n in ("设置", "settings", "配置")}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -58,34 +55,6 @@ class FileResult:
 
 class Unreadable(Bilingual):
     """A file that is not a workbook we can read, with the reason in both languages."""
-
-
-def is_ignored(path: Path) -> bool:
-    """Owner files (`~$x.xlsx`), hidden files and temporary files are not sources."""
-    name = path.name
-    return (
-        name.startswith(("~$", ".", "~"))
-        or name.endswith((".tmp", ".bak", "#"))
-        or path.suffix.lower() not in SOURCE_SUFFIXES
-    )
-
-
-def expand(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
-    """Each source file with the root it was found under (a folder expands recursively).
-
-    Hidden folders are skipped like hidden files. A file named directly is taken
-    even when its suffix is unusual, so the user hears why it cannot be read.
-    """
-    for root in paths:
-        if root.is_dir():
-            for dirpath, dirnames, filenames in os.walk(root):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(filenames):
-                    path = Path(dirpath, name)
-                    if not is_ignored(path):
-                        yield path, root
-        else:
-            yield root, root.parent
 
 
 def owner_of(path: Path, root: Path) -> str | None:
@@ -134,7 +103,7 @@ def load_grids(path: Path) -> list[tuple[str, list[list[Any]]]]:
                 continue
             sheet = workbook.get_sheet_by_name(meta.name)
             grid = sheet.to_python(skip_empty_area=False)
-            if suffix == ".xls":  # for .xlsx the sheet XML gives them far cheaper
+            if suffix not in (".xlsx", ".xlsm"):  # for those the sheet XML gives them cheaper
                 fill_merged(grid, sheet.merged_cell_ranges or [])
             grids.append((meta.name, grid))
     except python_calamine.PasswordError:

@@ -17,7 +17,7 @@ import xlsxwriter
 import xlwings
 
 from sync.check import run_check
-from sync.reader import expand
+from sync.sources import find_sources
 
 from .helpers import AS_OF, only_sheet, read_one, write_xlsx
 
@@ -118,7 +118,7 @@ def test_an_old_xls_workbook(tmp_path: Path) -> None:
         timeout=180,
     )
     path = tmp_path / "team" / "李四.xls"
-    assert [p for p, _root in expand([tmp_path / "team"])] == [path]
+    assert [f.path for f in find_sources([tmp_path / "team"])] == [path]
     sheet = only_sheet(read_one(path))
     assert sheet.problems == []
     assert [r.phone for r in sheet.records] == ["13800138000", "01065521234", "13900139000"]
@@ -144,7 +144,7 @@ def _team_with_clutter(folder: Path) -> None:
 
 def test_owner_hidden_and_temporary_files_are_ignored_silently(tmp_path: Path) -> None:
     _team_with_clutter(tmp_path / "team")
-    assert [p.name for p, _root in expand([tmp_path / "team"])] == ["张三.xlsx"]
+    assert [f.path.name for f in find_sources([tmp_path / "team"])] == ["张三.xlsx"]
     report = run_check([tmp_path / "team"], AS_OF)
     assert [(f.path.endswith("张三.xlsx"), f.status) for f in report.files] == [(True, "ok")]
     assert report.exit_code() == 0

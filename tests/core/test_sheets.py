@@ -244,18 +244,44 @@ def test_dates_in_every_form(tmp_path: Path) -> None:
     assert [r.date for r in sheet.records] == [date(2026, 11, 3)] * len(forms)
 
 
-def test_serial_numbers_and_the_1900_leap_year_quirk(tmp_path: Path) -> None:
-    rows = [["销售员：张三"], CALL_HEADERS]
-    rows += [call(serial, phone=f"1380013800{n}") for n, serial in enumerate((59, 60, 61))]
-    sheet = only_sheet(read_one(write_xlsx(tmp_path / "serials.xlsx", rows)))
-    assert [r.date for r in sheet.records] == [date(1900, 2, 28), date(1900, 3, 1)]
-    (problem,) = sheet.problems
-    assert (problem.row, problem.column, problem.code, problem.value) == (
-        4,
-        "A",
-        "date.invalid",
-        "60",
-    )
+def test_numbers_and_days_no_register_holds_are_errors_showing_the_value(tmp_path: Path) -> None:
+    """Issue 10: `11.3` typed in Excel is the number 11.3 (1900-01-11 when the cell is
+    formatted as a date), a typed `1900-01-05` is a real 1900 date cell, and serials 59,
+    60, 61 are days of 1900: each is an error, never a call that vanishes from the KPIs."""
+    path = tmp_path / "calls.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("电话记录")
+    as_date = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws.write_row(0, 0, ["销售员：张三"])
+    ws.write_row(1, 0, CALL_HEADERS)
+    days: list[tuple[object, object]] = [
+        (11.3, None),
+        (11.3, as_date),
+        (datetime(1900, 1, 5), as_date),
+        (59, None),
+        (61, None),
+        (datetime(2026, 11, 3), as_date),
+        ("12/28", None),
+        ("2028-01-02", None),
+    ]
+    for r, (day, fmt) in enumerate(days, start=2):
+        ws.write_row(r, 0, call("", phone=f"1380013800{r}"))
+        if isinstance(day, datetime):
+            ws.write_datetime(r, 0, day, fmt)
+        else:
+            ws.write(r, 0, day, fmt)
+    wb.close()
+    sheet = only_sheet(read_one(path))
+    assert [r.date for r in sheet.records] == [date(2026, 11, 3), date(2025, 12, 28)]
+    assert [(p.row, p.column, p.code, p.value) for p in sheet.problems] == [
+        (3, "A", "date.number", "11.3"),
+        (4, "A", "date.too_early", "1900-01-11 07:12"),
+        (5, "A", "date.too_early", "1900-01-05"),
+        (6, "A", "date.number", "59"),
+        (7, "A", "date.number", "61"),
+        (10, "A", "date.too_late", "2028-01-02"),
+    ]
+    assert sheet.problems[0].message_zh == "11.3 是数字，不是日期：请写成 2026-11-03"
 
 
 def test_real_excel_dates_and_times_from_xlsxwriter(tmp_path: Path) -> None:

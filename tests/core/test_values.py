@@ -78,9 +78,7 @@ def test_serials_honour_the_1900_leap_year_quirk() -> None:
         excel_serial_to_date(60)  # 1900-02-29, a day that never was
     for day in (date(1900, 1, 1), date(1900, 2, 28), date(1900, 3, 1), NOV3):
         assert excel_serial_to_date(date_to_excel_serial(day)) == day
-    assert parse_date(59, ctx()) == date(1900, 2, 28)
-    assert parse_date(61, ctx()) == date(1900, 3, 1)
-    assert problem_of(parse_date, 60).finding.kind.code == "date.invalid"
+    assert problem_of(parse_date, 59).finding.kind.code == "date.number"  # no register's day
 
 
 def test_a_date_without_a_year_takes_the_context_year() -> None:
@@ -106,11 +104,6 @@ def test_a_date_without_a_year_takes_the_context_year() -> None:
         "13月3日",
         "",
         True,
-        -5,
-        60,
-        3e9,
-        float("inf"),
-        float("nan"),
         time(9, 30),
     ],
 )
@@ -119,6 +112,133 @@ def test_what_is_not_a_date_is_reported_with_the_value(raw) -> None:
     assert finding.kind.code == "date.invalid"
     assert finding.message("zh").startswith("日期看不懂")
     assert "2026-11-03" in finding.message("zh")  # says what would be right
+
+
+@pytest.mark.parametrize(
+    ("raw", "zh", "en"),
+    [
+        (
+            11.3,
+            "11.3 是数字，不是日期：请写成 2026-11-03",
+            "11.3 is a number, not a date: write it as 2026-11-03",
+        ),
+        (
+            12.25,
+            "12.25 是数字，不是日期：请写成 2026-12-25",
+            "12.25 is a number, not a date: write it as 2026-12-25",
+        ),
+        (
+            5,
+            "5 是数字，不是日期：请写成 2026-11-03",
+            "5 is a number, not a date: write it as 2026-11-03",
+        ),
+        (
+            -5,
+            "-5 是数字，不是日期：请写成 2026-11-03",
+            "-5 is a number, not a date: write it as 2026-11-03",
+        ),
+        (
+            60,
+            "60 是数字，不是日期：请写成 2026-11-03",
+            "60 is a number, not a date: write it as 2026-11-03",
+        ),
+        (
+            "10000",
+            "10000 是数字，不是日期：请写成 2026-11-03",
+            "10000 is a number, not a date: write it as 2026-11-03",
+        ),
+        (
+            36525,
+            "36525 是数字，不是日期：请写成 2026-11-03",
+            "36525 is a number, not a date: write it as 2026-11-03",
+        ),
+        (
+            3e9,
+            "3000000000 是数字，不是日期：请写成 2026-11-03",
+            "3000000000 is a number, not a date: write it as 2026-11-03",
+        ),
+        (
+            float("inf"),
+            "inf 是数字，不是日期：请写成 2026-11-03",
+            "inf is a number, not a date: write it as 2026-11-03",
+        ),
+        (
+            float("nan"),
+            "nan 是数字，不是日期：请写成 2026-11-03",
+            "nan is a number, not a date: write it as 2026-11-03",
+        ),
+    ],
+)
+def test_a_number_that_is_no_plausible_date_is_an_error_showing_it(raw, zh, en) -> None:
+    finding = problem_of(parse_date, raw).finding
+    assert finding.kind.code == "date.number"
+    assert finding.message("zh") == zh
+    assert finding.message("en") == en
+
+
+def test_a_number_suggests_its_month_and_day_in_the_most_recent_past() -> None:
+    january = ReadContext(year=None, today=date(2027, 1, 10))
+    finding = problem_of(parse_date, 12.28, january).finding
+    assert finding.message("zh") == "12.28 是数字，不是日期：请写成 2026-12-28"
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("1900-01-05", "date.too_early"),
+        (date(1900, 1, 5), "date.too_early"),
+        (datetime(1900, 1, 11, 7, 12), "date.too_early"),
+        ("1999/12/31", "date.too_early"),
+        ("19991231", "date.too_early"),
+        (19991231, "date.too_early"),
+        ("2027-11-27", "date.too_late"),  # a year and a day after 2026-11-26
+        (date(2036, 11, 3), "date.too_late"),
+        (20301103, "date.too_late"),
+        (date_to_excel_serial(date(2028, 1, 1)), "date.too_late"),
+    ],
+)
+def test_a_day_outside_2000_to_a_year_ahead_is_an_error(raw, code) -> None:
+    assert problem_of(parse_date, raw).finding.kind.code == code
+
+
+def test_the_plausible_range_ends_with_its_days_and_messages_show_the_value() -> None:
+    assert parse_date("2000-01-01", ctx()) == date(2000, 1, 1)
+    assert parse_date(36526, ctx()) == date(2000, 1, 1)
+    assert parse_date("2027-11-26", ctx()) == date(2027, 11, 26)
+    early = problem_of(parse_date, "1900-01-05").finding
+    assert (
+        early.message("zh")
+        == "日期早于2000年: 1900-01-05（请检查年份，写成 2026-11-03 这样的日期）"
+    )
+    late = problem_of(parse_date, "2030-1-2").finding
+    assert late.message("en") == "Date more than a year after 2026-11-26: 2030-1-2 (check the year)"
+    # without an as-of date only 2000 bounds a day
+    assert parse_date("2099-01-01", ReadContext(year=2026)) == date(2099, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("raw", "today", "expected"),
+    [
+        ("12/28", date(2027, 1, 10), date(2026, 12, 28)),
+        ("12月28日", date(2027, 1, 10), date(2026, 12, 28)),
+        ("1/10", date(2027, 1, 10), date(2027, 1, 10)),
+        ("1-11", date(2027, 1, 10), date(2026, 1, 11)),
+        ("11-3", date(2026, 11, 26), date(2026, 11, 3)),
+        ("2/29", date(2027, 1, 10), date(2024, 2, 29)),
+    ],
+)
+def test_a_day_without_a_year_is_the_most_recent_one_not_in_the_future(
+    raw, today, expected
+) -> None:
+    assert parse_date(raw, ReadContext(year=None, today=today)) == expected
+
+
+def test_a_guessed_year_is_named_in_the_warning() -> None:
+    guessed = ReadContext(year=None, year_known=False, today=date(2027, 1, 10))
+    assert parse_date("12/28", guessed) == date(2026, 12, 28)
+    (warning,) = guessed.warnings
+    assert warning.kind.code == "date.year_assumed"
+    assert "2026 年" in warning.message("zh")
 
 
 # --- times ---------------------------------------------------------------------------
@@ -280,6 +400,16 @@ def test_the_design_example_message() -> None:
         ("3000元", "3000"),
         ("1.2万", "12000"),
         ("1.2万元", "12000"),
+        ("3千", "3000"),
+        ("3千元", "3000"),
+        ("3k", "3000"),
+        ("2.5K", "2500"),
+        ("1.5w", "15000"),
+        ("3 万", "30000"),
+        ("1亿", "100000000"),
+        ("1 234.50", "1234.50"),
+        ("12,345,678.9", "12345678.9"),
+        ("¥ 800", "800"),
         ("RMB 1,000", "1000"),
         ("人民币500元整", "500"),
         (1234.5, "1234.5"),
@@ -307,6 +437,12 @@ def test_money_is_exact(raw, expected) -> None:
         (1e300, "money.invalid"),
         ("1e999999", "money.invalid"),
         (True, "money.invalid"),
+        ("1,2,3", "money.invalid"),
+        ("1,23", "money.invalid"),
+        ("12,34.5", "money.invalid"),
+        ("1 2 3", "money.invalid"),
+        ("3千万千", "money.invalid"),
+        ("k", "money.invalid"),
     ],
 )
 def test_bad_money(raw, code) -> None:
@@ -321,7 +457,7 @@ def test_quantities(raw, expected) -> None:
     assert parse_quantity(raw, ctx()) == Decimal(expected)
 
 
-@pytest.mark.parametrize("raw", [0, "0", -3, "abc", "台", 1e30])
+@pytest.mark.parametrize("raw", [0, "0", -3, "abc", "台", 1e30, "1,2,3", "1,23台"])
 def test_bad_quantities(raw) -> None:
     finding = problem_of(parse_quantity, raw).finding
     assert finding.kind.code == "quantity.invalid"

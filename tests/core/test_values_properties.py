@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -28,11 +29,13 @@ from sheets_templates.values import (
 
 from .helpers import grid_result
 
-TYPED_DAYS = st.dates(min_value=date(1900, 3, 1), max_value=date(2199, 12, 31))
+AS_OF = date(2026, 11, 26)
+TYPED_DAYS = st.dates(min_value=date(2000, 1, 1), max_value=date(2027, 11, 26))
+"""The days a register may hold when the as-of date is 2026-11-26: from 2000 to a year on."""
 
 
 def ctx(year: int = 2026) -> ReadContext:
-    return ReadContext(year=year, today=date(2026, 11, 26))
+    return ReadContext(year=year, today=AS_OF)
 
 
 # --- valid values in every accepted form ----------------------------------------------
@@ -66,9 +69,58 @@ def test_any_date_in_any_form_parses_back(d: date) -> None:
         assert parse_date(form, ctx(d.year)) == d, form
 
 
-@given(st.dates(min_value=date(1900, 1, 1), max_value=date(9999, 12, 31)))
-def test_every_real_day_has_a_serial_that_reads_back(d: date) -> None:
+@given(TYPED_DAYS)
+def test_every_plausible_day_has_a_serial_that_reads_back(d: date) -> None:
     assert parse_date(date_to_excel_serial(d), ctx()) == d
+
+
+@given(st.dates(min_value=date(1900, 3, 1), max_value=date(1999, 12, 31)))
+def test_a_day_before_2000_is_an_error_in_every_form(d: date) -> None:
+    for form in date_forms(d):
+        with pytest.raises(ValueProblem) as caught:
+            parse_date(form, ctx())
+        finding = caught.value.finding
+        assert finding.kind.code in ("date.too_early", "date.number"), form
+        assert finding.value == display(form)
+        assert finding.value in finding.message("zh") and finding.value in finding.message("en")
+
+
+@given(st.dates(min_value=date(2027, 11, 27), max_value=date(2199, 12, 31)))
+def test_a_day_more_than_a_year_ahead_is_an_error_in_every_form(d: date) -> None:
+    for form in date_forms(d):
+        with pytest.raises(ValueProblem) as caught:
+            parse_date(form, ctx())
+        assert caught.value.finding.kind.code in ("date.too_late", "date.number"), form
+
+
+@given(st.floats(min_value=-1e6, max_value=36525.99) | st.integers(-(10**6), 36525))
+def test_a_number_below_the_serial_of_2000_is_no_date(number: float) -> None:
+    with pytest.raises(ValueProblem) as caught:
+        parse_date(number, ctx())
+    finding = caught.value.finding
+    assert finding.kind.code == "date.number"
+    assert finding.message("zh").startswith(f"{display(number)} 是数字，不是日期：请写成 ")
+
+
+@given(
+    st.dates(min_value=date(2001, 1, 1), max_value=date(2199, 12, 31)),
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2000, 12, 31)),
+)
+def test_a_day_without_a_year_is_the_latest_such_day_not_after_as_of(today: date, d: date) -> None:
+    context = ReadContext(year=None, today=today)
+    for form in (f"{d.month}月{d.day}日", f"{d.month}-{d.day}", f"{d.month}/{d.day}"):
+        got = parse_date(form, context)
+        assert (got.month, got.day) == (d.month, d.day), form
+        assert got <= today, form
+        # no later year gives that day on or before `today`
+        next_years = [
+            got.replace(year=y) for y in range(got.year + 1, today.year + 1) if _has(d, y)
+        ]
+        assert all(day > today for day in next_years), form
+
+
+def _has(d: date, year: int) -> bool:
+    return d.month != 2 or d.day != 29 or (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0))
 
 
 @given(st.times().map(lambda t: t.replace(microsecond=0)))
@@ -186,6 +238,11 @@ def test_any_amount_in_any_form_parses_back(amount: Decimal) -> None:
         float(plain),
         f"{amount / 10000}万",
         f"{amount / 10000}万元",
+        f"{amount / 1000}千",
+        f"{amount / 1000}k",
+        f"{amount / 1000}K元",
+        f"{amount / 10000} w",
+        f"{amount:,.2f}".replace(",", " "),
     ]
     if amount == amount.to_integral_value():
         forms.append(int(amount))
@@ -193,6 +250,21 @@ def test_any_amount_in_any_form_parses_back(amount: Decimal) -> None:
         value = parse_money(form, ctx())
         assert isinstance(value, Decimal)
         assert value == amount, form
+
+
+@given(st.lists(st.integers(0, 9999), min_size=2, max_size=5), st.data())
+def test_commas_out_of_thousands_places_are_no_number(
+    groups: list[int], data: st.DataObject
+) -> None:
+    """`1,2,3` is a list or a slip, never 123: a comma must stand before three digits."""
+    parts = [str(g) for g in groups]
+    if all(len(part) == 3 for part in parts[1:]) and len(parts[0]) <= 3:
+        parts[-1] += data.draw(st.sampled_from(["0", "00"]))  # break the grouping
+    typed = ",".join(parts)
+    for parser in (parse_money, parse_quantity):
+        with pytest.raises(ValueProblem) as caught:
+            parser(typed, ctx())
+        assert caught.value.finding.value == typed
 
 
 @given(st.decimals(min_value=Decimal("0.001"), max_value=Decimal(10**8), places=3))

@@ -19,8 +19,8 @@ from sync.demo import call_rows, make_team, write_workbook
 from sync.engine import run_sync
 from sync.google import GoogleError, cell_link, connect, google_sources, spreadsheet_key
 from sync.google.source import tab_owner
-from sync.reader import expand, load_grids
-from sync.sources import file_sources
+from sync.reader import load_grids
+from sync.sources import file_sources, find_sources
 
 from .emulator import SheetsEmulator
 from .offices import AS_OF, TOKEN, comparable, google_rows, upload_workbook
@@ -36,7 +36,7 @@ def test_office_spreadsheets_sync_into_the_same_master_as_the_folder(
 ) -> None:
     team = make_team(tmp_path / "team", AS_OF)
     keys = []
-    for path, _root in expand([team.folder]):
+    for path in (f.path for f in find_sources([team.folder])):
         if path.name in team.unreadable:
             continue
         if path.parent.name == "王五":

@@ -23,11 +23,10 @@ import click
 if TYPE_CHECKING:
     import gspread
 
-    from ..master import MasterSheet
     from ..reader import FileResult
     from ..sources import Source
     from .access import GoogleAccess
-    from .master import MasterWrite
+    from .master import GoogleMaster, MasterWrite
     from .templates import TemplateWrite
 
 SHEET_URL = "https://docs.google.com/spreadsheets/d/{key}/edit"
@@ -86,15 +85,22 @@ class GoogleSettings:
             results.append(result)
         return results
 
-    def read_targets(self, key: str) -> list[list[Any]] | None:
-        from .master import read_targets_google
+    def master(self, key: str) -> GoogleMaster:
+        """The Google master as a sync target (connecting now, so a credentials
+        problem ends the command before the sync starts)."""
+        from .master import GoogleMaster
 
-        return self._run(lambda: read_targets_google(self.client(), _key(key)))
+        return GoogleMaster(self.client(), _key(key))
 
-    def write_master(self, key: str, sheets: list[MasterSheet]) -> MasterWrite:
-        from .master import write_master_google
+    def redact(self, text: str) -> str:
+        """`text` without any secret this command holds (for a Google failure that
+        reaches the command through the sync)."""
+        secrets = self.secrets()
+        if not secrets:
+            return text  # before the import: google-auth costs a third of a second
+        from .errors import redact
 
-        return self._run(lambda: write_master_google(self.client(), _key(key), sheets))
+        return redact(text, secrets)
 
     def write_templates(self, key: str) -> TemplateWrite:
         from .templates import write_templates_google
@@ -110,7 +116,10 @@ def _key(text: str) -> str:
 
 def google_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add --credentials, --google-token and --google-api-root (each with its
-    environment variable) to a click command, which receives them as `google`."""
+    environment variable) to a click command, which receives them as `google`.
+
+    Apply it first (the decorator nearest the function): the options it adds then go
+    on a fresh function, and the decorators above it add theirs as usual."""
 
     def wrapper(
         *args: Any,
@@ -125,7 +134,6 @@ def google_options(command: Callable[..., Any]) -> Callable[..., Any]:
         return command(*args, google=settings, **kwargs)
 
     functools.update_wrapper(wrapper, command)
-    wrapper.__click_params__ = list(getattr(command, "__click_params__", []))  # type: ignore[attr-defined]
     options = (
         click.option(
             "--credentials",

@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,11 @@ from click.testing import CliRunner
 import sync.engine
 import sync.master_xlsx  # noqa: F401
 from sync.cli import main
+from sync.crash import FailedOn, report_bug
 from sync.lock import sync_lock
+from sync.reader import read_file
+from sync.run import XlsxMaster, sync_into
+from sync.sources import file_sources
 
 from .conftest import run
 from .teams import AS_OF, Team, build_team, salesflow, sync_json
@@ -257,3 +262,41 @@ def test_backups_keep_the_last_five_masters(team: Team, tmp_path: Path) -> None:
     # master n holds n sync-log rows; the backups are the masters of syncs 2 to 6
     logs = sorted(openpyxl.load_workbook(b)["同步记录"].max_row - 2 for b in backups)
     assert logs == [2, 3, 4, 5, 6]
+
+
+def test_a_bug_exits_3_naming_the_file_with_the_traceback_in_the_log(
+    team: Team, tmp_path: Path
+) -> None:
+    # A file copied from a Chinese Windows zip keeps its GBK-encoded name, which is no
+    # UTF-8 text: the store cannot take it, and nothing in salesflow expects that.
+    shutil.move(team.folder, tmp_path / "team")
+    gbk_name = os.fsencode(tmp_path / "team") + b"/" + "李四电话".encode("gbk") + b".xlsx"
+    shutil.copy(tmp_path / "team" / "甲" / "登记表.xlsx", gbk_name)
+    out = salesflow("sync", "--from", "team", "--as-of", AS_OF.isoformat(), cwd=tmp_path)
+    assert out.returncode == 3
+    (line,) = out.stderr.splitlines()
+    assert "master.xlsx" in line and "salesflow.log" in line and "UnicodeEncodeError" in line
+    log = (tmp_path / "salesflow.log").read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in log and "working on: master.xlsx" in log
+    assert not (tmp_path / "master.xlsx").exists()
+
+
+def test_a_bug_while_reading_a_source_names_that_source(team: Team, tmp_path: Path) -> None:
+    # A source whose reader was handed a text where the as-of date belongs: a real bug
+    # in a caller, met inside a worker process (four sources or more read in parallel).
+    for name in ("丁", "戊"):
+        (team.folder / name).mkdir()
+        shutil.copy(team.path("甲"), team.folder / name / "登记表.xlsx")
+    sources = file_sources([team.folder], AS_OF)
+    assert len(sources) == 5
+    faulty = next(s for s in sources if s.path == "team/乙/登记表.xlsx")
+    faulty.read = partial(read_file, team.path("乙"), team.folder, AS_OF.isoformat())
+    master = tmp_path / "master.xlsx"
+    with pytest.raises(FailedOn) as failed:
+        sync_into(sources, [XlsxMaster(master)], tmp_path / "s.sqlite", AS_OF, lock=master)
+    assert failed.value.path == "team/乙/登记表.xlsx"
+    assert "AttributeError: 'str' object has no attribute 'year'" in failed.value.detail
+    assert not master.exists()
+    report_bug(failed.value, tmp_path, str(master), "en")
+    log = (tmp_path / "salesflow.log").read_text(encoding="utf-8")
+    assert "working on: team/乙/登记表.xlsx" in log and "sheet_year" in log

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from sheets_templates.words import Count, Text, lang_of
+
 if TYPE_CHECKING:
     import gspread
 
@@ -165,18 +167,30 @@ def google_keys_option(help_text: str) -> Callable[[Callable[..., Any]], Callabl
     return click.option("--google", "google_keys", multiple=True, metavar="KEY", help=help_text)
 
 
+GOOGLE_MASTER = Count(
+    "Google 总表: {url}（{n} 个表，{requests} 次请求）",
+    "Google master: {url} ({n} tab, {requests} requests)",
+    "Google master: {url} ({n} tabs, {requests} requests)",
+)
+GOOGLE_TEMPLATE = Text("Google 模板: {url}", "Google template: {url}")
+CREATED = Text("  新建: {tabs}", "  created: {tabs}")
+KEPT = Text("  已存在（未改动）: {tabs}", "  already there (unchanged): {tabs}")
+LIST_SEPARATOR = Text("、", ", ")
+
+
 def master_note(key: str, written: MasterWrite, lang: str) -> str:
     """One line saying where the Google master is and what the write cost."""
     url = SHEET_URL.format(key=_key(key))
-    if lang == "zh":
-        return f"Google 总表: {url}（{len(written.tabs)} 个表，{written.requests} 次请求）"
-    return f"Google master: {url} ({len(written.tabs)} tabs, {written.requests} requests)"
+    return GOOGLE_MASTER(len(written.tabs), lang_of(lang), url=url, requests=written.requests)
 
 
 def templates_note(key: str, written: TemplateWrite, lang: str) -> list[str]:
+    language = lang_of(lang)
     url = SHEET_URL.format(key=_key(key))
-    sep = "、" if lang == "zh" else ", "
+    sep = LIST_SEPARATOR(language)
     made, kept = sep.join(written.created) or "—", sep.join(written.kept) or "—"
-    if lang == "zh":
-        return [f"Google 模板: {url}", f"  新建: {made}", f"  已存在（未改动）: {kept}"]
-    return [f"Google template: {url}", f"  created: {made}", f"  already there (unchanged): {kept}"]
+    return [
+        GOOGLE_TEMPLATE(language, url=url),
+        CREATED(language, tabs=made),
+        KEPT(language, tabs=kept),
+    ]

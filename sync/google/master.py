@@ -193,7 +193,7 @@ def read_targets_google(client: gspread.Client, key: str) -> list[list[Any]] | N
         names = {TITLES[lang]["targets"].casefold() for lang in TITLES}
         for title, _gid in grid_tabs(http.fetch_sheet_metadata(key)):
             if title.casefold() in names:
-                params = {
+                params: dict[str, str | int | bool | float | list[str] | None] = {
                     "valueRenderOption": "UNFORMATTED_VALUE",
                     "dateTimeRenderOption": "SERIAL_NUMBER",
                 }

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
@@ -104,7 +104,7 @@ def cell_link(key: str, gid: int, column: str | None = None, row: int | None = N
     return link
 
 
-def grid_tabs(metadata: dict[str, Any]) -> list[tuple[str, int]]:
+def grid_tabs(metadata: Mapping[str, Any]) -> list[tuple[str, int]]:
     """(title, sheetId) of every grid tab, in order (chart sheets hold no cells)."""
     return [
         (p["title"], int(p.get("sheetId", 0)))

@@ -469,7 +469,7 @@ def source_statuses(
     for s in sources:
         p = parsed.get(s.path)
         if p is not None and p.error_zh:
-            error = p.error_zh if lang == "zh" else p.error_en
+            error = Text(p.error_zh, p.error_en or p.error_zh)(lang_of(lang))
             out.append(SourceStatus(s.path, None, "unreadable", kept.get(s.path, 0), 0, error))
             continue
         fresh = "synced" if p is not None else "unchanged"

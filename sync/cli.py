@@ -97,7 +97,8 @@ class _Commands(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:
-            folder, working_on, lang = ctx.meta.get(LOG_AT, (Path.cwd(), str(Path.cwd()), "zh"))
+            unnamed = (Path.cwd(), ctx.invoked_subcommand or ctx.info_name, "zh")
+            folder, working_on, lang = ctx.meta.get(LOG_AT, unnamed)
             report_bug(exc, folder, working_on, lang)
             sys.exit(EXIT_BUG)
 
@@ -219,10 +220,11 @@ def mark(file: Path, out: Path | None, as_json: bool, as_of: date | None, lang: 
         raise click.UsageError(f"no such file: {file}")
     if out is not None and out.resolve() == file.resolve():
         raise click.UsageError("--out must differ from FILE: the original is never changed")
+    log_beside(Path.cwd(), str(file), lang)
     try:
         result = mark_file(file, out, as_of, lang)
     except Unreadable as exc:
-        click.secho(f"{file}: {exc.zh if lang == 'zh' else exc.en}", fg="red", err=True)
+        click.secho(f"{file}: {exc.message(lang)}", fg="red", err=True)
         sys.exit(2)
     if as_json:
         echo_json(

@@ -3,10 +3,9 @@
 `run_sync` reads the sources whose content changed (in worker processes when there
 are enough of them), replaces their records in the store in one transaction, and
 computes everything the master shows from the current registers. It does not write
-the master: the CLI writes `result.sheets` to a file (`master_xlsx`), the add-in's
-Refresh into the open workbook, the Google master into spreadsheet tabs — the same
-content each time. Callers that may run concurrently hold `lock.sync_lock` around
-the run and the write; the store's transaction also serialises two runs on one store.
+the master: `run.sync_into` (what the CLI, Refresh and the demo call) takes the lock
+and writes `result.sheets` into each `MasterTarget` — the same content each time. The
+summary of a run, as JSON and as text, is `summary`'s.
 """
 
 from __future__ import annotations

@@ -120,8 +120,8 @@ def google_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add --credentials, --google-token and --google-api-root (each with its
     environment variable) to a click command, which receives them as `google`.
 
-    Apply it first (the decorator nearest the function): the options it adds then go
-    on a fresh function, and the decorators above it add theirs as usual."""
+    A decorator like any other: `functools.update_wrapper` carries over what the
+    decorators below it declared, and the options are added with `click.option`."""
 
     def wrapper(
         *args: Any,

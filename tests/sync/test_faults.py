@@ -28,7 +28,7 @@ from sync.cli import main
 from sync.crash import FailedOn, report_bug
 from sync.lock import sync_lock
 from sync.reader import read_file
-from sync.run import XlsxMaster, sync_into
+from sync.run import SyncFailed, XlsxMaster, sync_into
 from sync.sources import file_sources
 
 from .conftest import run
@@ -300,3 +300,19 @@ def test_a_bug_while_reading_a_source_names_that_source(team: Team, tmp_path: Pa
     report_bug(failed.value, tmp_path, str(master), "en")
     log = (tmp_path / "salesflow.log").read_text(encoding="utf-8")
     assert "working on: team/乙/登记表.xlsx" in log and "sheet_year" in log
+
+
+def test_a_master_that_cannot_be_written_does_not_stop_the_others(
+    team: Team, tmp_path: Path
+) -> None:
+    (tmp_path / "blocker").write_text("a file where the master's folder should be")
+    unreachable = XlsxMaster(tmp_path / "blocker" / "master.xlsx")
+    written = XlsxMaster(tmp_path / "master.xlsx")
+    sources = file_sources([team.folder], AS_OF)
+    with pytest.raises(SyncFailed) as failed:
+        sync_into(
+            sources, [unreachable, written], tmp_path / "s.sqlite", AS_OF, "en", lock=written.path
+        )
+    assert failed.value.en.startswith(f"cannot create a file in {tmp_path / 'blocker'}")
+    assert failed.value.zh.startswith(f"无法在 {tmp_path / 'blocker'} 创建文件")
+    assert openpyxl.load_workbook(written.path, read_only=True).sheetnames[0] == "Meeting"

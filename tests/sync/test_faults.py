@@ -3,6 +3,7 @@ at once, a master that cannot be replaced, text that looks like a formula."""
 
 from __future__ import annotations
 
+import codecs
 import os
 import pickle
 import shutil
@@ -45,6 +46,7 @@ def as_nobody(job: Callable[[], Any]) -> Any:
         return job()
     with ProcessPoolExecutor(1) as warm:  # import the pool's modules while still root
         warm.submit(int).result()
+    codecs.lookup("cp437")  # and zipfile's codec: `nobody` may not read the stdlib's files
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child

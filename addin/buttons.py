@@ -36,6 +36,7 @@ from sheets_templates.templates import (
     CONF_TEAM,
     language_of,
 )
+from sheets_templates.words import Count, Lang, Text, lang_of
 from sync.mark import PROBLEMS_SHEET, plan_marks, previous_marks, remark
 from sync.master_layout import layout
 from sync.master_model import NUMBER_FORMATS, MasterSheet, Table
@@ -51,7 +52,7 @@ class MasterSettings:
 
     team: Path
     store: Path
-    lang: str
+    lang: Lang
 
 
 def master_settings(rows: list[list[Any]], folder: Path, store: Path) -> MasterSettings:
@@ -67,11 +68,10 @@ def master_settings(rows: list[list[Any]], folder: Path, store: Path) -> MasterS
         value = Path(str(conf.get(normalize_header(key), default)))
         return value if value.is_absolute() else folder / value
 
-    lang = str(conf.get(normalize_header(CONF_LANG), "zh")).strip().lower()
     return MasterSettings(
         team=path(CONF_TEAM, "team"),
         store=path(CONF_STORE, str(store)),
-        lang="en" if lang.startswith("en") else "zh",
+        lang=lang_of(conf.get(normalize_header(CONF_LANG), "zh")),
     )
 
 
@@ -248,40 +248,62 @@ def SF_CHECK_BOOK() -> None:
     check(xw.Book.caller())
 
 
-_STATUS = {
-    "zh": "上次刷新 {when:%Y-%m-%d %H:%M}：{sources} 个来源，{records} 条记录，{issues} 个数据问题",
-    "en": "Refreshed {when:%Y-%m-%d %H:%M}: {sources} sources, {records} records, {issues} data problems",
-}
+REFRESHED = Text(
+    "上次刷新 {when:%Y-%m-%d %H:%M}：{sources}，{records}，{issues}",
+    "Refreshed {when:%Y-%m-%d %H:%M}: {sources}, {records}, {issues}",
+)
+SOURCES = Count("{n} 个来源", "{n} source", "{n} sources")
+RECORDS = Count("{n} 条记录", "{n} record", "{n} records")
+ISSUES = Count("{n} 个数据问题", "{n} data problem", "{n} data problems")
 STATUS_CELL = "A2"
 """On the master's first sheet, under the title: what the last Refresh did, or why not."""
+
+
+@dataclass
+class OpenWorkbook:
+    """The master open in Excel, as a sync target (`sync.run.MasterTarget`): its
+    targets sheet as the manager left it, its sheets written in place through xlwings
+    (an open workbook is locked for other writers)."""
+
+    book: Any
+    grids: dict[str, list[list[Any]]]
+
+    def read_targets(self) -> list[list[Any]] | None:
+        return targets_rows(self.grids)
+
+    def write(self, sheets: list[MasterSheet]) -> None:
+        write_blocks(self.book, sheet_blocks(sheets))
 
 
 def refresh(book: Any = None, as_of: date | None = None) -> None:
     """Run the sync into the open master: the same run as `salesflow sync`, its sheets
     written in place. The targets sheet is read from the book as the manager left it.
-    A sync that cannot run (another one holds the lock, the store is not writable)
-    says why on the first sheet instead of showing a traceback."""
-    from sync.engine import run_sync
-    from sync.lock import SyncBusy, sync_lock
+    A sync that cannot run or write (another one holds the lock, the store or the
+    folder is not writable, no registers found) says why on the first sheet instead
+    of showing a traceback."""
+    from sync.run import SyncFailed, sync_into, tune_gc
     from sync.sources import file_sources
-    from sync.store import StoreError, default_store
+    from sync.store import default_store
 
+    tune_gc()
     book = book or xw.Book.caller()
     master = Path(book.fullname)
     grids = {s.name: _grid(s) for s in book.sheets}
     settings = master_settings(grids.get(CONF_SHEET, []), master.parent, default_store(master))
+    lang = settings.lang
     day = as_of or date.today()
+    sources = file_sources([settings.team], day, exclude=[master])
+    target = OpenWorkbook(book, grids)
     try:
-        with sync_lock(master):
-            sources = file_sources([settings.team], day, exclude=[master])
-            result = run_sync(sources, settings.store, day, settings.lang, targets_rows(grids))
-            write_blocks(book, sheet_blocks(result.sheets))
-        status = _STATUS[settings.lang].format(
+        result = sync_into(sources, [target], settings.store, day, lang, lock=master)
+    except SyncFailed as exc:
+        status = exc.message(lang)
+    else:
+        status = REFRESHED(
+            lang,
             when=datetime.now(),
-            sources=len(sources),
-            records=sum(result.records.values()),
-            issues=result.issues,
+            sources=SOURCES(len(sources), lang),
+            records=RECORDS(sum(result.records.values()), lang),
+            issues=ISSUES(result.issues, lang),
         )
-    except (SyncBusy, StoreError) as exc:
-        status = exc.message(settings.lang)
     book.sheets[0].range(STATUS_CELL).value = status

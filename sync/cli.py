@@ -1,24 +1,44 @@
 """The `salesflow` command: a thin shell over `sync` and `sheets_templates`.
 
-Exit codes everywhere: 0 clean, 1 data problems found (and reported), 2 usage error
-or nothing could be read.
+Exit codes everywhere: 0 clean, 1 data problems found (and reported), 2 usage error,
+nothing could be read or the surroundings refused (a busy sync, a read-only folder),
+3 a bug in salesflow (the traceback goes to `salesflow.log`, see `crash`).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from sheets_templates.values import ReadContext, parse_date
-from sheets_templates.words import Lang
+from sheets_templates.words import Count, Lang, Text, lang_of
 
 from .check import report_json, report_text, run_check
+from .crash import EXIT_BUG, report_bug
+from .engine import ProgressFn
 from .google.commands import GoogleSettings, google_keys_option, google_options
+from .run import SyncFailed, tune_gc
+
+TEMPLATES_WRITTEN = Text("模板已写入:", "Templates written:")
+MARKED = Count(
+    "已标出 {n} 个单元格（{errors} 个错误，{warnings} 个提醒）: {out}",
+    "Marked {n} cell ({errors} errors, {warnings} warnings): {out}",
+    "Marked {n} cells ({errors} errors, {warnings} warnings): {out}",
+)
+MASTER_AT = Text("总表: {path}", "Master: {path}")
+SAMPLE_WRITTEN = Text("示例团队已写入 {folder}", "Sample team written to {folder}")
+DEMO_MASTER = Text(
+    "总表已写入 {master}（打开它开晨会）", "Master written to {master} (open it for the meeting)"
+)
+LOG_AT = "salesflow.log_at"
+"""`ctx.meta` key: (folder for the log, file worked on, language), set by a command."""
 
 LANG = click.option(
     "--lang",
@@ -67,14 +87,32 @@ def echo_json(document: Any) -> None:
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
-class _Group(click.Group):
-    """Usage errors exit 2 (click's default too) and never show a traceback."""
+class _Commands(click.Group):
+    """The `salesflow` commands: a bug in any of them exits 3 with one line on stderr,
+    its traceback logged beside the master (or in the current folder)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            unnamed = (Path.cwd(), ctx.invoked_subcommand or ctx.info_name, "zh")
+            folder, working_on, lang = ctx.meta.get(LOG_AT, unnamed)
+            report_bug(exc, folder, working_on, lang)
+            sys.exit(EXIT_BUG)
 
 
-@click.group(cls=_Group)
+def log_beside(folder: Path, working_on: str, lang: str) -> None:
+    """Where a bug in the running command is logged, and which file it names."""
+    click.get_current_context().meta[LOG_AT] = (folder, working_on, lang)
+
+
+@click.group(cls=_Commands)
 @click.version_option(package_name="salesflow")
 def main() -> None:
     """salesflow: the team's sales registers, validated and consolidated."""
+    tune_gc()
 
 
 @main.command()
@@ -96,6 +134,7 @@ def check(
 ) -> None:
     """Check registers (files, folders, Google spreadsheets): every problem with its cell."""
     require_sources(paths, google_keys, "name the files or folders to check, or --google KEY")
+    log_beside(Path.cwd(), ", ".join([*map(str, paths), *google_keys]), lang)
     report = run_check(paths, as_of, keep_records=records)
     report.files += google.check_files(google_keys, as_of or date.today(), records)
     if as_json:
@@ -151,7 +190,7 @@ def templates(
         echo_json(document)
         return
     if written:
-        click.secho("模板已写入:" if lang == "zh" else "Templates written:", bold=True)
+        click.secho(TEMPLATES_WRITTEN(lang_of(lang)), bold=True)
     for path in written:
         click.echo(f"  {path}")
     if tabs is not None and google_key:
@@ -181,10 +220,11 @@ def mark(file: Path, out: Path | None, as_json: bool, as_of: date | None, lang: 
         raise click.UsageError(f"no such file: {file}")
     if out is not None and out.resolve() == file.resolve():
         raise click.UsageError("--out must differ from FILE: the original is never changed")
+    log_beside(Path.cwd(), str(file), lang)
     try:
         result = mark_file(file, out, as_of, lang)
     except Unreadable as exc:
-        click.secho(f"{file}: {exc.zh if lang == 'zh' else exc.en}", fg="red", err=True)
+        click.secho(f"{file}: {exc.message(lang)}", fg="red", err=True)
         sys.exit(2)
     if as_json:
         echo_json(
@@ -196,93 +236,48 @@ def mark(file: Path, out: Path | None, as_json: bool, as_of: date | None, lang: 
                 "warnings": result.warnings,
             }
         )
-    elif lang == "zh":
-        click.echo(
-            f"已标出 {result.marks} 个单元格（{result.errors} 个错误，{result.warnings} 个提醒）: {result.out}"
-        )
     else:
         click.echo(
-            f"Marked {result.marks} cells ({result.errors} errors, {result.warnings} warnings): "
-            f"{result.out}"
+            MARKED(
+                result.marks,
+                lang_of(lang),
+                errors=result.errors,
+                warnings=result.warnings,
+                out=result.out,
+            )
         )
     sys.exit(1 if result.problems else 0)
 
 
-def sync_into_master(
-    sources: list[Any],
-    master: Path,
-    store: Path | None,
-    as_of: date,
-    lang: str,
-    wait: float,
-    progress: Any = None,
-    read_targets: Any = None,
-    publish: Any = None,
-) -> Any:
-    """Lock, sync, write: the targets a manager typed into the master go in, the new
-    master comes out (atomically, the old one kept as a backup). Exits 2 with a
-    message when another sync holds the lock or the master cannot be replaced.
+@contextmanager
+def progress_bar(wanted: bool) -> Iterator[ProgressFn | None]:
+    """A progress bar on stderr while sources are read, only on a terminal (never in
+    `--json` output, never in a log)."""
+    if not (wanted and sys.stderr.isatty()):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    `read_targets()` replaces the master file as the source of the targets, and
-    `publish(sheets)` writes the master somewhere else too (the Google master)."""
-    from .engine import run_sync
-    from .lock import SyncBusy, sync_lock
-    from .master_xlsx import (
-        MasterWriteError,
-        TargetsUnreadable,
-        read_targets_xlsx,
-        write_master_xlsx,
+    columns = (
+        TextColumn("sync"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
     )
-    from .store import StoreError, default_store
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("", total=None)
 
-    try:
-        with sync_lock(master, wait):
-            if read_targets is not None:
-                targets = read_targets()
-            else:
-                try:
-                    targets = read_targets_xlsx(master)
-                except TargetsUnreadable as exc:  # said, never silently replaced
-                    click.secho(exc.message(lang), fg="yellow", err=True)
-                    targets = None
-            result = run_sync(
-                sources, store or default_store(master), as_of, lang, targets, progress
-            )
-            write_master_xlsx(result.sheets, master)
-            if publish is not None:
-                publish(result.sheets)
-    except (SyncBusy, MasterWriteError, StoreError) as exc:
-        click.secho(exc.message(lang), fg="red", err=True)
-        sys.exit(2)
-    except OSError as exc:  # no lock file beside the master: a read-only folder
-        where = exc.filename or master.parent
-        click.secho(
-            f"无法在 {where} 创建文件（{exc.strerror}），请检查文件夹权限"
-            if lang == "zh"
-            else f"cannot create a file in {where} ({exc.strerror}); check the folder's permissions",
-            fg="red",
-            err=True,
-        )
-        sys.exit(2)
-    return result
+        def advance(done: int, total: int, path: str) -> None:
+            bar.update(task, completed=done, total=total, description=path)
+
+        yield advance
 
 
-class _Progress:
-    """A progress bar on stderr while sources are read (only on a terminal)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
-        self.bar: Any = None
-
-    def __call__(self, done: int, total: int, path: str) -> None:
-        if not self.enabled:
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, file=sys.stderr, label="sync")
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos)
-        if done >= total:
-            self.bar.__exit__(None, None, None)
+def fail(message: str) -> NoReturn:
+    """An error of the surroundings: its words on stderr, exit 2."""
+    click.secho(message, fg="red", err=True)
+    sys.exit(2)
 
 
 @main.command(name="sync")
@@ -335,10 +330,12 @@ def sync_command(
     google: GoogleSettings,
 ) -> None:
     """Sync the team's registers into the store and the master workbook."""
-    from .engine import summary_lines
     from .google.commands import master_note
     from .master_xlsx import backups
+    from .run import MasterTarget, XlsxMaster, sync_into
     from .sources import file_sources
+    from .store import default_store
+    from .summary import summary_lines, sync_json
 
     require_sources(
         folders, google_keys, "say where the team's registers are: --from DIR or --google KEY"
@@ -347,42 +344,35 @@ def sync_command(
         raise click.UsageError(
             "the master must be an .xlsx file (an .xlsm master refreshes itself)"
         )
+    log_beside(master.parent, str(master), lang)
     as_of = as_of or date.today()
     sources = file_sources(list(folders), as_of, exclude=[master, *backups(master)])
     sources += google.sources(google_keys, as_of)
-    if not sources:  # a wrong folder must not empty the master: nothing is marked gone
-        click.secho(
-            "没有找到任何登记表（.xlsx / .xlsm / .csv），总表未改动"
-            if lang == "zh"
-            else "no registers found (.xlsx / .xlsm / .csv); the master was left as it was",
-            fg="red",
-            err=True,
-        )
-        sys.exit(2)
-    notes: list[str] = []
-
-    def publish(sheets: Any) -> None:
-        assert google_master is not None
-        notes.append(master_note(google_master, google.write_master(google_master, sheets), lang))
-
-    result = sync_into_master(
-        sources,
-        master,
-        store,
-        as_of,
-        lang,
-        wait,
-        _Progress(not as_json),
-        read_targets=(lambda: google.read_targets(google_master)) if google_master else None,
-        publish=publish if google_master else None,
-    )
+    online = google.master(google_master) if google_master else None
+    targets: list[MasterTarget] = [online, XlsxMaster(master)] if online else [XlsxMaster(master)]
+    with progress_bar(not as_json) as progress:
+        try:
+            result = sync_into(
+                sources,
+                targets,
+                store or default_store(master),
+                as_of,
+                lang,
+                lock=master,
+                wait=wait,
+                progress=progress,
+            )
+        except SyncFailed as exc:
+            fail(google.redact(exc.message(lang)))
+    for notice in result.notices:
+        click.secho(notice.message(lang), fg="yellow", err=True)
     if as_json:
-        echo_json(result.to_json())
+        echo_json(sync_json(result))
     else:
         echo_lines(summary_lines(result))
-        click.secho(("总表: " if lang == "zh" else "Master: ") + str(master), bold=True)
-        for note in notes:
-            click.secho(note, bold=True)
+        click.secho(MASTER_AT(lang_of(lang), path=master), bold=True)
+        if online is not None and online.written is not None and google_master:
+            click.secho(master_note(google_master, online.written, lang), bold=True)
     sys.exit(result.exit_code())
 
 
@@ -427,27 +417,25 @@ def history(text: str, master: Path, store: Path | None, as_json: bool, lang: La
 def demo(folder: Path, as_of: date | None, lang: str) -> None:
     """Write a sample team folder and check it (the sample has mistakes on purpose)."""
     from .demo import make_team
-
-    as_of = as_of or date.today()
-    team = make_team(folder / "team", as_of)
-    click.secho(
-        f"示例团队已写入 {team.folder}"
-        if lang == "zh"
-        else f"Sample team written to {team.folder}",
-        bold=True,
-    )
-    report = run_check([team.folder], as_of)
-    echo_lines(report_text(report, lang))
-    from .engine import summary_lines
+    from .run import XlsxMaster, sync_into
     from .sources import file_sources
+    from .store import default_store
+    from .summary import summary_lines
 
     master = folder / "master.xlsx"
-    result = sync_into_master(file_sources([team.folder], as_of), master, None, as_of, lang, 30.0)
+    log_beside(folder, str(master), lang)
+    as_of = as_of or date.today()
+    team = make_team(folder / "team", as_of)
+    click.secho(SAMPLE_WRITTEN(lang_of(lang), folder=team.folder), bold=True)
+    report = run_check([team.folder], as_of)
+    echo_lines(report_text(report, lang))
+    sources = file_sources([team.folder], as_of)
+    try:
+        result = sync_into(
+            sources, [XlsxMaster(master)], default_store(master), as_of, lang, lock=master
+        )
+    except SyncFailed as exc:
+        fail(exc.message(lang))
     click.echo()
     echo_lines(summary_lines(result))
-    click.secho(
-        f"总表已写入 {master}（打开它开晨会）"
-        if lang == "zh"
-        else f"Master written to {master} (open it for the meeting)",
-        bold=True,
-    )
+    click.secho(DEMO_MASTER(lang_of(lang), master=master), bold=True)

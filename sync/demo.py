@@ -84,7 +84,8 @@ def _customer(rng: random.Random) -> str:
 
 
 def _workdays(as_of: date, days: int) -> list[date]:
-    out, day = [], as_of
+    out: list[date] = []
+    day = as_of
     while len(out) < days:
         if is_working_day(day):
             out.append(day)

@@ -3,10 +3,9 @@
 `run_sync` reads the sources whose content changed (in worker processes when there
 are enough of them), replaces their records in the store in one transaction, and
 computes everything the master shows from the current registers. It does not write
-the master: the CLI writes `result.sheets` to a file (`master_xlsx`), the add-in's
-Refresh into the open workbook, the Google master into spreadsheet tabs — the same
-content each time. Callers that may run concurrently hold `lock.sync_lock` around
-the run and the write; the store's transaction also serialises two runs on one store.
+the master: `run.sync_into` (what the CLI, Refresh and the demo call) takes the lock
+and writes `result.sheets` into each `MasterTarget` — the same content each time. The
+summary of a run, as JSON and as text, is `summary`'s.
 """
 
 from __future__ import annotations
@@ -18,21 +17,21 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sheets_templates import kpi, rules
+from sheets_templates import kpi
 from sheets_templates.codec import decode_record, decode_records
 from sheets_templates.kpi import Figures
 from sheets_templates.problems import Problem, column_letter
-from sheets_templates.records import money_text, paused_gc
 from sheets_templates.registers import REGISTERS
-from sheets_templates.words import lang_of
+from sheets_templates.words import Text, lang_of
 
+from .crash import FailedOn
+from .errors import Bilingual
 from .master_model import Duplicate, MasterInput, MasterSheet
 from .master_sheets import build_sheets
-from .master_words import DUP_OTHER, KPI_STATUS, SHEET_TITLES
+from .master_words import DUP_OTHER, SHEET_TITLES
 from .parsed import ParsedSource, flatten
 from .sources import Source
 from .sqlite_store import open_store
@@ -42,6 +41,8 @@ PARALLEL_MIN_SOURCES = 4
 MAX_WORKERS = 4
 TARGETS_SETTING = "targets_rows"
 ProgressFn = Callable[[int, int, str], None]
+READ_FAILED = Text("读取时出错（{kind}: {exc}）", "failed while reading ({kind}: {exc})")
+IN_MASTER = Text("（总表）", "(master)")
 
 
 @dataclass
@@ -55,18 +56,6 @@ class SourceStatus:
     records: int
     errors: int
     error: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "path": self.path,
-            "sheet": self.sheet,
-            "status": self.status,
-            "records": self.records,
-            "errors": self.errors,
-        }
-        if self.error is not None:
-            out["error"] = self.error
-        return out
 
 
 @dataclass
@@ -88,10 +77,12 @@ class SyncResult:
     records: dict[str, int]
     changes: Changes
     problems: list[Problem]
-    flags: list[dict[str, Any]]
+    duplicates: list[Duplicate]
     figures: Figures
     sheets: list[MasterSheet]
     parsed: list[str] = field(default_factory=list)
+    notices: list[Bilingual] = field(default_factory=list)
+    """Faults the sync worked around (an unreadable targets sheet), for the user to hear."""
 
     @property
     def issues(self) -> int:
@@ -107,21 +98,6 @@ class SyncResult:
             return 2
         return 1 if self.problems or self.count("unreadable") else 0
 
-    def to_json(self) -> dict[str, Any]:
-        """The `sync --json` document, exactly as DESIGN.md lays it out."""
-        return {
-            "sources": [s.to_json() for s in self.sources],
-            "records": self.records,
-            "changes": {
-                "added": self.changes.added,
-                "updated": self.changes.updated,
-                "removed": self.changes.removed,
-            },
-            "issues": self.issues,
-            "flags": self.flags,
-            "kpi": [kpi_json(k) for k in self.figures.kpis],
-        }
-
 
 # --- reading -----------------------------------------------------------------------
 
@@ -129,19 +105,24 @@ class SyncResult:
 def read_source(source: Source) -> ParsedSource:
     """Read and flatten one source (in a worker process for file sources).
 
-    A reader that fails unexpectedly makes the source unreadable with the reason; it
-    never stops the other sources.
+    A source the surroundings keep us from reading (an I/O failure, Google refusing)
+    is unreadable with the reason; it never stops the other sources. Anything else is
+    a bug: it stops the run as `FailedOn` naming the source, so the command logs the
+    traceback instead of passing the bug off as a bad file.
     """
     try:
         result = source.read()
-    except Exception as exc:  # a bug or an I/O failure in one source only
+    except (Bilingual, OSError) as exc:
+        kind = type(exc).__name__
         return ParsedSource(
             source.path,
             source.kind,
             source.content_hash,
-            f"读取时出错（{type(exc).__name__}: {exc}）",
-            f"failed while reading ({type(exc).__name__}: {exc})",
+            READ_FAILED("zh", kind=kind, exc=exc),
+            READ_FAILED("en", kind=kind, exc=exc),
         )
+    except Exception as exc:
+        raise FailedOn.wrap(source.path, exc) from exc
     return flatten(result, source.path, source.kind, source.content_hash)
 
 
@@ -335,7 +316,7 @@ def load_targets(
     if not rows:
         return kpi.DEFAULT_TARGETS, []
     targets, issues = kpi.targets_from_rows(rows)
-    where = "（总表）" if lang == "zh" else "(master)"
+    where = IN_MASTER(lang_of(lang))
     sheet = SHEET_TITLES["targets"](lang_of(lang))
     problems = [
         Problem.place(
@@ -366,7 +347,7 @@ def run_sync(
     unique: dict[str, Source] = {}
     for source in sources:  # a file named twice (overlapping folders) is read once
         unique.setdefault(source.path, source)
-    with open_store(store_path) as store, paused_gc():
+    with open_store(store_path) as store:
         result = _run(store, list(unique.values()), as_of, lang, targets_rows, progress)
         keep_as_long_lived()
     return result
@@ -453,7 +434,7 @@ def _run(
         records=records,
         changes=changes,
         problems=problems,
-        flags=flags_json(figures, duplicates),
+        duplicates=duplicates,
         figures=figures,
         sheets=build_sheets(master),
         parsed=list(parsed),
@@ -464,10 +445,9 @@ def keep_as_long_lived() -> None:
     """Put every object the collector tracks in its oldest generation, without walking
     them (`gc.freeze` then `gc.unfreeze`, as documented).
 
-    A sync runs with the collector paused (`paused_gc`: it holds 100k records while it
-    makes millions of objects); what it keeps — the registers, the master's tables —
-    is long-lived, and the first young collection after the pause would otherwise walk
-    all of it (0.15 s for a big team). Left alone when someone else froze objects.
+    What a sync keeps — the registers, the master's tables — is long-lived, and the
+    next collections would otherwise walk all of it again (0.15 s for a big team).
+    Left alone when someone else froze objects.
     """
     if gc.get_freeze_count() == 0:
         gc.freeze()
@@ -490,7 +470,7 @@ def source_statuses(
     for s in sources:
         p = parsed.get(s.path)
         if p is not None and p.error_zh:
-            error = p.error_zh if lang == "zh" else p.error_en
+            error = Text(p.error_zh, p.error_en or p.error_zh)(lang_of(lang))
             out.append(SourceStatus(s.path, None, "unreadable", kept.get(s.path, 0), 0, error))
             continue
         fresh = "synced" if p is not None else "unchanged"
@@ -501,179 +481,3 @@ def source_statuses(
             status = fresh if sheet.kind else "skipped"
             out.append(SourceStatus(s.path, sheet.sheet, status, sheet.valid, sheet.errors))
     return out
-
-
-# --- the summary as data -----------------------------------------------------------
-
-
-def _number(value: Decimal | int | None) -> int | float | None:
-    if value is None or isinstance(value, int):
-        return value
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def kpi_json(k: kpi.Kpi) -> dict[str, Any]:
-    """A KPI entry of the contract; money metrics as exact text, counts as numbers."""
-    money = k.metric in kpi.MONEY_METRICS
-    return {
-        "rep": k.rep,
-        "period": k.period,
-        "start": k.start.isoformat(),
-        "metric": k.metric,
-        "actual": money_text(Decimal(k.actual)) if money else k.actual,
-        "target": (money_text(k.target) if money else _number(k.target))
-        if k.target is not None
-        else None,
-        "met": k.met,
-    }
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def _where(record: Mapping[str, Any]) -> dict[str, Any]:
-    file, sheet, row = record["source"]
-    return {"file": file, "sheet": sheet, "row": row}
-
-
-def flags_json(figures: Figures, duplicates: list[Duplicate]) -> list[dict[str, Any]]:
-    """The contract's flags: stalled customers, collisions, overdue lines, duplicates."""
-    flags: list[dict[str, Any]] = []
-    for s in figures.stalled:
-        flags.append(
-            {
-                "type": "stalled_customer",
-                "rep": s.rep,
-                "customer": s.customer,
-                "visits": s.visits,
-                "first_visit": _iso(s.first),
-                "last_visit": _iso(s.last),
-                **_where(s.record),
-            }
-        )
-    for c in figures.collisions:
-        flags.append(
-            {
-                "type": "collision",
-                "rep": c.rep,
-                "customer": c.customer,
-                "registered": _iso(c.registered),
-                "owner": c.owner,
-                "owner_registered": _iso(c.owner_registered),
-                "by": c.by,
-                **_where(c.record),
-            }
-        )
-    for r in figures.overdue:
-        flags.append(
-            {
-                "type": "overdue",
-                "rep": r.record["rep"],
-                "customer": r.record.get("customer"),
-                "order_no": r.record.get("order_no"),
-                "product": r.record.get("product"),
-                "due_date": _iso(r.record.get("due_date")),
-                "days": r.overdue_days,
-                "bucket": r.bucket,
-                "outstanding": money_text(r.outstanding),
-                **_where(r.record),
-            }
-        )
-    for d in duplicates:
-        flag: dict[str, Any] = {
-            "type": "duplicate",
-            "rep": d.rep,
-            "customer": d.customer,
-            "register": d.register,
-            "file": d.file,
-            "sheet": d.sheet,
-            "row": d.row,
-            "message": d.message_en,
-        }
-        if d.first is not None:
-            flag["first"] = dict(zip(("file", "sheet", "row"), d.first, strict=True))
-        flags.append(flag)
-    return flags
-
-
-# --- the summary as text -----------------------------------------------------------
-
-_TEXT = {
-    "zh": {
-        "sources": "来源: {n} 个表 — 已同步 {synced}，未变 {unchanged}，跳过 {skipped}，"
-        "无法读取 {unreadable}，已消失 {gone}",
-        "records": "记录: {items}",
-        "changes": "变化: 新增 {added}，修改 {updated}，删除 {removed}",
-        "issues": "数据问题: {n} 个（见总表“数据问题”）",
-        "flags": "预警: 停滞客户 {stalled}，撞单 {collision}，重复记录 {duplicate}，逾期回款 {overdue}",
-        "kpi": "今日指标（{day}）:",
-        "unreadable": "  {path}: 无法读取 — {error}",
-        "this_month": "（本月）",
-    },
-    "en": {
-        "sources": "Sources: {n} sheets — synced {synced}, unchanged {unchanged}, "
-        "skipped {skipped}, unreadable {unreadable}, gone {gone}",
-        "records": "Records: {items}",
-        "changes": "Changes: added {added}, updated {updated}, removed {removed}",
-        "issues": "Data problems: {n} (see the master's Data problems sheet)",
-        "flags": "Flags: stalled customers {stalled}, collisions {collision}, "
-        "duplicates {duplicate}, overdue payments {overdue}",
-        "kpi": "Today's KPIs ({day}):",
-        "unreadable": "  {path}: unreadable — {error}",
-        "this_month": " (month)",
-    },
-}
-
-
-def summary_lines(result: SyncResult) -> list[tuple[str, str | None]]:
-    """The terminal view: (line, style) pairs, styles as in `check.report_text`."""
-    lang = result.lang
-    t = _TEXT[lang]
-    lines: list[tuple[str, str | None]] = [
-        (
-            t["sources"].format(n=len(result.sources), **{s: result.count(s) for s in STATUSES}),
-            "bold",
-        )
-    ]
-    lines += [
-        (t["unreadable"].format(path=s.path, error=s.error), "red")
-        for s in result.sources
-        if s.status == "unreadable"
-    ]
-    items = ", ".join(f"{REGISTERS[k].title(lang)} {n}" for k, n in result.records.items())
-    lines.append((t["records"].format(items=items), None))
-    c = result.changes
-    lines.append((t["changes"].format(added=c.added, updated=c.updated, removed=c.removed), None))
-    lines.append((t["issues"].format(n=result.issues), "yellow" if result.issues else None))
-    kinds = {k: 0 for k in ("stalled_customer", "collision", "duplicate", "overdue")}
-    for f in result.flags:
-        kinds[f["type"]] += 1
-    lines.append(
-        (
-            t["flags"].format(
-                stalled=kinds["stalled_customer"],
-                collision=kinds["collision"],
-                duplicate=kinds["duplicate"],
-                overdue=kinds["overdue"],
-            ),
-            "yellow" if result.flags else None,
-        )
-    )
-    lines.append((t["kpi"].format(day=result.as_of.isoformat()), "bold"))
-    for rep in result.figures.reps:
-        parts = []
-        behind = False
-        for k in result.figures.kpis:
-            metric = rules.METRICS_BY_NAME[k.metric]
-            # A monthly target (3 signings) reads as the month so far, not 0/0.14 a day.
-            period = "day" if metric.daily_target is not None else "month"
-            if k.rep != rep or k.period != period or k.target is None:
-                continue
-            label = metric.label(lang) + ("" if period == "day" else t["this_month"])
-            parts.append(
-                f"{label} {_number(Decimal(k.actual))}/{_number(k.target)} {KPI_STATUS[k.status or 'met'](lang_of(lang))}"
-            )
-            behind = behind or k.status == "behind"
-        lines.append((f"  {rep}: " + " · ".join(parts), "red" if behind else "green"))
-    return lines

@@ -37,7 +37,6 @@ import xlsxwriter
 from xlsxwriter.format import Format
 
 from sheets_templates.problems import column_letter
-from sheets_templates.records import paused_gc
 from sheets_templates.words import Text
 
 from .errors import Bilingual
@@ -328,8 +327,7 @@ def _write_sheet(
 
 def write_xlsx(sheets: list[MasterSheet], target: Path) -> None:
     """Write the workbook to `target` (not atomic: see `write_master_xlsx`)."""
-    with paused_gc():  # millions of strings and lists beside the 100k records held
-        _write_xlsx(sheets, target)
+    _write_xlsx(sheets, target)
 
 
 def _write_xlsx(sheets: list[MasterSheet], target: Path) -> None:

@@ -22,6 +22,7 @@ _EXPORTS = {
     "fetch_book": "source",
     "google_sources": "source",
     "spreadsheet_key": "source",
+    "GoogleMaster": "master",
     "read_targets_google": "master",
     "write_master_google": "master",
     "write_templates_google": "templates",

@@ -20,14 +20,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from sheets_templates.words import Count, Text, lang_of
+
 if TYPE_CHECKING:
     import gspread
 
-    from ..master_model import MasterSheet
     from ..reader import FileResult
     from ..sources import Source
     from .access import GoogleAccess
-    from .master import MasterWrite
+    from .master import GoogleMaster, MasterWrite
     from .templates import TemplateWrite
 
 SHEET_URL = "https://docs.google.com/spreadsheets/d/{key}/edit"
@@ -86,15 +87,22 @@ class GoogleSettings:
             results.append(result)
         return results
 
-    def read_targets(self, key: str) -> list[list[Any]] | None:
-        from .master import read_targets_google
+    def master(self, key: str) -> GoogleMaster:
+        """The Google master as a sync target (connecting now, so a credentials
+        problem ends the command before the sync starts)."""
+        from .master import GoogleMaster
 
-        return self._run(lambda: read_targets_google(self.client(), _key(key)))
+        return GoogleMaster(self.client(), _key(key))
 
-    def write_master(self, key: str, sheets: list[MasterSheet]) -> MasterWrite:
-        from .master import write_master_google
+    def redact(self, text: str) -> str:
+        """`text` without any secret this command holds (for a Google failure that
+        reaches the command through the sync)."""
+        secrets = self.secrets()
+        if not secrets:
+            return text  # before the import: google-auth costs a third of a second
+        from .errors import redact
 
-        return self._run(lambda: write_master_google(self.client(), _key(key), sheets))
+        return redact(text, secrets)
 
     def write_templates(self, key: str) -> TemplateWrite:
         from .templates import write_templates_google
@@ -110,7 +118,10 @@ def _key(text: str) -> str:
 
 def google_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add --credentials, --google-token and --google-api-root (each with its
-    environment variable) to a click command, which receives them as `google`."""
+    environment variable) to a click command, which receives them as `google`.
+
+    A decorator like any other: `functools.update_wrapper` carries over what the
+    decorators below it declared, and the options are added with `click.option`."""
 
     def wrapper(
         *args: Any,
@@ -125,7 +136,6 @@ def google_options(command: Callable[..., Any]) -> Callable[..., Any]:
         return command(*args, google=settings, **kwargs)
 
     functools.update_wrapper(wrapper, command)
-    wrapper.__click_params__ = list(getattr(command, "__click_params__", []))  # type: ignore[attr-defined]
     options = (
         click.option(
             "--credentials",
@@ -157,18 +167,30 @@ def google_keys_option(help_text: str) -> Callable[[Callable[..., Any]], Callabl
     return click.option("--google", "google_keys", multiple=True, metavar="KEY", help=help_text)
 
 
+GOOGLE_MASTER = Count(
+    "Google 总表: {url}（{n} 个表，{requests} 次请求）",
+    "Google master: {url} ({n} tab, {requests} requests)",
+    "Google master: {url} ({n} tabs, {requests} requests)",
+)
+GOOGLE_TEMPLATE = Text("Google 模板: {url}", "Google template: {url}")
+CREATED = Text("  新建: {tabs}", "  created: {tabs}")
+KEPT = Text("  已存在（未改动）: {tabs}", "  already there (unchanged): {tabs}")
+LIST_SEPARATOR = Text("、", ", ")
+
+
 def master_note(key: str, written: MasterWrite, lang: str) -> str:
     """One line saying where the Google master is and what the write cost."""
     url = SHEET_URL.format(key=_key(key))
-    if lang == "zh":
-        return f"Google 总表: {url}（{len(written.tabs)} 个表，{written.requests} 次请求）"
-    return f"Google master: {url} ({len(written.tabs)} tabs, {written.requests} requests)"
+    return GOOGLE_MASTER(len(written.tabs), lang_of(lang), url=url, requests=written.requests)
 
 
 def templates_note(key: str, written: TemplateWrite, lang: str) -> list[str]:
+    language = lang_of(lang)
     url = SHEET_URL.format(key=_key(key))
-    sep = "、" if lang == "zh" else ", "
+    sep = LIST_SEPARATOR(language)
     made, kept = sep.join(written.created) or "—", sep.join(written.kept) or "—"
-    if lang == "zh":
-        return [f"Google 模板: {url}", f"  新建: {made}", f"  已存在（未改动）: {kept}"]
-    return [f"Google template: {url}", f"  created: {made}", f"  already there (unchanged): {kept}"]
+    return [
+        GOOGLE_TEMPLATE(language, url=url),
+        CREATED(language, tabs=made),
+        KEPT(language, tabs=kept),
+    ]

@@ -195,7 +195,7 @@ def read_targets_google(client: gspread.Client, key: str) -> list[list[Any]] | N
         names = {title.casefold() for title in SHEET_TITLES["targets"].both()}
         for title, _gid in grid_tabs(http.fetch_sheet_metadata(key)):
             if title.casefold() in names:
-                params: dict[str, Any] = {
+                params: dict[str, str | int | bool | float | list[str] | None] = {
                     "valueRenderOption": "UNFORMATTED_VALUE",
                     "dateTimeRenderOption": "SERIAL_NUMBER",
                 }
@@ -204,3 +204,19 @@ def read_targets_google(client: gspread.Client, key: str) -> list[list[Any]] | N
     except Exception as exc:
         raise explain(exc, account_of(client), secrets_of(client)) from None
     return None
+
+
+@dataclass
+class GoogleMaster:
+    """The master as tabs of a Google spreadsheet (a `sync.run.MasterTarget`); after a
+    write, `written` says what it did and cost."""
+
+    client: gspread.Client
+    key: str
+    written: MasterWrite | None = None
+
+    def read_targets(self) -> list[list[Any]] | None:
+        return read_targets_google(self.client, self.key)
+
+    def write(self, sheets: list[MasterSheet]) -> None:
+        self.written = write_master_google(self.client, self.key, sheets)

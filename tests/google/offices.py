@@ -18,6 +18,7 @@ from typing import Any
 from sheets_templates.values import date_to_excel_serial
 from sync.engine import SyncResult
 from sync.reader import load_grids
+from sync.summary import sync_json
 from tests.conftest import AS_OF as AS_OF  # the pinned day, for the Google tests
 
 from .emulator import SheetsEmulator
@@ -58,7 +59,7 @@ def upload_workbook(
 
 def comparable(result: SyncResult) -> dict[str, Any]:
     """What a sync found, without where it was read from (file names differ by nature)."""
-    summary = result.to_json()
+    summary = sync_json(result)
     flags = [
         {k: v for k, v in flag.items() if k not in ("file", "first")} for flag in summary["flags"]
     ]

@@ -12,6 +12,7 @@ from sync.google import connect, google_sources
 from sync.google.batch import Block, chunks
 from sync.google.master import read_targets_google, write_master_google
 from sync.master_words import SHEET_TITLES
+from sync.summary import sync_json
 
 from .emulator import Formula, SheetsEmulator
 from .offices import AS_OF, TOKEN
@@ -144,7 +145,7 @@ def test_targets_edited_in_the_google_master_are_used_next_sync(
 
 def _kpi(result, metric: str) -> dict:
     return next(
-        k for k in result.to_json()["kpi"] if k["metric"] == metric and k["period"] == "day"
+        k for k in sync_json(result)["kpi"] if k["metric"] == metric and k["period"] == "day"
     )
 
 

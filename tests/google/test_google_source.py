@@ -21,6 +21,7 @@ from sync.google import GoogleError, cell_link, connect, google_sources, spreads
 from sync.google.source import tab_owner
 from sync.reader import load_grids
 from sync.sources import file_sources, find_sources
+from sync.summary import sync_json
 
 from .emulator import SheetsEmulator
 from .offices import AS_OF, TOKEN, comparable, google_rows, upload_workbook
@@ -86,7 +87,7 @@ def test_a_tab_per_rep_is_read_like_a_folder_per_rep(
 
     assert from_google.records["calls"] == 24
     assert comparable(from_google)["registers"] == comparable(from_folder)["registers"]
-    reps = {k["rep"] for k in from_google.to_json()["kpi"]}
+    reps = {k["rep"] for k in sync_json(from_google)["kpi"]}
     assert reps == {"张三", "李四"}
 
 

@@ -122,3 +122,43 @@ def test_refresh_says_why_it_could_not_run(team: Path, tmp_path: Path):
     status = book.sheets[0].range(buttons.STATUS_CELL).value
     assert status.startswith("cannot open or write the store")
     assert [s.name for s in book.sheets] == ["Home", CONF_SHEET]
+
+
+def test_refresh_says_when_it_cannot_make_its_lock_file(team: Path, tmp_path: Path):
+    master = tmp_path / "salesflow_master.xlsm"
+    template = master_template("en", str(team / "team"), str(tmp_path / "s.sqlite"))
+    write_master_workbook(master, template)
+    (tmp_path / "salesflow_master.xlsm.lock").mkdir()  # the OS refuses to open it as a file
+    book = Book.open(master)
+    buttons.refresh(book, DAY)
+    status = book.sheets[0].range(buttons.STATUS_CELL).value
+    assert status.startswith(f"cannot create a file in {tmp_path / 'salesflow_master.xlsm.lock'}")
+    assert status.endswith("check the folder's permissions")
+    assert [s.name for s in book.sheets] == ["Home", CONF_SHEET]
+
+
+def test_refresh_of_an_empty_team_folder_leaves_the_master_alone(tmp_path: Path):
+    (tmp_path / "team").mkdir()
+    master = tmp_path / "salesflow_master.xlsm"
+    write_master_workbook(master, master_template("zh", "team", str(tmp_path / "s.sqlite")))
+    book = Book.open(master)
+    buttons.refresh(book, DAY)
+    status = book.sheets[0].range(buttons.STATUS_CELL).value
+    assert status == "没有找到任何登记表（.xlsx / .xlsm / .csv），总表未改动"
+    assert [s.name for s in book.sheets] == ["首页", CONF_SHEET]
+    assert not (tmp_path / "s.sqlite").exists()
+
+
+def test_refresh_status_counts_in_english(tmp_path: Path):
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "张三.csv").write_text(
+        "日期,销售员,客户名称,电话,有效通话,通话结果\n2026-11-26,张三,华信科技,13800138000,是,有意向\n",
+        encoding="utf-8",
+    )
+    master = tmp_path / "salesflow_master.xlsm"
+    write_master_workbook(master, master_template("en", "team", str(tmp_path / "s.sqlite")))
+    book = Book.open(master)
+    buttons.refresh(book, DAY)
+    status = book.sheets[0].range(buttons.STATUS_CELL).value
+    assert status.startswith("Refreshed ")
+    assert status.endswith(": 1 source, 1 record, 0 data problems")

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from sync.cli import sync_into_master
 from sync.engine import SyncResult
+from sync.run import XlsxMaster, sync_into
 from sync.sources import file_sources
+from sync.store import default_store
 
 from .teams import AS_OF, Team, build_team
 
@@ -22,4 +23,6 @@ def team(tmp_path: Path) -> Team:
 
 def run(folder: Path, master: Path, as_of: date = AS_OF, lang: str = "zh") -> SyncResult:
     """One sync of `folder` into `master` (store beside it), as the CLI does it."""
-    return sync_into_master(file_sources([folder], as_of), master, None, as_of, lang, 5.0)
+    sources = file_sources([folder], as_of)
+    store = default_store(master)
+    return sync_into(sources, [XlsxMaster(master)], store, as_of, lang, lock=master, wait=5.0)

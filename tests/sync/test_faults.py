@@ -3,6 +3,7 @@ at once, a master that cannot be replaced, text that looks like a formula."""
 
 from __future__ import annotations
 
+import codecs
 import os
 import pickle
 import shutil
@@ -14,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,11 @@ from click.testing import CliRunner
 import sync.engine
 import sync.master_xlsx  # noqa: F401
 from sync.cli import main
+from sync.crash import FailedOn, report_bug
 from sync.lock import sync_lock
+from sync.reader import read_file
+from sync.run import SyncFailed, XlsxMaster, sync_into
+from sync.sources import file_sources
 from tests.conftest import SALESFLOW
 
 from .conftest import run
@@ -41,6 +47,7 @@ def as_nobody(job: Callable[[], Any]) -> Any:
         return job()
     with ProcessPoolExecutor(1) as warm:  # import the pool's modules while still root
         warm.submit(int).result()
+    codecs.lookup("cp437")  # and zipfile's codec: `nobody` may not read the stdlib's files
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
@@ -258,3 +265,57 @@ def test_backups_keep_the_last_five_masters(team: Team, tmp_path: Path) -> None:
     # master n holds n sync-log rows; the backups are the masters of syncs 2 to 6
     logs = sorted(openpyxl.load_workbook(b)["同步记录"].max_row - 2 for b in backups)
     assert logs == [2, 3, 4, 5, 6]
+
+
+def test_a_bug_exits_3_naming_the_file_with_the_traceback_in_the_log(
+    team: Team, tmp_path: Path
+) -> None:
+    # A file copied from a Chinese Windows zip keeps its GBK-encoded name, which is no
+    # UTF-8 text: the store cannot take it, and nothing in salesflow expects that.
+    shutil.move(team.folder, tmp_path / "team")
+    gbk_name = os.fsencode(tmp_path / "team") + b"/" + "李四电话".encode("gbk") + b".xlsx"
+    shutil.copy(tmp_path / "team" / "甲" / "登记表.xlsx", gbk_name)
+    out = salesflow("sync", "--from", "team", "--as-of", AS_OF.isoformat(), cwd=tmp_path)
+    assert out.returncode == 3
+    (line,) = out.stderr.splitlines()
+    assert "master.xlsx" in line and "salesflow.log" in line and "UnicodeEncodeError" in line
+    log = (tmp_path / "salesflow.log").read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in log and "working on: master.xlsx" in log
+    assert not (tmp_path / "master.xlsx").exists()
+
+
+def test_a_bug_while_reading_a_source_names_that_source(team: Team, tmp_path: Path) -> None:
+    # A source whose reader was handed a text where the as-of date belongs: a real bug
+    # in a caller, met inside a worker process (four sources or more read in parallel).
+    for name in ("丁", "戊"):
+        (team.folder / name).mkdir()
+        shutil.copy(team.path("甲"), team.folder / name / "登记表.xlsx")
+    sources = file_sources([team.folder], AS_OF)
+    assert len(sources) == 5
+    faulty = next(s for s in sources if s.path == "team/乙/登记表.xlsx")
+    faulty.read = partial(read_file, team.path("乙"), team.folder, AS_OF.isoformat())
+    master = tmp_path / "master.xlsx"
+    with pytest.raises(FailedOn) as failed:
+        sync_into(sources, [XlsxMaster(master)], tmp_path / "s.sqlite", AS_OF, lock=master)
+    assert failed.value.path == "team/乙/登记表.xlsx"
+    assert "AttributeError: 'str' object has no attribute 'year'" in failed.value.detail
+    assert not master.exists()
+    report_bug(failed.value, tmp_path, str(master), "en")
+    log = (tmp_path / "salesflow.log").read_text(encoding="utf-8")
+    assert "working on: team/乙/登记表.xlsx" in log and "AttributeError" in log
+
+
+def test_a_master_that_cannot_be_written_does_not_stop_the_others(
+    team: Team, tmp_path: Path
+) -> None:
+    (tmp_path / "blocker").write_text("a file where the master's folder should be")
+    unreachable = XlsxMaster(tmp_path / "blocker" / "master.xlsx")
+    written = XlsxMaster(tmp_path / "master.xlsx")
+    sources = file_sources([team.folder], AS_OF)
+    with pytest.raises(SyncFailed) as failed:
+        sync_into(
+            sources, [unreachable, written], tmp_path / "s.sqlite", AS_OF, "en", lock=written.path
+        )
+    assert failed.value.en.startswith(f"cannot create a file in {tmp_path / 'blocker'}")
+    assert failed.value.zh.startswith(f"无法在 {tmp_path / 'blocker'} 创建文件")
+    assert openpyxl.load_workbook(written.path, read_only=True).sheetnames[0] == "Meeting"

@@ -1,0 +1,82 @@
+"""What a bug leaves behind: the traceback in `salesflow.log`, one line for the person.
+
+A fault of the surroundings (a locked file, a read-only folder, Google refusing) is
+explained in words and exits 2. Anything else is a bug in salesflow: turning it into
+"source unreadable" would hide it, and a traceback on the manager's screen helps
+nobody. So a command that meets one exits 3 with one line naming the file it was
+working on and the log, and the traceback goes to the log for whoever maintains it.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from datetime import datetime
+from pathlib import Path
+
+from sheets_templates.words import Text, lang_of
+
+LOG_NAME = "salesflow.log"
+EXIT_BUG = 3
+CRASHED = Text(
+    "salesflow 内部错误（{kind}），处理 {file} 时发生；详情已写入 {log}，请发给维护人员",
+    "salesflow hit a bug ({kind}) while working on {file}; the details are in {log} "
+    "— please send it to whoever maintains salesflow",
+)
+NOT_LOGGED = Text("（无法写入日志）", "(the log could not be written)")
+
+
+class FailedOn(Exception):
+    """A bug met while working on one file (a source being read, possibly in a worker
+    process): `path` names the file, `detail` is the original traceback as text, so it
+    survives the trip back from a worker."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(path, detail)
+        self.path, self.detail = path, detail
+
+    @classmethod
+    def wrap(cls, path: str, exc: BaseException) -> FailedOn:
+        return cls(path, "".join(traceback.format_exception(exc)))
+
+
+def report_bug(exc: BaseException, folder: Path, working_on: str, lang: str) -> None:
+    """Append the traceback to `folder/salesflow.log` and say so in one line on stderr.
+
+    The file named is the one `FailedOn` names when the bug met one, else
+    `working_on` (the master, or the files a check was given). Where the log cannot be
+    written, the traceback goes to stderr instead: it must not be lost."""
+    failed = next((e for e in _chain(exc) if isinstance(e, FailedOn)), None)
+    file = failed.path if failed is not None else working_on
+    kind = type(exc).__name__ if failed is None else _kind(failed)
+    text = "".join(traceback.format_exception(exc))
+    if failed is not None:
+        text += failed.detail
+    log = folder / LOG_NAME
+    entry = f"=== {datetime.now().isoformat(timespec='seconds')} {' '.join(sys.argv)}\n"
+    entry += f"working on: {file}\n{text}\n"
+    language = lang_of(lang)
+    try:
+        with log.open("a", encoding="utf-8", errors="backslashreplace") as fh:
+            fh.write(entry)
+    except OSError:
+        print(CRASHED(language, kind=kind, file=file, log=NOT_LOGGED(language)), file=sys.stderr)
+        print(entry, file=sys.stderr)
+        return
+    print(CRASHED(language, kind=kind, file=file, log=log), file=sys.stderr)
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and its causes and contexts, outermost first."""
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _kind(failed: FailedOn) -> str:
+    """The original exception's type, from the last line of its traceback."""
+    last = failed.detail.rstrip().splitlines()[-1] if failed.detail.strip() else ""
+    return last.split(":", 1)[0].rsplit(".", 1)[-1] or type(failed).__name__

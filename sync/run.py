@@ -1,0 +1,137 @@
+"""One sync into the master, for every caller: the CLI, the Refresh button, the demo.
+
+Where the master lives is behind `MasterTarget`, a two-method protocol (read the
+targets the manager typed, write the master's sheets), the way httpx keeps its I/O
+behind a transport: the `.xlsx` file here, the open workbook in `addin.buttons`, the
+Google spreadsheet in `sync.google.master`. A new place for the master (a web board)
+is one more class; `sync_into` and the engine stay as they are.
+
+Every fault of the surroundings — another sync holds the lock, the store or a master
+cannot be written, a read-only folder, Google refusing — leaves `sync_into` as one
+`SyncFailed`, whose words the caller shows (stderr, or the master's status cell).
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+from sheets_templates.words import Text
+
+from .engine import ProgressFn, SyncResult, run_sync
+from .errors import Bilingual
+from .lock import DEFAULT_WAIT, sync_lock
+from .master_model import MasterSheet
+from .master_xlsx import TargetsUnreadable, read_targets_xlsx, write_master_xlsx
+from .sources import Source
+
+NO_SOURCES = Text(
+    "没有找到任何登记表（.xlsx / .xlsm / .csv），总表未改动",
+    "no registers found (.xlsx / .xlsm / .csv); the master was left as it was",
+)
+FOLDER_NOT_WRITABLE = Text(
+    "无法在 {where} 创建文件（{why}），请检查文件夹权限",
+    "cannot create a file in {where} ({why}); check the folder's permissions",
+)
+
+
+YOUNG_OBJECTS = 50_000
+"""Allocations between young collections (Python's default is 700): a sync makes
+millions of short-lived objects beside 100k records it keeps, none in a cycle."""
+
+
+def tune_gc() -> None:
+    """Tune the garbage collector for a sync, once, at an entry point (the command,
+    the Refresh button); never inside library code, which must not change the
+    process it runs in. What was imported so far lives as long as the process, so it
+    is frozen out of every collection, and young collections come far less often."""
+    gc.freeze()
+    _young, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_OBJECTS, middle, old)
+
+
+class MasterTarget(Protocol):
+    """A place the master is written to; the first target of a sync also holds the
+    targets sheet (指标) the manager edits, which the sync reads back."""
+
+    def read_targets(self) -> list[list[Any]] | None:
+        """The targets sheet's rows as the manager left them; None when there is none."""
+        ...
+
+    def write(self, sheets: list[MasterSheet]) -> None:
+        """Replace the master's sheets with `sheets` (other sheets are left alone)."""
+        ...
+
+
+@dataclass(frozen=True)
+class XlsxMaster:
+    """The master as an `.xlsx` file, replaced atomically with the old one kept as a
+    backup (`master_xlsx.write_master_xlsx`)."""
+
+    path: Path
+
+    def read_targets(self) -> list[list[Any]] | None:
+        return read_targets_xlsx(self.path) if self.path.exists() else None
+
+    def write(self, sheets: list[MasterSheet]) -> None:
+        write_master_xlsx(sheets, self.path)
+
+
+class SyncFailed(Bilingual):
+    """A sync that could not run or could not write a master, in words a manager can
+    act on; raised with the fault that caused it as its cause."""
+
+
+def sync_into(
+    sources: Sequence[Source],
+    targets: Sequence[MasterTarget],
+    store_path: Path,
+    as_of: date,
+    lang: str = "zh",
+    *,
+    lock: Path,
+    wait: float = DEFAULT_WAIT,
+    progress: ProgressFn | None = None,
+) -> SyncResult:
+    """Sync `sources` into the store and write the master into every target.
+
+    `lock` is the master file whose lock (`lock.sync_lock`) keeps two syncs of one
+    master apart. The targets sheet is read from the first target. Every target is
+    written even when an earlier one fails; the first failure is then raised. No
+    sources at all is refused before anything is touched: a wrong folder must not
+    empty the master (every record would be marked gone).
+    """
+    if not sources:
+        raise SyncFailed(*NO_SOURCES.both())
+    try:
+        with sync_lock(lock, wait):
+            notices: list[Bilingual] = []
+            try:
+                rows = targets[0].read_targets() if targets else None
+            except TargetsUnreadable as exc:  # said, never silently replaced by defaults
+                rows = None
+                notices.append(exc)
+            result = run_sync(list(sources), store_path, as_of, lang, rows, progress)
+            result.notices = notices
+            failures: list[Exception] = []
+            for target in targets:
+                try:
+                    target.write(result.sheets)
+                except (Bilingual, OSError) as exc:
+                    failures.append(exc)
+            if failures:
+                raise failures[0]
+    except Bilingual as exc:
+        raise SyncFailed(exc.zh, exc.en) from exc
+    except OSError as exc:  # no lock file beside the master: a read-only folder
+        where = exc.filename or lock.parent
+        why = exc.strerror or str(exc)
+        raise SyncFailed(
+            FOLDER_NOT_WRITABLE("zh", where=where, why=why),
+            FOLDER_NOT_WRITABLE("en", where=where, why=why),
+        ) from exc
+    return result

@@ -27,6 +27,7 @@ from typing import Any
 
 import xlwings as xw
 
+from sheets_templates.excel import day_fraction
 from sheets_templates.registers import normalize_header
 from sheets_templates.table import year_in
 from sheets_templates.templates import (
@@ -81,7 +82,7 @@ def cell_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, time):
-        return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+        return day_fraction(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     if isinstance(value, datetime | date | int | float | bool | str) or value is None:

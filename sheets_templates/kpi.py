@@ -25,7 +25,7 @@ from typing import Any
 
 from . import rules
 from .problems import Finding, ProblemKind, Severity, ValueProblem
-from .registers import normalize_header
+from .registers import REP_WORDS, normalize_header
 from .values import ReadContext, is_blank, parse_money
 
 Record = Mapping[str, Any]
@@ -84,7 +84,7 @@ and 2 C+ visits a day; 3 signed customers a month."""
 
 TEAM_WORDS = ("全部", "All")
 _TEAM_KEYS = {normalize_header(w) for w in (*TEAM_WORDS, "全队", "所有人", "team", "*", "默认")}
-_REP_HEADERS = {normalize_header(w) for w in ("销售员", "rep", "负责人", "业务员", "salesperson")}
+_REP_HEADERS = {normalize_header(w) for w in REP_WORDS}
 _UNIT_WORDS = {
     "zh": {"day": "每天", "month": "每月"},
     "en": {"day": "per day", "month": "per month"},

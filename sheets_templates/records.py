@@ -150,9 +150,9 @@ def defaults(model: type[Record]) -> dict[str, Any]:
     }
 
 
-def _model(register: Register, extra_fields: dict[str, Any]) -> type[Record]:
+def _model(register: Register) -> type[Record]:
     fields: dict[str, Any] = {}
-    for f in register.fields:
+    for f in register.record_fields:
         typ = _TYPES[f.kind]
         if f.kind is Kind.YES_NO and not f.required:
             fields[f.name] = (bool, False)
@@ -160,16 +160,15 @@ def _model(register: Register, extra_fields: dict[str, Any]) -> type[Record]:
             fields[f.name] = (typ, ...)
         else:
             fields[f.name] = (typ | None, None)
-    fields.update(extra_fields)
     return create_model(
         f"{register.name.title().removesuffix('s')}Record", __base__=Record, **fields
     )
 
 
-CallRecord = _model(REGISTERS["calls"], {})
-VisitRecord = _model(REGISTERS["visits"], {})
-LeadRecord = _model(REGISTERS["leads"], {"grade_typed": (Grade | None, None)})
-ShipmentRecord = _model(REGISTERS["shipments"], {})
+CallRecord = _model(REGISTERS["calls"])
+VisitRecord = _model(REGISTERS["visits"])
+LeadRecord = _model(REGISTERS["leads"])
+ShipmentRecord = _model(REGISTERS["shipments"])
 
 MODELS: dict[str, type[Record]] = {
     "calls": CallRecord,

@@ -51,11 +51,19 @@ class Register:
     title_en: str
     fields: tuple[Field, ...]
     natural_key: tuple[str, ...]
+    """The fields that say "this is the same row" (see `rules.natural_key`)."""
     sheet_words: tuple[str, ...] = ()
+    derived: tuple[Field, ...] = ()
+    """Fields a record has that no column is read into: the reader works them out."""
     by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
+
+    @property
+    def record_fields(self) -> tuple[Field, ...]:
+        """Every field of a record: the columns read, then the derived ones."""
+        return self.fields + self.derived
 
     def title(self, lang: str) -> str:
         return self.title_zh if lang == "zh" else self.title_en
@@ -76,7 +84,20 @@ T, D, TM, P, YN, G, M, Q = (
     Kind.QUANTITY,
 )
 
-_REP = ("业务员", "销售人员", "销售", "员工", "姓名", "salesperson", "sales rep", "owner")
+REP_WORDS: tuple[str, ...] = (
+    "销售员",
+    "业务员",
+    "销售人员",
+    "销售",
+    "负责人",
+    "姓名",
+    "rep",
+    "salesperson",
+    "sales rep",
+)
+"""Words that name the rep: a rep column's header, the label of a `销售员: 张三` cell
+above a header, the rep row of a settings sheet, the first header of the targets sheet."""
+_REP = (*REP_WORDS, "员工", "owner")
 _CUSTOMER = (
     "客户",
     "公司名称",
@@ -222,6 +243,10 @@ VISITS = Register(
     ("拜访", "visit", "visits"),
 )
 
+GRADE_TYPED = Field("grade_typed", "填写的等级", "Typed grade", Kind.GRADE)
+"""A lead's grade as the rep typed it; the record's `grade` is the stage facts' grade
+when any fact is filled in (see `rules.grade`)."""
+
 LEAD_SOURCES: tuple[str, ...] = ("电话", "转介绍", "陌生拜访", "网络", "展会", "其他")
 """The lead sources the template offers; anything else typed is kept as typed."""
 
@@ -235,7 +260,7 @@ LEADS = Register(
         _f("phone", "电话", "Phone", P, False, *_PHONE),
         _f("industry", "行业", "Industry", T, False, "所属行业"),
         _f("lead_source", "来源", "Lead source", T, False, "客户来源", "渠道", "source"),
-        _f("rep", "负责人", "Rep", T, True, "销售员", *_REP),
+        _f("rep", "负责人", "Rep", T, True, *_REP),
         _f(
             "negotiating",
             "商务谈判中",
@@ -325,6 +350,7 @@ LEADS = Register(
     ),
     ("rep", "customer"),
     ("意向", "客户", "lead", "leads"),
+    derived=(GRADE_TYPED,),
 )
 
 SHIPMENTS = Register(

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .problems import display
-from .registers import VISIT_TYPES
+from .registers import REGISTERS, VISIT_TYPES
 from .values import _YES, GRADES, to_cents
 
 # --- yes/no as a formula sees it ---------------------------------------------------
@@ -122,17 +122,9 @@ def customer_key(name: str | None) -> str:
     return _COMPANY_SUFFIX.sub("", s) or s
 
 
-NATURAL_KEYS: dict[str, tuple[str, ...]] = {
-    "calls": ("rep", "date", "time", "phone"),
-    "visits": ("rep", "date", "customer"),
-    "leads": ("rep", "customer"),
-    "shipments": ("order_no", "product"),
-}
-
-
 def natural_key(register: str, record: Mapping[str, Any]) -> tuple[str, ...]:
     """The fields that say "this is the same row" in a register, as comparable text."""
-    return tuple(key_part(name, record.get(name)) for name in NATURAL_KEYS[register])
+    return tuple(key_part(name, record.get(name)) for name in REGISTERS[register].natural_key)
 
 
 def key_part(name: str, value: Any) -> str:
@@ -142,18 +134,6 @@ def key_part(name: str, value: Any) -> str:
     if isinstance(value, time):
         return value.strftime("%H:%M")
     return "" if value is None else str(value)
-
-
-def find_duplicates(keys: Iterable[tuple[str, ...]]) -> dict[int, int]:
-    """Positions whose key was seen before → position of the first with that key."""
-    first: dict[tuple[str, ...], int] = {}
-    dupes: dict[int, int] = {}
-    for i, key in enumerate(keys):
-        if key in first:
-            dupes[i] = first[key]
-        else:
-            first[key] = i
-    return dupes
 
 
 # --- shipments ---------------------------------------------------------------------

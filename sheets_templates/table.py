@@ -18,9 +18,11 @@ from . import rules
 from .problems import Finding, Problem, Severity, ValueProblem, column_letter, display
 from .records import MODELS, Record, SourceRef, build, defaults, pack, paused_gc, unpack
 from .registers import (
+    GRADE_TYPED,
     HEADER_INDEX,
     KNOWN_HEADERS,
     REGISTERS,
+    REP_WORDS,
     Field,
     Kind,
     Register,
@@ -66,13 +68,11 @@ _NOTE = re.compile(
     re.IGNORECASE,
 )
 _REP_LABEL = re.compile(
-    r"^\s*(销售员|业务员|销售人员|销售|负责人|姓名|rep|salesperson|sales rep)\s*[:：]\s*"
+    r"^\s*(" + "|".join(sorted(REP_WORDS, key=len, reverse=True)) + r")\s*[:：]\s*"
     r"(\S.*?)(?=\s{2,}|\s+\S+\s*[:：]|\s*$)",
     re.IGNORECASE,
 )
-_REP_WORDS = {
-    normalize_header(w) for w in ("销售员", "业务员", "销售人员", "负责人", "rep", "salesperson")
-}
+_REP_WORDS = {normalize_header(w) for w in REP_WORDS}
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年|(?<!\d)(20\d{2})(?!\d)")
 _EXCEL_ERRORS = frozenset(
     ["#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!"]
@@ -426,7 +426,7 @@ class _SheetReader:
         `grade_typed` keeps what was typed; a typed grade the facts contradict is a warning."""
         n = len(cols[0]) if cols else 0
         typed = self.values.get("grade", [None] * n)
-        self.values["grade_typed"] = typed
+        self.values[GRADE_TYPED.name] = typed
         facts = [
             (name, self.column_of[name]) for name in rules.STAGE_FACTS if name in self.column_of
         ]
@@ -470,7 +470,7 @@ class _SheetReader:
         """The first row of each natural key; a later one is a warning and not counted."""
         n = len(next(iter(self.values.values()), ()))
         parts = []
-        for name in rules.NATURAL_KEYS[self.register.name]:
+        for name in self.register.natural_key:
             column = self.values.get(name)
             if column is None:
                 constant = rules.key_part(name, self.default_rep if name == "rep" else None)

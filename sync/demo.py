@@ -16,6 +16,7 @@ from typing import Any
 
 import xlsxwriter
 
+from sheets_templates.excel import day_fraction
 from sheets_templates.registers import REGISTERS
 from sheets_templates.rules import is_working_day
 
@@ -297,7 +298,7 @@ def _write_cell(ws: Any, r: int, c: int, value: Any, date_fmt: Any, time_fmt: An
             r, c, datetime.combine(value, time()) if type(value) is date else value, date_fmt
         )
     elif isinstance(value, time):
-        ws.write_number(r, c, (value.hour * 60 + value.minute) / 1440, time_fmt)
+        ws.write_number(r, c, day_fraction(value), time_fmt)
     elif isinstance(value, int | float | Decimal):
         ws.write_number(r, c, float(value))
     else:

@@ -212,7 +212,6 @@ WORDS = {
         "warning": "提醒",
         "unreadable": "无法读取",
         "extra": "其他列",
-        "grade_typed": "填写的等级",
         "outstanding": "未回款",
         "overdue_days": "逾期天数",
         "bucket": "账龄（天）",
@@ -312,7 +311,6 @@ WORDS = {
         "warning": "Warning",
         "unreadable": "Unreadable",
         "extra": "Other columns",
-        "grade_typed": "Typed grade",
         "outstanding": "Outstanding",
         "overdue_days": "Days overdue",
         "bucket": "Aging (days)",
@@ -855,13 +853,9 @@ def problem_table(data: MasterInput) -> Table:
 def register_columns(register: str, lang: str) -> tuple[list[str], list[str], list[str]]:
     """(field names, header, kinds) of a register sheet, before the derived columns."""
     reg = REGISTERS[register]
-    names = [f.name for f in reg.fields]
-    header = [f.header(lang) for f in reg.fields]
-    kinds = [_KINDS.get(f.kind, TEXT) for f in reg.fields]
-    if register == "leads":
-        names.append("grade_typed")
-        header.append(WORDS[lang]["grade_typed"])
-        kinds.append(TEXT)
+    names = [f.name for f in reg.record_fields]
+    header = [f.header(lang) for f in reg.record_fields]
+    kinds = [_KINDS.get(f.kind, TEXT) for f in reg.record_fields]
     return names, header, kinds
 
 

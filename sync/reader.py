@@ -24,7 +24,7 @@ import python_calamine
 
 from sheets_templates.problems import display
 from sheets_templates.records import paused_gc
-from sheets_templates.registers import normalize_header
+from sheets_templates.registers import REP_WORDS, normalize_header
 from sheets_templates.table import SheetContext, SheetResult, fill_merged, read_grid, year_in
 
 from .errors import Bilingual
@@ -282,7 +282,7 @@ class Settings:
     year: int | None = None
 
 
-_SETTING_REP = {normalize_header(w) for w in ("销售员", "业务员", "姓名", "rep", "salesperson")}
+_SETTING_REP = {normalize_header(w) for w in REP_WORDS}
 _SETTING_MONTH = {normalize_header(w) for w in ("月份", "年月", "month", "年份", "year")}
 
 

@@ -22,6 +22,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_cell_to_rowcol
 from xlsxwriter.worksheet import Worksheet
 
+from sheets_templates.excel import day_fraction
 from sheets_templates.templates import (
     CHECK_MACRO,
     MASTER_NAME,
@@ -133,8 +134,7 @@ def _write_value(ws: Worksheet, row: int, col: int, value: Any, fmt: Format | No
     elif isinstance(value, bool):
         ws.write_boolean(row, col, value, fmt)
     elif isinstance(value, time):
-        seconds = value.hour * 3600 + value.minute * 60 + value.second
-        ws.write_number(row, col, seconds / 86400, fmt)
+        ws.write_number(row, col, day_fraction(value), fmt)
     elif isinstance(value, datetime | date):
         ws.write_datetime(row, col, value, fmt)
     else:

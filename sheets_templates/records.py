@@ -7,9 +7,6 @@ the typed shape (dates as `date`, money as `Decimal`) and the JSON form the `che
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, time
 from decimal import Decimal
 from functools import cache
@@ -115,30 +112,11 @@ def unpack(packed: tuple[Any, ...]) -> list[Record]:
         return []
     model, names, rows = packed
     out = []
-    with paused_gc():
-        for file, sheet, row, *values in rows:
-            fields = dict(zip(names, values, strict=True))
-            fields["source"] = build(SourceRef, {"file": file, "sheet": sheet, "row": row})
-            out.append(build(model, fields))
+    for file, sheet, row, *values in rows:
+        fields = dict(zip(names, values, strict=True))
+        fields["source"] = build(SourceRef, {"file": file, "sheet": sheet, "row": row})
+        out.append(build(model, fields))
     return out
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while many objects are made at once.
-
-    Reading a sheet makes tens of thousands of lists, tuples and records, none in a
-    cycle; each few hundred of them would otherwise start a collection that walks
-    them all again (a third of a large check's time). Reference counting still frees
-    everything; a collection runs as usual once the block ends.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def defaults(model: type[Record]) -> dict[str, Any]:

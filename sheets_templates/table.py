@@ -16,7 +16,7 @@ from typing import Any
 from . import problems as p
 from . import rules
 from .problems import Finding, Problem, Severity, ValueProblem, column_letter, display
-from .records import MODELS, Record, SourceRef, build, defaults, pack, paused_gc, unpack
+from .records import MODELS, Record, SourceRef, build, defaults, pack, unpack
 from .registers import (
     GRADE_TYPED,
     HEADER_INDEX,
@@ -288,10 +288,7 @@ def read_grid(grid: list[list[Any]], ctx: SheetContext) -> SheetResult:
     read_ctx = ReadContext(year=year, year_known=year_known, today=ctx.as_of)
     default_rep = sheet_rep(above) or ctx.settings_rep or ctx.owner_rep
     result = SheetResult(ctx.file, ctx.sheet, register.name, match.row + 1, rep=default_rep)
-    with paused_gc():
-        _SheetReader(register, match, ctx, read_ctx, default_rep, result).read(
-            grid[match.row + 1 :]
-        )
+    _SheetReader(register, match, ctx, read_ctx, default_rep, result).read(grid[match.row + 1 :])
     return result
 
 

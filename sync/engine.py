@@ -25,7 +25,7 @@ from typing import Any
 from sheets_templates import kpi, rules
 from sheets_templates.kpi import Figures
 from sheets_templates.problems import Problem, column_letter
-from sheets_templates.records import money_text, paused_gc
+from sheets_templates.records import money_text
 from sheets_templates.registers import REGISTERS
 
 from .master import TITLES, WORDS, Duplicate, MasterInput, MasterSheet, build_sheets
@@ -363,11 +363,10 @@ def run_sync(
     try:
         sync_id = store.begin(as_of)
         try:
-            with paused_gc():
-                result = _run(
-                    store, sync_id, list(unique.values()), as_of, lang, targets_rows, progress
-                )
-                keep_as_long_lived()
+            result = _run(
+                store, sync_id, list(unique.values()), as_of, lang, targets_rows, progress
+            )
+            keep_as_long_lived()
             return result
         finally:
             store.rollback()  # a no-op once committed

@@ -40,7 +40,6 @@ from xlsxwriter.format import Format
 
 from sheets_templates.excel import day_fraction
 from sheets_templates.problems import column_letter
-from sheets_templates.records import paused_gc
 
 from .errors import Bilingual
 from .master import (
@@ -424,8 +423,7 @@ def _write_sheet(
 
 def write_xlsx(sheets: list[MasterSheet], target: Path) -> None:
     """Write the workbook to `target` (not atomic: see `write_master_xlsx`)."""
-    with paused_gc():  # millions of strings and lists beside the 100k records held
-        _write_xlsx(sheets, target)
+    _write_xlsx(sheets, target)
 
 
 def _write_xlsx(sheets: list[MasterSheet], target: Path) -> None:

@@ -23,7 +23,6 @@ from typing import Any
 import python_calamine
 
 from sheets_templates.problems import display
-from sheets_templates.records import paused_gc
 from sheets_templates.registers import REP_WORDS, normalize_header
 from sheets_templates.table import SheetContext, SheetResult, fill_merged, read_grid, year_in
 
@@ -327,15 +326,14 @@ def read_file(
     rep names the rep (`owner_of`). Either comes last, after the sheet's own word.
     """
     shown = display_path(path)
-    with paused_gc():  # calamine's grid is tens of thousands of objects, none in a cycle
-        try:
-            grids = load_grids(path)
-        except Unreadable as exc:
-            return FileResult(shown, error=exc.zh, error_en=exc.en)
-        owner = owner or owner_of(path, root)
-        return FileResult(
-            shown, read_grids(grids, shown, as_of, owner, year_in(path.stem), keep_records)
-        )
+    try:
+        grids = load_grids(path)
+    except Unreadable as exc:
+        return FileResult(shown, error=exc.zh, error_en=exc.en)
+    owner = owner or owner_of(path, root)
+    return FileResult(
+        shown, read_grids(grids, shown, as_of, owner, year_in(path.stem), keep_records)
+    )
 
 
 def read_grids(

@@ -323,15 +323,11 @@ def daily_figures(
         if spec.metric != "new_intent_leads":
             by_register[spec.register].append(spec)
     for register, specs in by_register.items():
-        tests = [
-            (spec, rules.DAY_CONDITIONS[spec.condition][0] if spec.condition else None)
-            for spec in specs
-        ]
         for r in registers.get(register, ()):
             rep = r["rep"]
-            for spec, test in tests:
-                day = r.get(spec.date_field)
-                if day is not None and (test is None or test(r.get(spec.field or ""))):
+            for spec in specs:
+                day = spec.day_of(r)
+                if day is not None:
                     days[(rep, day)][spec.metric] += 1
     for metric, register, date_field, amount_field in _SUMS:
         for r in registers.get(register, ()):

@@ -404,6 +404,15 @@ class DayCount:
     field: str | None = None
     condition: str | None = None
 
+    def day_of(self, record: Mapping[str, Any]) -> date | None:
+        """The day a record counts toward this metric, or None when it does not count
+        (undated, or its `field` fails the condition). The master's KPIs count with it
+        too, so the Today sheet's formulas and the master agree by construction."""
+        day: date | None = record.get(self.date_field)
+        if day is None or self.condition is None:
+            return day
+        return day if DAY_CONDITIONS[self.condition][0](record.get(self.field or "")) else None
+
 
 DAY_COUNTS: tuple[DayCount, ...] = (
     DayCount("calls", "calls", "date"),
@@ -420,12 +429,7 @@ with a grade; the master's figure also counts first gradings on calls and visits
 
 def day_count(spec: DayCount, records: Iterable[Mapping[str, Any]], day: date) -> int:
     """How many of a register's records count toward `spec` on `day`."""
-    test = DAY_CONDITIONS[spec.condition][0] if spec.condition else None
-    return sum(
-        1
-        for r in records
-        if r.get(spec.date_field) == day and (test is None or test(r.get(spec.field or "")))
-    )
+    return sum(1 for r in records if spec.day_of(r) == day)
 
 
 def day_count_formula(spec: DayCount, dates: str, cells: str | None, day: str) -> str:

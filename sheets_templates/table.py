@@ -359,7 +359,7 @@ class _SheetReader:
         if warnings:
             found = tuple(warnings)
             warnings.clear()
-        if f.name == self.future_checked and value > self.ctx.as_of:
+        if f.name == self.future_checked and rules.is_future(value, self.ctx.as_of):
             found += (p.DATE_FUTURE.at(raw, today=self.ctx.as_of.isoformat()),)
         return value, found, False
 

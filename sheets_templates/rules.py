@@ -157,53 +157,6 @@ def amount_check_formula(amount: str, quantity: str, unit_price: str) -> str:
     )
 
 
-SHIPMENT_STATUS = {
-    "pending": ("待发货", "To ship"),
-    "shipped": ("已发货待确认", "Shipped, awaiting confirmation"),
-    "confirmed": ("已确认待回款", "Confirmed, awaiting payment"),
-    "settled": ("已结清", "Settled"),
-}
-
-
-def outstanding(amount: Decimal, received: Decimal | None) -> Decimal:
-    return to_cents(amount - (received or Decimal(0)))
-
-
-def shipment_status(
-    ship_date: date | None, confirmed_date: date | None, amount: Decimal, received: Decimal | None
-) -> str:
-    """Where an order line is in requisition → shipped → confirmed → collected."""
-    if outstanding(amount, received) <= 0 and (ship_date or confirmed_date):
-        return "settled"
-    if confirmed_date:
-        return "confirmed"
-    if ship_date:
-        return "shipped"
-    return "pending"
-
-
-def overdue_days(
-    due_date: date | None, amount: Decimal, received: Decimal | None, as_of: date
-) -> int:
-    """Days past the due date with money still outstanding (0 when not overdue)."""
-    if due_date is None or outstanding(amount, received) <= 0 or as_of <= due_date:
-        return 0
-    return (as_of - due_date).days
-
-
-AGING_BUCKETS = ((0, 30, "≤30"), (31, 60, "31–60"), (61, 90, "61–90"), (91, None, ">90"))
-
-
-def aging_bucket(days_overdue: int) -> str | None:
-    """The receivables aging column an overdue line falls into."""
-    if days_overdue <= 0:
-        return None
-    for low, high, label in AGING_BUCKETS:
-        if days_overdue >= low and (high is None or days_overdue <= high):
-            return label
-    return None
-
-
 # --- targets, working days, pace ---------------------------------------------------
 
 
@@ -512,31 +465,3 @@ def target_to_date(
         return min(full, daily * elapsed)
     assert monthly is not None
     return min(full, (monthly * elapsed / MONTH_WORKING_DAYS).quantize(Decimal("0.01")))
-
-
-# --- flags -------------------------------------------------------------------------
-
-STALLED_AFTER_VISITS = 3
-
-
-def is_stalled(visits: list[Mapping[str, Any]]) -> bool:
-    """Three or more visits with no breakthrough since the last one, and no new plan.
-
-    `visits` are one rep's visits to one customer, in date order. Counting restarts
-    after a breakthrough; a new plan on any visit since then lifts the flag.
-    """
-    since = visits_since_breakthrough(visits)
-    if len(since) < STALLED_AFTER_VISITS:
-        return False
-    return not any((v.get("new_plan") or "").strip() for v in since)
-
-
-def visits_since_breakthrough(visits: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The visits (in date order) after the last one that broke through."""
-    since: list[Mapping[str, Any]] = []
-    for visit in visits:
-        if visit.get("breakthrough"):
-            since = []
-        else:
-            since.append(visit)
-    return since

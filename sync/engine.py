@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sheets_templates import kpi, rules
+from sheets_templates import targets as target_sheet
 from sheets_templates.kpi import Figures
 from sheets_templates.problems import Problem, column_letter
 from sheets_templates.records import money_text
@@ -320,14 +321,14 @@ def sheet_duplicates(problems: Iterable[Problem], store: Store) -> list[Duplicat
 
 def load_targets(
     store: Store, rows: list[list[Any]] | None, lang: str
-) -> tuple[kpi.Targets, list[Problem]]:
+) -> tuple[target_sheet.Targets, list[Problem]]:
     """Targets from the master's sheet (or a tab), else the ones the last sync used,
     else DESIGN's defaults; cells that cannot be read become problems."""
     if rows is None:
         rows = store.setting(TARGETS_SETTING)
     if not rows:
-        return kpi.DEFAULT_TARGETS, []
-    targets, issues = kpi.targets_from_rows(rows)
+        return target_sheet.DEFAULT_TARGETS, []
+    targets, issues = target_sheet.targets_from_rows(rows)
     where = "（总表）" if lang == "zh" else "(master)"
     sheet = TITLES[lang]["targets"]
     problems = [
@@ -409,8 +410,8 @@ def _run(
     changes = count_changes(before, current.rows, touched)
     targets, target_problems = load_targets(store, targets_rows, lang)
     figures = kpi.figures(current.registers, as_of, targets)
-    targets_header = kpi.targets_header(lang)
-    targets_table = kpi.targets_rows(targets, figures.reps, lang)
+    targets_header = target_sheet.targets_header(lang)
+    targets_table = target_sheet.targets_rows(targets, figures.reps, lang)
     store.put_setting(TARGETS_SETTING, [targets_header, *targets_table])
 
     source_problems = store.problems()

@@ -18,12 +18,12 @@ from operator import itemgetter
 from typing import Any
 
 from sheets_templates import rules
+from sheets_templates.flags import AGING_BUCKETS, SHIPMENT_STATUS, aging
 from sheets_templates.kpi import (
     PERIODS,
     PK_METRICS,
     Figures,
     Kpi,
-    aging,
     praise,
     ranking,
     under_target,
@@ -717,7 +717,7 @@ def flag_tables(data: MasterInput) -> list[Table]:
 def receivable_tables(data: MasterInput) -> list[Table]:
     """Aging per rep (a total row) and customer, then every order line's progress."""
     w, fig = WORDS[data.lang], data.figures
-    labels = [label for *_r, label in rules.AGING_BUCKETS]
+    labels = [label for *_r, label in AGING_BUCKETS]
     by_rep, by_customer = aging(fig.receivables)
     rows = []
     for total in by_rep:
@@ -792,7 +792,7 @@ CHAIN_FIELDS = (
 
 
 def _shipment_status(status: str, lang: str) -> str:
-    zh, en = rules.SHIPMENT_STATUS[status]
+    zh, en = SHIPMENT_STATUS[status]
     return zh if lang == "zh" else en
 
 

@@ -28,8 +28,8 @@ from typing import Any
 import xlwings as xw
 
 from sheets_templates.excel import day_fraction
+from sheets_templates.header import year_in
 from sheets_templates.registers import normalize_header
-from sheets_templates.table import year_in
 from sheets_templates.templates import (
     CONF_LANG,
     CONF_SHEET,

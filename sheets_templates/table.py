@@ -1,5 +1,5 @@
-"""What a sheet's grid of cells means: where its header is, which register it is, and
-which of its rows are valid records.
+"""What the rows under a sheet's header mean: which are records, which are valid, and
+what is wrong with the rest (`header` finds the header and the register).
 
 Pure functions over a list of rows of raw cell values, so an Excel sheet, a CSV file
 and a Google Sheets tab all go through the same code. Row and column numbers in
@@ -15,20 +15,11 @@ from typing import Any
 
 from . import problems as p
 from . import rules
+from .excel import ERROR_VALUES
+from .header import HeaderMatch, find_header, sheet_rep, year_in
 from .problems import Finding, Problem, Severity, ValueProblem, column_letter, display
 from .records import MODELS, Record, SourceRef, build, defaults, pack, unpack
-from .registers import (
-    GRADE_TYPED,
-    HEADER_INDEX,
-    KNOWN_HEADERS,
-    REGISTERS,
-    REP_WORDS,
-    Field,
-    Kind,
-    Register,
-    match_header,
-    normalize_header,
-)
+from .registers import GRADE_TYPED, REGISTERS, Field, Kind, Register
 from .values import (
     ReadContext,
     is_blank,
@@ -53,8 +44,6 @@ PARSERS = {
     Kind.QUANTITY: parse_quantity,
 }
 
-HEADER_SEARCH_ROWS = 30
-MIN_HEADER_FIELDS = 3
 _TOTALS = re.compile(
     r"^\s*(?:本[日周月年页]|当[日月]|\d{1,2}\s*月(?:份)?)?\s*(?:合\s*计|总\s*计|小\s*计|共\s*计)"
     r"\s*[:：]?\s*$|^\s*(?:grand\s*|sub\s*)?totals?\s*:?\s*$|^\s*sum\s*:?\s*$",
@@ -67,113 +56,8 @@ _NOTE = re.compile(
     r"|^\s*(?:以上|[*※])",
     re.IGNORECASE,
 )
-_REP_LABEL = re.compile(
-    r"^\s*(" + "|".join(sorted(REP_WORDS, key=len, reverse=True)) + r")\s*[:：]\s*"
-    r"(\S.*?)(?=\s{2,}|\s+\S+\s*[:：]|\s*$)",
-    re.IGNORECASE,
-)
-_REP_WORDS = {normalize_header(w) for w in REP_WORDS}
-_YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年|(?<!\d)(20\d{2})(?!\d)")
-_EXCEL_ERRORS = frozenset(
-    ["#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!"]
-)
 _ONCE_PER_SHEET = {p.DATE_YEAR_ASSUMED.code}
 """Problems that say the same thing of every row: reported at their first cell only."""
-
-
-def year_in(text: str) -> int | None:
-    """A year written in a title or file name (`电话记录表 2026年11月`, `calls_2026-11`)."""
-    m = _YEAR.search(text)
-    return int(m[1] or m[2]) if m else None
-
-
-@dataclass(frozen=True)
-class HeaderMatch:
-    """The header row of a sheet and what its columns are.
-
-    `row` is the last header row (data starts below it); `top` is the first one, which
-    differs when a merged group heading (`客户信息` over 客户名称 / 联系人 / 电话) makes
-    the header two rows tall.
-    """
-
-    register: str
-    row: int
-    columns: dict[int, str]
-    headers: dict[int, str]
-    top: int | None = None
-
-    @property
-    def first_row(self) -> int:
-        return self.row if self.top is None else self.top
-
-
-def find_header(grid: list[list[Any]], sheet_name: str = "") -> HeaderMatch | None:
-    """The row (or two stacked rows) and register whose headers match best.
-
-    Most distinct fields matched wins; the sheet's name (电话, 拜访, visits…) breaks a
-    tie between registers. A row needs at least three known headers to count, so a
-    title like `电话记录表` is never taken for a header.
-    """
-    best: tuple[tuple[int, int, int], HeaderMatch] | None = None
-    name = normalize_header(sheet_name)
-    rows = grid[: HEADER_SEARCH_ROWS + 1]
-    texts = [[_header_text(c) for c in row] for row in rows]
-    named = {
-        r.name: int(any(normalize_header(w) in name for w in r.sheet_words))
-        for r in REGISTERS.values()
-    }
-    for r in range(min(len(rows), HEADER_SEARCH_ROWS)):
-        if not any(t and match_header(KNOWN_HEADERS, t) for t in texts[r]):
-            continue  # no known header in the row: neither a header nor its upper half
-        for register in REGISTERS.values():
-            single = _match_rows(register, rows, texts, r, r)
-            candidates = [single]
-            if r + 1 < len(rows) and _all_text(rows[r + 1]):
-                stacked = _match_rows(register, rows, texts, r, r + 1)
-                lower = _match_rows(register, rows, texts, r + 1, r + 1)
-                if len(stacked.columns) > max(len(single.columns), len(lower.columns)):
-                    candidates.append(stacked)
-            for match in candidates:
-                matched = len(match.columns)
-                if matched < MIN_HEADER_FIELDS:
-                    continue
-                required = sum(1 for f in match.columns.values() if register.by_name[f].required)
-                score = (matched + required, named[register.name], -match.row)
-                if best is None or score > best[0]:
-                    best = (score, match)
-    return best[1] if best else None
-
-
-def _header_text(cell: Any) -> str:
-    return cell.strip() if isinstance(cell, str) else ""
-
-
-def _all_text(row: list[Any]) -> bool:
-    """A row that could be the lower half of a header: text and blanks only."""
-    return any(_header_text(c) for c in row) and all(isinstance(c, str) or c is None for c in row)
-
-
-def _match_rows(
-    register: Register, rows: list[list[Any]], texts: list[list[str]], top: int, bottom: int
-) -> HeaderMatch:
-    """Match one header row, or two: the lower row names the columns the upper leaves
-    blank or heads with a group title."""
-    index = HEADER_INDEX[register.name]
-    columns: dict[int, str] = {}
-    headers: dict[int, str] = {}
-    width = max(len(texts[top]), len(texts[bottom]))
-    for c in range(width):
-        for r in (top, bottom) if top != bottom else (top,):
-            text = texts[r][c] if c < len(texts[r]) else ""
-            if not text:
-                continue
-            field_name = match_header(index, text)
-            if r == bottom and c in columns:
-                continue  # the upper row already names this column
-            headers[c] = text
-            if field_name is not None and field_name not in columns.values():
-                columns[c] = field_name
-    return HeaderMatch(register.name, bottom, columns, headers, top if top != bottom else None)
 
 
 @dataclass
@@ -225,22 +109,6 @@ class SheetResult:
     @property
     def warnings(self) -> int:
         return sum(1 for x in self.problems if x.severity is Severity.WARNING)
-
-
-def sheet_rep(above: list[list[Any]]) -> str | None:
-    """A `销售员: 张三` (or `rep: …`) cell above the header, or a label cell followed by the name."""
-    for row in above:
-        for c, cell in enumerate(row):
-            if not isinstance(cell, str):
-                continue
-            if m := _REP_LABEL.match(cell):
-                return m[2]
-            label = normalize_header(cell)
-            if label in _REP_WORDS:
-                rest = [x for x in row[c + 1 :] if not is_blank(x) and x != cell]
-                if rest:
-                    return display(rest[0]).strip()
-    return None
 
 
 def sheet_year(above: list[list[Any]], ctx: SheetContext) -> tuple[int, bool]:
@@ -343,11 +211,7 @@ class _SheetReader:
             if f.required:
                 return None, (p.REQUIRED_MISSING.at(""),), True
             return (False if f.kind is Kind.YES_NO else None), (), False
-        if (
-            isinstance(raw, str)
-            and raw.lstrip()[:1] == "#"
-            and raw.strip().upper() in _EXCEL_ERRORS
-        ):
+        if isinstance(raw, str) and raw.lstrip()[:1] == "#" and raw.strip().upper() in ERROR_VALUES:
             return None, (p.VALUE_ERROR.at(raw.strip()),), True
         warnings = self.read_ctx.warnings
         try:

@@ -22,9 +22,10 @@ from typing import Any
 
 import python_calamine
 
+from sheets_templates.header import year_in
 from sheets_templates.problems import display
 from sheets_templates.registers import REP_WORDS, normalize_header
-from sheets_templates.table import SheetContext, SheetResult, fill_merged, read_grid, year_in
+from sheets_templates.table import SheetContext, SheetResult, fill_merged, read_grid
 
 from .errors import Bilingual
 

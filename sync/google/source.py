@@ -29,9 +29,10 @@ import gspread
 from gspread.exceptions import NoValidUrlKeyFound
 from gspread.utils import absolute_range_name, extract_id_from_url
 
+from sheets_templates.header import year_in
 from sheets_templates.problems import Problem
 from sheets_templates.registers import REGISTERS, normalize_header
-from sheets_templates.table import SheetResult, year_in
+from sheets_templates.table import SheetResult
 
 from ..reader import SETTINGS_SHEETS, FileResult, read_grids
 from ..sources import Source

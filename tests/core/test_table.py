@@ -10,9 +10,10 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sheets_templates.header import find_header
 from sheets_templates.records import MODELS, build, defaults, pack, unpack
 from sheets_templates.registers import REGISTERS
-from sheets_templates.table import SheetContext, fill_merged, find_header, read_grid
+from sheets_templates.table import SheetContext, fill_merged, read_grid
 
 from .helpers import AS_OF, codes, grid_result
 

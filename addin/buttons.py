@@ -29,14 +29,9 @@ import xlwings as xw
 
 from sheets_templates.excel import day_fraction
 from sheets_templates.header import year_in
+from sheets_templates.master_book import CONF_LANG, CONF_SHEET, CONF_STORE, CONF_TEAM
 from sheets_templates.registers import normalize_header
-from sheets_templates.templates import (
-    CONF_LANG,
-    CONF_SHEET,
-    CONF_STORE,
-    CONF_TEAM,
-    language_of,
-)
+from sheets_templates.templates import language_of
 from sync.mark import PROBLEMS_SHEET, plan_marks, previous_marks, remark
 from sync.master import TITLES, MasterSheet
 from sync.master_xlsx import NUMBER_FORMATS, layout

@@ -23,15 +23,13 @@ from xlsxwriter.utility import xl_cell_to_rowcol
 from xlsxwriter.worksheet import Worksheet
 
 from sheets_templates.excel import day_fraction
+from sheets_templates.master_book import MASTER_NAME, MasterTemplate, master_template
 from sheets_templates.templates import (
     CHECK_MACRO,
-    MASTER_NAME,
     Column,
     FreeSheet,
-    MasterTemplate,
     RegisterSheet,
     RepTemplate,
-    master_template,
     rep_template,
     setting_cell,
 )

@@ -325,9 +325,7 @@ def SF_PACE(clock: Any = None, target: Any = None) -> Any:
         moment = time(now.hour, now.minute)
     else:
         moment = parse_time(clock, _today_ctx())
-    daily = (
-        _number(target)
-        if not is_blank(target)
-        else rules.METRICS_BY_NAME["effective_calls"].daily_target
-    )
+    daily = rules.METRICS_BY_NAME["effective_calls"].daily_target
+    if not is_blank(target) or daily is None:
+        daily = _number(target)
     return float(rules.expected_by(moment, *rules.pace_split(daily)))

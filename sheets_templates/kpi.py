@@ -14,7 +14,7 @@ what "behind" is measured against; `met` compares with the whole period's target
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +31,8 @@ MONEY_METRICS = frozenset({"sales_amount", "collected_amount"})
 PK_METRICS = ("effective_calls", "wechat_adds", "new_intent_leads", "signed_customers")
 """What the evening PK ranks and the morning meeting praises."""
 PRAISE_TOP = 3
+Tally = dict[str, int | Decimal]
+"""Each metric's count (or sum of money) for one rep over one day or period."""
 
 
 # --- KPIs --------------------------------------------------------------------------
@@ -87,7 +89,7 @@ def first_gradings(all_gradings: Iterable[Grading]) -> dict[tuple[str, str], Gra
             continue
         key = (g.rep, g.customer_key)
         known = first.get(key)
-        if known is None or g.day < known.day:
+        if known is None or g.day < (known.day or date.max):
             first[key] = g
     return first
 
@@ -146,10 +148,10 @@ payment, so money collected is booked to its order's date)."""
 
 def daily_figures(
     registers: Mapping[str, Iterable[Record]], first: Mapping[tuple[str, str], Grading]
-) -> dict[tuple[str, date], Counter[str]]:
+) -> dict[tuple[str, date], Tally]:
     """Each metric per (rep, day): the day counts of `rules.DAY_COUNTS` (the same ones
     the rep's Today sheet shows), the sums above and the new intent leads."""
-    days: dict[tuple[str, date], Counter[str]] = defaultdict(Counter)
+    days: defaultdict[tuple[str, date], Tally] = defaultdict(dict)
     by_register: dict[str, list[rules.DayCount]] = defaultdict(list)
     for spec in rules.DAY_COUNTS:
         if spec.metric != "new_intent_leads":
@@ -160,40 +162,46 @@ def daily_figures(
             for spec in specs:
                 day = spec.day_of(r)
                 if day is not None:
-                    days[(rep, day)][spec.metric] += 1
+                    tally = days[(rep, day)]
+                    tally[spec.metric] = tally.get(spec.metric, 0) + 1
     for metric, register, date_field, amount_field in _SUMS:
         for r in registers.get(register, ()):
             day = r.get(date_field)
             if day is None:
                 continue
-            amount = (r.get(amount_field) or Decimal(0)) if amount_field else 1
-            days[(r["rep"], day)][metric] += amount
+            amount: int | Decimal = (r.get(amount_field) or Decimal(0)) if amount_field else 1
+            tally = days[(r["rep"], day)]
+            tally[metric] = tally.get(metric, 0) + amount
     for (rep, _customer), g in first.items():
-        days[(rep, g.day)]["new_intent_leads"] += 1
+        if g.day is not None:  # always: `first` holds dated gradings only
+            tally = days[(rep, g.day)]
+            tally["new_intent_leads"] = tally.get("new_intent_leads", 0) + 1
     return days
 
 
 def kpis(
-    days: Mapping[tuple[str, date], Counter[str]],
+    days: Mapping[tuple[str, date], Mapping[str, int | Decimal]],
     reps: Iterable[str],
     as_of: date,
     targets: Targets,
 ) -> list[Kpi]:
     """One entry per rep, period and metric, zeros included, in that order."""
     reps = sorted(set(reps))
-    totals: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    totals: defaultdict[tuple[str, str], Tally] = defaultdict(dict)
     bounds = {p: rules.period_bounds(p, as_of) for p in PERIODS}
     for (rep, day), counts in days.items():
         if day > as_of:
             continue
         for period, (start, _end) in bounds.items():
             if day >= start:
-                totals[(rep, period)].update(counts)
+                total = totals[(rep, period)]
+                for metric, value in counts.items():
+                    total[metric] = total.get(metric, 0) + value
     out = []
     for rep in reps:
         for period in PERIODS:
             start, end = bounds[period]
-            counts = totals.get((rep, period), Counter())
+            total = totals.get((rep, period), {})
             for m in rules.METRICS:
                 zero: int | Decimal = Decimal("0.00") if m.name in MONEY_METRICS else 0
                 out.append(
@@ -203,7 +211,7 @@ def kpis(
                         start,
                         end,
                         m.name,
-                        counts.get(m.name, zero),
+                        total.get(m.name, zero),
                         targets.for_period(rep, m.name, period),
                         targets.due(rep, m.name, period, as_of),
                     )

@@ -178,7 +178,7 @@ def display(value: Any) -> str:
     if isinstance(value, time):
         return value.isoformat("minutes" if value.second == 0 else "seconds")
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return str(value.isoformat())
     return str(value)
 
 

@@ -59,7 +59,8 @@ class Record(BaseModel):
 
 def money_text(value: Decimal) -> str:
     """Money (or a quantity) as exact text: cents kept, no exponent (`12000.00`, `2.5`)."""
-    if value == value.to_integral_value() or value.as_tuple().exponent >= -2:
+    exponent = value.as_tuple().exponent  # an int for any finite amount
+    if value == value.to_integral_value() or (isinstance(exponent, int) and exponent >= -2):
         return f"{value:.2f}"
     return f"{value.normalize():f}"
 

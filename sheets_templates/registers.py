@@ -69,7 +69,9 @@ class Register:
         return self.title_zh if lang == "zh" else self.title_en
 
 
-def _f(name: str, zh: str, en: str, kind: Kind = Kind.TEXT, required: bool = False, *aliases: str):
+def _f(
+    name: str, zh: str, en: str, kind: Kind = Kind.TEXT, required: bool = False, *aliases: str
+) -> Field:
     return Field(name, zh, en, kind, required, aliases)
 
 

@@ -9,6 +9,7 @@ problems are the ones the rep sees in Excel (1-based rows, letters for columns).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -33,7 +34,7 @@ from .values import (
     parse_yes_no,
 )
 
-PARSERS = {
+PARSERS: dict[Kind, Callable[[Any, ReadContext], Any]] = {
     Kind.TEXT: parse_text,
     Kind.DATE: parse_date,
     Kind.TIME: parse_time,
@@ -320,7 +321,7 @@ class _SheetReader:
             expected = rules.line_amount(qty[i], price[i])
             if amount[i] is None:
                 amount[i] = expected
-            elif not rules.amount_agrees(amount[i], qty[i], price[i]):
+            elif amount_col is not None and not rules.amount_agrees(amount[i], qty[i], price[i]):
                 finding = p.AMOUNT_MISMATCH.at(cols[amount_col][i], expected=f"{expected:.2f}")
                 self.found.append((i, amount_col, finding, self.register.by_name["amount"]))
                 continue
@@ -433,7 +434,13 @@ class _SheetReader:
                 if code in seen:
                     continue
                 seen.add(code)
-            header = self.headers.get(c, f.header_zh) if f is not None else None
+            header = (
+                None
+                if f is None
+                else f.header_zh
+                if c is None
+                else self.headers.get(c, f.header_zh)
+            )
             out.append(
                 Problem.place(
                     finding,

@@ -17,6 +17,7 @@ from typing import Any
 from . import rules
 from .problems import column_letter
 from .registers import LEAD_SOURCES, REGISTERS, VISIT_TYPES, Field, Kind, Register
+from .values import GRADES
 from .words import LANGS, Lang, Text
 
 CHECK_MACRO = "SF_CHECK_BOOK"
@@ -210,7 +211,7 @@ def _choices(f: Field, lang: Lang) -> tuple[str, ...]:
     if f.kind is Kind.YES_NO:
         return (YES(lang), NO(lang))
     if f.kind is Kind.GRADE:
-        return rules.GRADES
+        return GRADES
     if f.name == "visit_type":
         return VISIT_TYPE_CHOICES[lang]
     if f.name == "lead_source":
@@ -377,9 +378,9 @@ def _today(
     metrics = []
     for n, count in enumerate(rules.DAY_COUNTS, start=header_row + 1):
         metric = rules.METRICS_BY_NAME[count.metric]
-        sheet = registers[count.register]
-        dates = sheet.cells(count.date_field)
-        condition = sheet.cells(count.field) if count.field else None
+        source = registers[count.register]
+        dates = source.cells(count.date_field)
+        condition = source.cells(count.field) if count.field else None
         target = rules.target_for(metric.daily_target, metric.monthly_target, "day")
         actual, target_ref, progress, status = (f"{c}{n}" for c in "BCDE")
         cells += [

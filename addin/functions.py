@@ -263,8 +263,8 @@ def _metric(name: Any) -> rules.Metric:
     for metric in rules.METRICS:
         if key in {
             normalize_header(metric.name),
-            normalize_header(metric.zh),
-            normalize_header(metric.en),
+            normalize_header(metric.label.zh),
+            normalize_header(metric.label.en),
         }:
             return metric
     known = ", ".join(m.name for m in rules.METRICS)

@@ -17,6 +17,7 @@ from typing import Any
 
 from .rules import customer_key
 from .values import to_cents
+from .words import Text
 
 Record = Mapping[str, Any]
 
@@ -153,11 +154,12 @@ def _registered_order(lead: Record, i: int) -> tuple[bool, date, int]:
 # --- receivables -------------------------------------------------------------------
 
 SHIPMENT_STATUS = {
-    "pending": ("待发货", "To ship"),
-    "shipped": ("已发货待确认", "Shipped, awaiting confirmation"),
-    "confirmed": ("已确认待回款", "Confirmed, awaiting payment"),
-    "settled": ("已结清", "Settled"),
+    "pending": Text("待发货", "To ship"),
+    "shipped": Text("已发货待确认", "Shipped, awaiting confirmation"),
+    "confirmed": Text("已确认待回款", "Confirmed, awaiting payment"),
+    "settled": Text("已结清", "Settled"),
 }
+"""Each `shipment_status` as the master shows it."""
 
 
 def outstanding(amount: Decimal, received: Decimal | None) -> Decimal:

@@ -19,6 +19,7 @@ from typing import Any
 from .problems import display
 from .registers import REGISTERS, VISIT_TYPES
 from .values import _YES, GRADES, to_cents
+from .words import Text
 
 # --- yes/no as a formula sees it ---------------------------------------------------
 
@@ -162,27 +163,26 @@ def amount_check_formula(amount: str, quantity: str, unit_price: str) -> str:
 
 @dataclass(frozen=True)
 class Metric:
+    """A KPI: its name, its label in each language (`metric.label(lang)`), its default
+    target per day or per month."""
+
     name: str
-    zh: str
-    en: str
+    label: Text
     daily_target: Decimal | None
     monthly_target: Decimal | None = None
 
-    def label(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
-
 
 METRICS: tuple[Metric, ...] = (
-    Metric("calls", "通话数", "Calls", None),
-    Metric("effective_calls", "有效通话", "Effective calls", Decimal(100)),
-    Metric("wechat_adds", "添加微信", "WeChat adds", Decimal(30)),
-    Metric("new_intent_leads", "新增意向客户", "New intent leads", Decimal(2)),
-    Metric("visits", "拜访数", "Visits", None),
-    Metric("cold_visits", "陌生拜访", "Cold visits", Decimal(3)),
-    Metric("c_plus_visits", "C级以上拜访", "C+ visits", Decimal(2)),
-    Metric("signed_customers", "签约客户", "Signed customers", None, Decimal(3)),
-    Metric("sales_amount", "销售额", "Sales amount", None),
-    Metric("collected_amount", "回款额", "Collected", None),
+    Metric("calls", Text("通话数", "Calls"), None),
+    Metric("effective_calls", Text("有效通话", "Effective calls"), Decimal(100)),
+    Metric("wechat_adds", Text("添加微信", "WeChat adds"), Decimal(30)),
+    Metric("new_intent_leads", Text("新增意向客户", "New intent leads"), Decimal(2)),
+    Metric("visits", Text("拜访数", "Visits"), None),
+    Metric("cold_visits", Text("陌生拜访", "Cold visits"), Decimal(3)),
+    Metric("c_plus_visits", Text("C级以上拜访", "C+ visits"), Decimal(2)),
+    Metric("signed_customers", Text("签约客户", "Signed customers"), None, Decimal(3)),
+    Metric("sales_amount", Text("销售额", "Sales amount"), None),
+    Metric("collected_amount", Text("回款额", "Collected"), None),
 )
 """Every KPI metric, with its default target (per day, or per month for signings)."""
 

@@ -17,6 +17,7 @@ from . import rules
 from .problems import Finding, ProblemKind, Severity, ValueProblem
 from .registers import REP_WORDS, normalize_header
 from .values import ReadContext, is_blank, parse_money
+from .words import Lang, Text
 
 MONTHLY_TARGETS = frozenset({"signed_customers", "sales_amount", "collected_amount"})
 """Metrics whose target is set per month (split evenly over its working days)."""
@@ -63,13 +64,14 @@ DEFAULT_TARGETS = Targets(
 """DESIGN's defaults: 100 effective calls, 30 WeChat adds, 2 new intent leads, 3 cold
 and 2 C+ visits a day; 3 signed customers a month."""
 
-TEAM_WORDS = ("全部", "All")
-_TEAM_KEYS = {normalize_header(w) for w in (*TEAM_WORDS, "全队", "所有人", "team", "*", "默认")}
+REP_HEADER = Text("销售员", "Rep")
+TEAM = Text("全部", "All")
+"""The first cell of the team's row: its targets apply to every rep without their own."""
+_TEAM_KEYS = {normalize_header(w) for w in (*TEAM.both(), "全队", "所有人", "team", "*", "默认")}
 _REP_HEADERS = {normalize_header(w) for w in REP_WORDS}
-_UNIT_WORDS = {
-    "zh": {"day": "每天", "month": "每月"},
-    "en": {"day": "per day", "month": "per month"},
-}
+PER_UNIT = {"day": Text("每天", "per day"), "month": Text("每月", "per month")}
+TARGET_COLUMN = Text("{metric}（{unit}）", "{metric} ({unit})")
+"""A metric's column header, with the unit its targets are in (`有效通话（每天）`)."""
 
 TARGET_INVALID = ProblemKind(
     "target.invalid",
@@ -79,21 +81,18 @@ TARGET_INVALID = ProblemKind(
 )
 
 
-def targets_header(lang: str) -> list[str]:
+def targets_header(lang: Lang) -> list[str]:
     """The targets sheet's header: rep, then each metric with its unit."""
-    first = "销售员" if lang == "zh" else "Rep"
-    return [first] + [
-        f"{m.label(lang)}（{_UNIT_WORDS[lang][target_unit(m.name)]}）"
-        if lang == "zh"
-        else f"{m.label(lang)} ({_UNIT_WORDS[lang][target_unit(m.name)]})"
+    return [REP_HEADER(lang)] + [
+        TARGET_COLUMN(lang, metric=m.label(lang), unit=PER_UNIT[target_unit(m.name)](lang))
         for m in rules.METRICS
     ]
 
 
-def targets_rows(targets: Targets, reps: Iterable[str], lang: str) -> list[list[Any]]:
+def targets_rows(targets: Targets, reps: Iterable[str], lang: Lang) -> list[list[Any]]:
     """The sheet's rows: the team row (全部), then one row per rep, blank where the
     rep follows the team."""
-    team_word = TEAM_WORDS[0] if lang == "zh" else TEAM_WORDS[1]
+    team_word = TEAM(lang)
     unread = targets.unread
     rows = [
         [team_word] + [unread.get((None, m.name), targets.team.get(m.name)) for m in rules.METRICS]
@@ -118,7 +117,7 @@ class TargetIssue:
 def _metric_of(header: Any) -> str | None:
     text = normalize_header(header) if isinstance(header, str) else ""
     for m in rules.METRICS:
-        if text in {normalize_header(m.zh), normalize_header(m.en), normalize_header(m.name)}:
+        if text in {*map(normalize_header, m.label.both()), normalize_header(m.name)}:
             return m.name
     return None
 

@@ -792,8 +792,7 @@ CHAIN_FIELDS = (
 
 
 def _shipment_status(status: str, lang: str) -> str:
-    zh, en = SHIPMENT_STATUS[status]
-    return zh if lang == "zh" else en
+    return SHIPMENT_STATUS[status](lang)
 
 
 # --- problems, registers, log ------------------------------------------------------

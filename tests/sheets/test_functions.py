@@ -143,7 +143,9 @@ def test_targets_progress_and_pace():
     for metric in rules.METRICS:
         for period in ("day", "week", "month"):
             target = rules.target_for(metric.daily_target, metric.monthly_target, period)
-            answer = sf.SF_TARGET(metric.zh, {"day": "日", "week": "周", "month": "月"}[period])
+            answer = sf.SF_TARGET(
+                metric.label.zh, {"day": "日", "week": "周", "month": "月"}[period]
+            )
             assert answer == ("" if target is None else float(target))
             assert sf.SF_TARGET(metric.name, period) == answer
     assert sf.SF_TARGET("nope").startswith("#SF!")

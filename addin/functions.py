@@ -84,14 +84,12 @@ def _column(values: Any) -> list[list[Any]]:
     return [[v] for v in values]
 
 
-def _today_ctx(year: Any = None) -> ReadContext:
+def _read_ctx(year: Any = None) -> ReadContext:
     """A parsing context of its own for each call: a parser's warnings go into it, so
     one call never sees (or keeps alive) another's; the year, when not given, is
     this year as of the call."""
     known = isinstance(year, int | float) and not isinstance(year, bool) and 1900 <= year < 2200
-    return ReadContext(
-        year=int(year) if known else date.today().year, year_known=known, today=date.today()
-    )
+    return ReadContext(year=int(year) if known else date.today().year, year_known=known)
 
 
 # --- grades ------------------------------------------------------------------------
@@ -107,9 +105,9 @@ def _grade_of(facts: list[Any], yes: dict[Any, bool]) -> str:
         try:
             flag = yes[raw]
         except KeyError:
-            flag = yes[raw] = parse_yes_no(raw, _today_ctx())
+            flag = yes[raw] = parse_yes_no(raw, _read_ctx())
         except TypeError:  # an unhashable value: read it without the cache
-            flag = parse_yes_no(raw, _today_ctx())
+            flag = parse_yes_no(raw, _read_ctx())
         flags.append(flag)
     return rules.grade(*flags) or ""
 
@@ -201,7 +199,7 @@ def _phone(raw: Any, lang: Lang) -> str:
     if is_blank(raw):
         return ""
     try:
-        return parse_phone(raw, _today_ctx())
+        return parse_phone(raw, _read_ctx())
     except ValueProblem as problem:
         return f"#SF! {problem.finding.message(lang)}"
 
@@ -210,7 +208,7 @@ def _date(raw: Any, year: Any, lang: Lang) -> Any:
     if is_blank(raw):
         return ""
     try:
-        return parse_date(raw, _today_ctx(year))
+        return parse_date(raw, _read_ctx(year))
     except ValueProblem as problem:
         return f"#SF! {problem.finding.message(lang)}"
 
@@ -324,7 +322,7 @@ def SF_PACE(clock: Any = None, target: Any = None) -> Any:
         now = datetime.now()
         moment = time(now.hour, now.minute)
     else:
-        moment = parse_time(clock, _today_ctx())
+        moment = parse_time(clock, _read_ctx())
     daily = rules.METRICS_BY_NAME["effective_calls"].daily_target
     if not is_blank(target) or daily is None:
         daily = _number(target)

@@ -88,7 +88,6 @@ class Collision:
     owner_registered: date | None
     by: str
     record: Record
-    owner_record: Record
 
 
 def collisions(leads: Sequence[Record]) -> list[Collision]:
@@ -140,7 +139,6 @@ def collisions(leads: Sequence[Record]) -> list[Collision]:
                     owner_lead.get("registered"),
                     "name" if same_name else "phone",
                     lead,
-                    owner_lead,
                 )
             )
     return sorted(out, key=lambda c: (c.customer, c.rep))

@@ -154,7 +154,7 @@ def read_grid(grid: list[list[Any]], ctx: SheetContext) -> SheetResult:
     register = REGISTERS[match.register]
     above = grid[: match.first_row]
     year, year_known = sheet_year(above, ctx)
-    read_ctx = ReadContext(year=year, year_known=year_known, today=ctx.as_of)
+    read_ctx = ReadContext(year=year, year_known=year_known)
     default_rep = sheet_rep(above) or ctx.settings_rep or ctx.owner_rep
     result = SheetResult(ctx.file, ctx.sheet, register.name, match.row + 1, rep=default_rep)
     _SheetReader(register, match, ctx, read_ctx, default_rep, result).read(grid[match.row + 1 :])

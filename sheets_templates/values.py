@@ -25,11 +25,10 @@ _MAX_SERIAL = 2958465  # 9999-12-31
 
 @dataclass
 class ReadContext:
-    """What a parser needs beyond the cell: the year to give `11月3日`, and today."""
+    """What a parser needs beyond the cell: the year to give `11月3日`."""
 
     year: int
     year_known: bool = True
-    today: date | None = None
     warnings: list[Finding] = field(default_factory=list)
 
 

@@ -32,7 +32,7 @@ TYPED_DAYS = st.dates(min_value=date(1900, 3, 1), max_value=date(2199, 12, 31))
 
 
 def ctx(year: int = 2026) -> ReadContext:
-    return ReadContext(year=year, today=date(2026, 11, 26))
+    return ReadContext(year=year)
 
 
 # --- valid values in every accepted form ----------------------------------------------

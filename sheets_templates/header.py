@@ -26,7 +26,7 @@ from .values import is_blank
 HEADER_SEARCH_ROWS = 30
 MIN_HEADER_FIELDS = 3
 _REP_LABEL = re.compile(
-    r"^\s*(" + "|".join(sorted(REP_WORDS, key=len, reverse=True)) + r")\s*[:：]\s*"
+    r"^\s*(" + "|".join(map(re.escape, sorted(REP_WORDS, key=len, reverse=True))) + r")\s*[:：]\s*"
     r"(\S.*?)(?=\s{2,}|\s+\S+\s*[:：]|\s*$)",
     re.IGNORECASE,
 )

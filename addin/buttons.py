@@ -27,15 +27,11 @@ from typing import Any
 
 import xlwings as xw
 
+from sheets_templates.excel import day_fraction
+from sheets_templates.header import year_in
+from sheets_templates.master_book import CONF_LANG, CONF_SHEET, CONF_STORE, CONF_TEAM
 from sheets_templates.registers import normalize_header
-from sheets_templates.table import year_in
-from sheets_templates.templates import (
-    CONF_LANG,
-    CONF_SHEET,
-    CONF_STORE,
-    CONF_TEAM,
-    language_of,
-)
+from sheets_templates.templates import language_of
 from sheets_templates.words import Count, Lang, Text, lang_of
 from sync.mark import PROBLEMS_SHEET, plan_marks, previous_marks, remark
 from sync.master_layout import layout
@@ -82,7 +78,7 @@ def cell_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, time):
-        return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+        return day_fraction(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     if isinstance(value, datetime | date | int | float | bool | str) or value is None:

@@ -33,23 +33,20 @@ from sheets_templates.values import (
     parse_time,
     parse_yes_no,
 )
+from sheets_templates.words import Lang, Text, lang_of
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_ERRORS = {
-    "zh": {
-        "metric": "不认识的指标: {value}（可用: {known}）",
-        "period": "期间只能是 日/周/月（day/week/month）: {value}",
-        "header": "看不出是哪种登记表：请把表头行一起选上",
-        "number": "不是数字: {value}",
-    },
-    "en": {
-        "metric": "Unknown metric: {value} (known: {known})",
-        "period": "Period must be day, week or month: {value}",
-        "header": "Not a register's header: include the header row",
-        "number": "Not a number: {value}",
-    },
-}
+UNKNOWN_METRIC = Text(
+    "不认识的指标: {value}（可用: {known}）", "Unknown metric: {value} (known: {known})"
+)
+UNKNOWN_PERIOD = Text(
+    "期间只能是 日/周/月（day/week/month）: {value}", "Period must be day, week or month: {value}"
+)
+NO_HEADER = Text(
+    "看不出是哪种登记表：请把表头行一起选上", "Not a register's header: include the header row"
+)
+NOT_A_NUMBER = Text("不是数字: {value}", "Not a number: {value}")
 _PERIODS = {
     "day": "day",
     "日": "day",
@@ -59,10 +56,6 @@ _PERIODS = {
     "month": "month",
     "月": "month",
 }
-
-
-_CTX = ReadContext(year=date.today().year)
-"""For parsers whose answer does not depend on the year (yes/no, phones, times)."""
 
 
 class Unusable(ValueError):
@@ -86,16 +79,15 @@ def readable(fn: F) -> F:
     return shell  # type: ignore[return-value]
 
 
-def _lang(lang: Any) -> str:
-    return "en" if isinstance(lang, str) and lang.strip().lower().startswith("en") else "zh"
-
-
 def _column(values: Any) -> list[list[Any]]:
     """Excel's answer for a column of results: one value per row."""
     return [[v] for v in values]
 
 
-def _today_ctx(year: Any = None) -> ReadContext:
+def _read_ctx(year: Any = None) -> ReadContext:
+    """A parsing context of its own for each call: a parser's warnings go into it, so
+    one call never sees (or keeps alive) another's; the year, when not given, is
+    this year as of the call."""
     known = isinstance(year, int | float) and not isinstance(year, bool) and 1900 <= year < 2200
     return ReadContext(year=int(year) if known else None, year_known=known, today=date.today())
 
@@ -113,9 +105,9 @@ def _grade_of(facts: list[Any], yes: dict[Any, bool]) -> str:
         try:
             flag = yes[raw]
         except KeyError:
-            flag = yes[raw] = parse_yes_no(raw, _CTX)
+            flag = yes[raw] = parse_yes_no(raw, _read_ctx())
         except TypeError:  # an unhashable value: read it without the cache
-            flag = parse_yes_no(raw, _CTX)
+            flag = parse_yes_no(raw, _read_ctx())
         flags.append(flag)
     return rules.grade(*flags) or ""
 
@@ -158,9 +150,9 @@ def SF_GRADES(facts: Any) -> Any:
 # --- row checks --------------------------------------------------------------------
 
 
-def _checks(header: list[Any], rows: list[list[Any]], rep: Any, lang: str | None) -> list[str]:
+def _checks(header: list[Any], rows: list[list[Any]], rep: Any) -> list[str]:
     """Every row's problems as one text ("" when valid), by the reader `check` uses."""
-    lang = lang or language_of(header)
+    lang = language_of(header)
     ctx = SheetContext(
         file="",
         sheet="",
@@ -170,7 +162,7 @@ def _checks(header: list[Any], rows: list[list[Any]], rep: Any, lang: str | None
     )
     result = read_grid([list(header), *[list(r) for r in rows]], ctx)
     if result.kind is None:
-        raise Unusable(_ERRORS[lang]["header"])
+        raise Unusable(NO_HEADER(lang))
     header_row = result.header_row or 1
     general = [p.message(lang) for p in result.problems if p.row is None or p.row <= header_row]
     by_row: dict[int, list[str]] = {}
@@ -187,7 +179,7 @@ def _checks(header: list[Any], rows: list[list[Any]], rep: Any, lang: str | None
 @readable
 def SF_CHECK(header: Any, row: Any, rep: Any = None) -> Any:
     """A row's problems as one text, blank when valid. 一行的问题，没问题为空。"""
-    return _checks(header, [row], rep, None)[0]
+    return _checks(header, [row], rep)[0]
 
 
 @xw.func
@@ -197,26 +189,26 @@ def SF_CHECK(header: Any, row: Any, rep: Any = None) -> Any:
 @readable
 def SF_CHECKS(header: Any, rows: Any, rep: Any = None) -> Any:
     """Problems of many rows in one call (duplicates too): one text per row."""
-    return _column(_checks(header, rows, rep, None))
+    return _column(_checks(header, rows, rep))
 
 
 # --- single values -----------------------------------------------------------------
 
 
-def _phone(raw: Any, lang: str) -> str:
+def _phone(raw: Any, lang: Lang) -> str:
     if is_blank(raw):
         return ""
     try:
-        return parse_phone(raw, _CTX)
+        return parse_phone(raw, _read_ctx())
     except ValueProblem as problem:
         return f"#SF! {problem.finding.message(lang)}"
 
 
-def _date(raw: Any, year: Any, lang: str) -> Any:
+def _date(raw: Any, year: Any, lang: Lang) -> Any:
     if is_blank(raw):
         return ""
     try:
-        return parse_date(raw, _today_ctx(year))
+        return parse_date(raw, _read_ctx(year))
     except ValueProblem as problem:
         return f"#SF! {problem.finding.message(lang)}"
 
@@ -227,7 +219,7 @@ def _date(raw: Any, year: Any, lang: str) -> Any:
 @readable
 def SF_PHONE(phone: Any, lang: Any = None) -> Any:
     """A phone as digits (13800138000, 075512345678-123), or what is wrong with it."""
-    return _phone(phone, _lang(lang))
+    return _phone(phone, lang_of(lang))
 
 
 @xw.func
@@ -236,8 +228,8 @@ def SF_PHONE(phone: Any, lang: Any = None) -> Any:
 @readable
 def SF_PHONES(phones: Any, lang: Any = None) -> Any:
     """Many phones normalised in one call, one per row."""
-    lang = _lang(lang)
-    return _column(_phone(raw, lang) for raw in phones)
+    chosen = lang_of(lang)
+    return _column(_phone(raw, chosen) for raw in phones)
 
 
 @xw.func
@@ -247,7 +239,7 @@ def SF_PHONES(phones: Any, lang: Any = None) -> Any:
 @readable
 def SF_DATE(value: Any, year: Any = None, lang: Any = None) -> Any:
     """A typed date as a real date, or what is wrong with it. 把各种写法的日期变成日期。"""
-    return _date(value, year, _lang(lang))
+    return _date(value, year, lang_of(lang))
 
 
 @xw.func
@@ -257,8 +249,8 @@ def SF_DATE(value: Any, year: Any = None, lang: Any = None) -> Any:
 @readable
 def SF_DATES(values: Any, year: Any = None, lang: Any = None) -> Any:
     """Many typed dates as real dates in one call, one per row."""
-    lang = _lang(lang)
-    return _column(_date(raw, year, lang) for raw in values)
+    chosen = lang_of(lang)
+    return _column(_date(raw, year, chosen) for raw in values)
 
 
 # --- targets and pace --------------------------------------------------------------
@@ -269,18 +261,18 @@ def _metric(name: Any) -> rules.Metric:
     for metric in rules.METRICS:
         if key in {
             normalize_header(metric.name),
-            normalize_header(metric.zh),
-            normalize_header(metric.en),
+            normalize_header(metric.label.zh),
+            normalize_header(metric.label.en),
         }:
             return metric
     known = ", ".join(m.name for m in rules.METRICS)
-    raise Unusable(_ERRORS[language_of([name])]["metric"].format(value=name, known=known))
+    raise Unusable(UNKNOWN_METRIC(language_of([name]), value=name, known=known))
 
 
 def _period(period: Any) -> str:
     key = str(period or "day").strip().lower()
     if key not in _PERIODS:
-        raise Unusable(_ERRORS[language_of([period])]["period"].format(value=period))
+        raise Unusable(UNKNOWN_PERIOD(language_of([period]), value=period))
     return _PERIODS[key]
 
 
@@ -296,7 +288,7 @@ def _number(value: Any) -> Decimal:
         return Decimal(str(value))
     if is_blank(value):
         return Decimal(0)
-    raise Unusable(_ERRORS[language_of([value])]["number"].format(value=value))
+    raise Unusable(NOT_A_NUMBER(language_of([value]), value=value))
 
 
 @xw.func
@@ -330,10 +322,8 @@ def SF_PACE(clock: Any = None, target: Any = None) -> Any:
         now = datetime.now()
         moment = time(now.hour, now.minute)
     else:
-        moment = parse_time(clock, _CTX)
-    daily = (
-        _number(target)
-        if not is_blank(target)
-        else rules.METRICS_BY_NAME["effective_calls"].daily_target
-    )
+        moment = parse_time(clock, _read_ctx())
+    daily = rules.METRICS_BY_NAME["effective_calls"].daily_target
+    if not is_blank(target) or daily is None:
+        daily = _number(target)
     return float(rules.expected_by(moment, *rules.pace_split(daily)))

@@ -18,10 +18,8 @@ from typing import Any
 from .records import json_value
 from .registers import REGISTERS, Kind
 
-_EXTRA_FIELDS = {"leads": ("grade_typed",)}
 FIELDS: dict[str, tuple[str, ...]] = {
-    name: tuple(f.name for f in register.fields) + _EXTRA_FIELDS.get(name, ())
-    for name, register in REGISTERS.items()
+    name: tuple(f.name for f in register.record_fields) for name, register in REGISTERS.items()
 }
 """The data fields of each register's records, in register order (the text's order)."""
 

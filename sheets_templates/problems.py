@@ -13,6 +13,8 @@ from datetime import datetime, time
 from enum import StrEnum
 from typing import Any
 
+from .words import Lang, Text
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -30,6 +32,11 @@ class ProblemKind:
     severity: Severity
     zh: str
     en: str
+
+    @property
+    def text(self) -> Text:
+        """The message templates as one phrase in both languages."""
+        return Text(self.zh, self.en)
 
     def at(self, value: Any = None, **details: Any) -> Finding:
         """This kind of problem for one value, not yet placed at a cell."""
@@ -198,7 +205,7 @@ def display(value: Any) -> str:
     if isinstance(value, time):
         return value.isoformat("minutes" if value.second == 0 else "seconds")
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return str(value.isoformat())
     return str(value)
 
 
@@ -210,9 +217,8 @@ class Finding:
     value: str
     details: dict[str, Any] = field(default_factory=dict)
 
-    def message(self, lang: str = "zh") -> str:
-        template = self.kind.zh if lang == "zh" else self.kind.en
-        return template.format(value=self.value, **self.details)
+    def message(self, lang: Lang = "zh") -> str:
+        return self.kind.text(lang, value=self.value, **self.details)
 
 
 class ValueProblem(ValueError):
@@ -253,6 +259,7 @@ class Problem:
         field_name: str | None = None,
     ) -> Problem:
         details = {"header": header or "", **finding.details}
+        text = finding.kind.text
         return cls(
             code=finding.kind.code,
             severity=finding.kind.severity,
@@ -263,14 +270,14 @@ class Problem:
             header=header,
             field=field_name,
             value=finding.value,
-            message_zh=finding.kind.zh.format(value=finding.value, **details),
-            message_en=finding.kind.en.format(value=finding.value, **details),
+            message_zh=text("zh", value=finding.value, **details),
+            message_en=text("en", value=finding.value, **details),
         )
 
-    def message(self, lang: str = "zh") -> str:
-        return self.message_zh if lang == "zh" else self.message_en
+    def message(self, lang: Lang = "zh") -> str:
+        return Text(self.message_zh, self.message_en)(lang)
 
-    def to_json(self, lang: str = "zh") -> dict[str, Any]:
+    def to_json(self, lang: Lang = "zh") -> dict[str, Any]:
         """The problem as the `check --json` contract lays it out."""
         return {
             "severity": str(self.severity),

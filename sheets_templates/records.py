@@ -7,9 +7,6 @@ the typed shape (dates as `date`, money as `Decimal`) and the JSON form the `che
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, time
 from decimal import Decimal
 from functools import cache
@@ -70,7 +67,8 @@ def json_value(value: Any) -> Any:
 
 def money_text(value: Decimal) -> str:
     """Money (or a quantity) as exact text: cents kept, no exponent (`12000.00`, `2.5`)."""
-    if value == value.to_integral_value() or value.as_tuple().exponent >= -2:
+    exponent = value.as_tuple().exponent  # an int for any finite amount
+    if value == value.to_integral_value() or (isinstance(exponent, int) and exponent >= -2):
         return f"{value:.2f}"
     return f"{value.normalize():f}"
 
@@ -80,8 +78,9 @@ def build(model: type[M], values: dict[str, Any]) -> M:
 
     What `model_construct` does, minus its per-field default lookup: `values` must
     hold every field (`defaults(model)` gives the optional ones). The reader builds one
-    record per valid row, so this is the hot path of a large check; a test keeps it
-    equal to `model_validate` for every register.
+    record per valid row, so this is the hot path of a large check. It sets pydantic's
+    instance slots directly: one test holds their names to pydantic's, another keeps the
+    result equal to `model_validate` for every register.
     """
     record = object.__new__(model)
     _set(record, "__dict__", values)
@@ -123,30 +122,11 @@ def unpack(packed: tuple[Any, ...]) -> list[Record]:
         return []
     model, names, rows = packed
     out = []
-    with paused_gc():
-        for file, sheet, row, *values in rows:
-            fields = dict(zip(names, values, strict=True))
-            fields["source"] = build(SourceRef, {"file": file, "sheet": sheet, "row": row})
-            out.append(build(model, fields))
+    for file, sheet, row, *values in rows:
+        fields = dict(zip(names, values, strict=True))
+        fields["source"] = build(SourceRef, {"file": file, "sheet": sheet, "row": row})
+        out.append(build(model, fields))
     return out
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while many objects are made at once.
-
-    Reading a sheet makes tens of thousands of lists, tuples and records, none in a
-    cycle; each few hundred of them would otherwise start a collection that walks
-    them all again (a third of a large check's time). Reference counting still frees
-    everything; a collection runs as usual once the block ends.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def defaults(model: type[Record]) -> dict[str, Any]:
@@ -158,9 +138,9 @@ def defaults(model: type[Record]) -> dict[str, Any]:
     }
 
 
-def _model(register: Register, extra_fields: dict[str, Any]) -> type[Record]:
+def _model(register: Register) -> type[Record]:
     fields: dict[str, Any] = {}
-    for f in register.fields:
+    for f in register.record_fields:
         typ = _TYPES[f.kind]
         if f.kind is Kind.YES_NO and not f.required:
             fields[f.name] = (bool, False)
@@ -168,16 +148,15 @@ def _model(register: Register, extra_fields: dict[str, Any]) -> type[Record]:
             fields[f.name] = (typ, ...)
         else:
             fields[f.name] = (typ | None, None)
-    fields.update(extra_fields)
     return create_model(
         f"{register.name.title().removesuffix('s')}Record", __base__=Record, **fields
     )
 
 
-CallRecord = _model(REGISTERS["calls"], {})
-VisitRecord = _model(REGISTERS["visits"], {})
-LeadRecord = _model(REGISTERS["leads"], {"grade_typed": (Grade | None, None)})
-ShipmentRecord = _model(REGISTERS["shipments"], {})
+CallRecord = _model(REGISTERS["calls"])
+VisitRecord = _model(REGISTERS["visits"])
+LeadRecord = _model(REGISTERS["leads"])
+ShipmentRecord = _model(REGISTERS["shipments"])
 
 MODELS: dict[str, type[Record]] = {
     "calls": CallRecord,

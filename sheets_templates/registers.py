@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 
+from .words import Text
+
 
 class Kind(StrEnum):
     """How a cell's text is parsed (see `values`)."""
@@ -32,14 +34,20 @@ class Field:
     """One column of a register."""
 
     name: str
-    header_zh: str
-    header_en: str
+    header: Text
+    """The template's header in each language (`field.header(lang)`)."""
     kind: Kind = Kind.TEXT
     required: bool = False
     aliases: tuple[str, ...] = ()
 
-    def header(self, lang: str) -> str:
-        return self.header_zh if lang == "zh" else self.header_en
+    @property
+    def header_zh(self) -> str:
+        """The team's header: what a problem names the column by when the sheet has none."""
+        return self.header.zh
+
+    @property
+    def header_en(self) -> str:
+        return self.header.en
 
 
 @dataclass(frozen=True)
@@ -47,22 +55,33 @@ class Register:
     """A kind of sheet: calls, visits, leads or shipments."""
 
     name: str
-    title_zh: str
-    title_en: str
+    title: Text
+    """The register's sheet name in each language (`register.title(lang)`)."""
     fields: tuple[Field, ...]
     natural_key: tuple[str, ...]
+    """The fields that say "this is the same row" (see `rules.natural_key`)."""
     sheet_words: tuple[str, ...] = ()
+    derived: tuple[Field, ...] = ()
+    """Fields a record has that no column is read into: the reader works them out."""
     by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
 
-    def title(self, lang: str) -> str:
-        return self.title_zh if lang == "zh" else self.title_en
+    @property
+    def record_fields(self) -> tuple[Field, ...]:
+        """Every field of a record: the columns read, then the derived ones."""
+        return self.fields + self.derived
+
+    @property
+    def title_zh(self) -> str:
+        return self.title.zh
 
 
-def _f(name: str, zh: str, en: str, kind: Kind = Kind.TEXT, required: bool = False, *aliases: str):
-    return Field(name, zh, en, kind, required, aliases)
+def _f(
+    name: str, zh: str, en: str, kind: Kind = Kind.TEXT, required: bool = False, *aliases: str
+) -> Field:
+    return Field(name, Text(zh, en), kind, required, aliases)
 
 
 T, D, TM, P, YN, G, M, Q = (
@@ -76,7 +95,20 @@ T, D, TM, P, YN, G, M, Q = (
     Kind.QUANTITY,
 )
 
-_REP = ("业务员", "销售人员", "销售", "员工", "姓名", "salesperson", "sales rep", "owner")
+REP_WORDS: tuple[str, ...] = (
+    "销售员",
+    "业务员",
+    "销售人员",
+    "销售",
+    "负责人",
+    "姓名",
+    "rep",
+    "salesperson",
+    "sales rep",
+)
+"""Words that name the rep: a rep column's header, the label of a `销售员: 张三` cell
+above a header, the rep row of a settings sheet, the first header of the targets sheet."""
+_REP = (*REP_WORDS, "员工", "owner")
 _CUSTOMER = (
     "客户",
     "公司名称",
@@ -110,8 +142,7 @@ _PHONE = (
 
 CALLS = Register(
     "calls",
-    "电话记录",
-    "Calls",
+    Text("电话记录", "Calls"),
     (
         _f("date", "日期", "Date", D, True, "通话日期", "拨打日期", "来电日期", "call date"),
         _f("time", "时间", "Time", TM, False, "通话时间", "拨打时间", "call time"),
@@ -191,8 +222,7 @@ VISIT_TYPES: dict[str, str] = {"陌生拜访": "cold", "计划拜访": "planned"
 
 VISITS = Register(
     "visits",
-    "拜访记录",
-    "Visits",
+    Text("拜访记录", "Visits"),
     (
         _f("date", "日期", "Date", D, True, "拜访日期", "visit date"),
         _f("rep", "销售员", "Rep", T, True, *_REP),
@@ -222,20 +252,23 @@ VISITS = Register(
     ("拜访", "visit", "visits"),
 )
 
+GRADE_TYPED = Field("grade_typed", Text("填写的等级", "Typed grade"), Kind.GRADE)
+"""A lead's grade as the rep typed it; the record's `grade` is the stage facts' grade
+when any fact is filled in (see `rules.grade`)."""
+
 LEAD_SOURCES: tuple[str, ...] = ("电话", "转介绍", "陌生拜访", "网络", "展会", "其他")
 """The lead sources the template offers; anything else typed is kept as typed."""
 
 LEADS = Register(
     "leads",
-    "意向客户",
-    "Leads",
+    Text("意向客户", "Leads"),
     (
         _f("customer", "客户名称", "Customer", T, True, *_CUSTOMER),
         _f("contact", "联系人", "Contact", T, False, *_CONTACT),
         _f("phone", "电话", "Phone", P, False, *_PHONE),
         _f("industry", "行业", "Industry", T, False, "所属行业"),
         _f("lead_source", "来源", "Lead source", T, False, "客户来源", "渠道", "source"),
-        _f("rep", "负责人", "Rep", T, True, "销售员", *_REP),
+        _f("rep", "负责人", "Rep", T, True, *_REP),
         _f(
             "negotiating",
             "商务谈判中",
@@ -325,12 +358,12 @@ LEADS = Register(
     ),
     ("rep", "customer"),
     ("意向", "客户", "lead", "leads"),
+    derived=(GRADE_TYPED,),
 )
 
 SHIPMENTS = Register(
     "shipments",
-    "发货",
-    "Shipments",
+    Text("发货", "Shipments"),
     (
         _f(
             "order_no",

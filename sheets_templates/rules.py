@@ -17,8 +17,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .problems import display
-from .registers import VISIT_TYPES
+from .registers import REGISTERS, VISIT_TYPES
 from .values import _YES, GRADES, to_cents
+from .words import Text
 
 # --- yes/no as a formula sees it ---------------------------------------------------
 
@@ -122,17 +123,9 @@ def customer_key(name: str | None) -> str:
     return _COMPANY_SUFFIX.sub("", s) or s
 
 
-NATURAL_KEYS: dict[str, tuple[str, ...]] = {
-    "calls": ("rep", "date", "time", "phone"),
-    "visits": ("rep", "date", "customer"),
-    "leads": ("rep", "customer"),
-    "shipments": ("order_no", "product"),
-}
-
-
 def natural_key(register: str, record: Mapping[str, Any]) -> tuple[str, ...]:
     """The fields that say "this is the same row" in a register, as comparable text."""
-    return tuple(key_part(name, record.get(name)) for name in NATURAL_KEYS[register])
+    return tuple(key_part(name, record.get(name)) for name in REGISTERS[register].natural_key)
 
 
 def key_part(name: str, value: Any) -> str:
@@ -142,18 +135,6 @@ def key_part(name: str, value: Any) -> str:
     if isinstance(value, time):
         return value.strftime("%H:%M")
     return "" if value is None else str(value)
-
-
-def find_duplicates(keys: Iterable[tuple[str, ...]]) -> dict[int, int]:
-    """Positions whose key was seen before → position of the first with that key."""
-    first: dict[tuple[str, ...], int] = {}
-    dupes: dict[int, int] = {}
-    for i, key in enumerate(keys):
-        if key in first:
-            dupes[i] = first[key]
-        else:
-            first[key] = i
-    return dupes
 
 
 # --- shipments ---------------------------------------------------------------------
@@ -177,79 +158,31 @@ def amount_check_formula(amount: str, quantity: str, unit_price: str) -> str:
     )
 
 
-SHIPMENT_STATUS = {
-    "pending": ("待发货", "To ship"),
-    "shipped": ("已发货待确认", "Shipped, awaiting confirmation"),
-    "confirmed": ("已确认待回款", "Confirmed, awaiting payment"),
-    "settled": ("已结清", "Settled"),
-}
-
-
-def outstanding(amount: Decimal, received: Decimal | None) -> Decimal:
-    return to_cents(amount - (received or Decimal(0)))
-
-
-def shipment_status(
-    ship_date: date | None, confirmed_date: date | None, amount: Decimal, received: Decimal | None
-) -> str:
-    """Where an order line is in requisition → shipped → confirmed → collected."""
-    if outstanding(amount, received) <= 0 and (ship_date or confirmed_date):
-        return "settled"
-    if confirmed_date:
-        return "confirmed"
-    if ship_date:
-        return "shipped"
-    return "pending"
-
-
-def overdue_days(
-    due_date: date | None, amount: Decimal, received: Decimal | None, as_of: date
-) -> int:
-    """Days past the due date with money still outstanding (0 when not overdue)."""
-    if due_date is None or outstanding(amount, received) <= 0 or as_of <= due_date:
-        return 0
-    return (as_of - due_date).days
-
-
-AGING_BUCKETS = ((0, 30, "≤30"), (31, 60, "31–60"), (61, 90, "61–90"), (91, None, ">90"))
-
-
-def aging_bucket(days_overdue: int) -> str | None:
-    """The receivables aging column an overdue line falls into."""
-    if days_overdue <= 0:
-        return None
-    for low, high, label in AGING_BUCKETS:
-        if days_overdue >= low and (high is None or days_overdue <= high):
-            return label
-    return None
-
-
 # --- targets, working days, pace ---------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Metric:
+    """A KPI: its name, its label in each language (`metric.label(lang)`), its default
+    target per day or per month."""
+
     name: str
-    zh: str
-    en: str
+    label: Text
     daily_target: Decimal | None
     monthly_target: Decimal | None = None
 
-    def label(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
-
 
 METRICS: tuple[Metric, ...] = (
-    Metric("calls", "通话数", "Calls", None),
-    Metric("effective_calls", "有效通话", "Effective calls", Decimal(100)),
-    Metric("wechat_adds", "添加微信", "WeChat adds", Decimal(30)),
-    Metric("new_intent_leads", "新增意向客户", "New intent leads", Decimal(2)),
-    Metric("visits", "拜访数", "Visits", None),
-    Metric("cold_visits", "陌生拜访", "Cold visits", Decimal(3)),
-    Metric("c_plus_visits", "C级以上拜访", "C+ visits", Decimal(2)),
-    Metric("signed_customers", "签约客户", "Signed customers", None, Decimal(3)),
-    Metric("sales_amount", "销售额", "Sales amount", None),
-    Metric("collected_amount", "回款额", "Collected", None),
+    Metric("calls", Text("通话数", "Calls"), None),
+    Metric("effective_calls", Text("有效通话", "Effective calls"), Decimal(100)),
+    Metric("wechat_adds", Text("添加微信", "WeChat adds"), Decimal(30)),
+    Metric("new_intent_leads", Text("新增意向客户", "New intent leads"), Decimal(2)),
+    Metric("visits", Text("拜访数", "Visits"), None),
+    Metric("cold_visits", Text("陌生拜访", "Cold visits"), Decimal(3)),
+    Metric("c_plus_visits", Text("C级以上拜访", "C+ visits"), Decimal(2)),
+    Metric("signed_customers", Text("签约客户", "Signed customers"), None, Decimal(3)),
+    Metric("sales_amount", Text("销售额", "Sales amount"), None),
+    Metric("collected_amount", Text("回款额", "Collected"), None),
 )
 """Every KPI metric, with its default target (per day, or per month for signings)."""
 
@@ -424,6 +357,15 @@ class DayCount:
     field: str | None = None
     condition: str | None = None
 
+    def day_of(self, record: Mapping[str, Any]) -> date | None:
+        """The day a record counts toward this metric, or None when it does not count
+        (undated, or its `field` fails the condition). The master's KPIs count with it
+        too, so the Today sheet's formulas and the master agree by construction."""
+        day: date | None = record.get(self.date_field)
+        if day is None or self.condition is None:
+            return day
+        return day if DAY_CONDITIONS[self.condition][0](record.get(self.field or "")) else None
+
 
 DAY_COUNTS: tuple[DayCount, ...] = (
     DayCount("calls", "calls", "date"),
@@ -440,12 +382,7 @@ with a grade; the master's figure also counts first gradings on calls and visits
 
 def day_count(spec: DayCount, records: Iterable[Mapping[str, Any]], day: date) -> int:
     """How many of a register's records count toward `spec` on `day`."""
-    test = DAY_CONDITIONS[spec.condition][0] if spec.condition else None
-    return sum(
-        1
-        for r in records
-        if r.get(spec.date_field) == day and (test is None or test(r.get(spec.field or "")))
-    )
+    return sum(1 for r in records if spec.day_of(r) == day)
 
 
 def day_count_formula(spec: DayCount, dates: str, cells: str | None, day: str) -> str:
@@ -528,31 +465,3 @@ def target_to_date(
         return min(full, daily * elapsed)
     assert monthly is not None
     return min(full, (monthly * elapsed / MONTH_WORKING_DAYS).quantize(Decimal("0.01")))
-
-
-# --- flags -------------------------------------------------------------------------
-
-STALLED_AFTER_VISITS = 3
-
-
-def is_stalled(visits: list[Mapping[str, Any]]) -> bool:
-    """Three or more visits with no breakthrough since the last one, and no new plan.
-
-    `visits` are one rep's visits to one customer, in date order. Counting restarts
-    after a breakthrough; a new plan on any visit since then lifts the flag.
-    """
-    since = visits_since_breakthrough(visits)
-    if len(since) < STALLED_AFTER_VISITS:
-        return False
-    return not any((v.get("new_plan") or "").strip() for v in since)
-
-
-def visits_since_breakthrough(visits: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The visits (in date order) after the last one that broke through."""
-    since: list[Mapping[str, Any]] = []
-    for visit in visits:
-        if visit.get("breakthrough"):
-            since = []
-        else:
-            since.append(visit)
-    return since

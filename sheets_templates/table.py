@@ -1,5 +1,5 @@
-"""What a sheet's grid of cells means: where its header is, which register it is, and
-which of its rows are valid records.
+"""What the rows under a sheet's header mean: which are records, which are valid, and
+what is wrong with the rest (`header` finds the header and the register).
 
 Pure functions over a list of rows of raw cell values, so an Excel sheet, a CSV file
 and a Google Sheets tab all go through the same code. Row and column numbers in
@@ -9,24 +9,18 @@ problems are the ones the rep sees in Excel (1-based rows, letters for columns).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from . import problems as p
 from . import rules
+from .excel import ERROR_VALUES
+from .header import HeaderMatch, find_header, sheet_rep, year_in
 from .problems import Finding, Problem, Severity, ValueProblem, column_letter, display
-from .records import MODELS, Record, SourceRef, build, defaults, pack, paused_gc, unpack
-from .registers import (
-    HEADER_INDEX,
-    KNOWN_HEADERS,
-    REGISTERS,
-    Field,
-    Kind,
-    Register,
-    match_header,
-    normalize_header,
-)
+from .records import MODELS, Record, SourceRef, build, defaults, pack, unpack
+from .registers import GRADE_TYPED, REGISTERS, Field, Kind, Register
 from .values import (
     ReadContext,
     is_blank,
@@ -40,7 +34,7 @@ from .values import (
     parse_yes_no,
 )
 
-PARSERS = {
+PARSERS: dict[Kind, Callable[[Any, ReadContext], Any]] = {
     Kind.TEXT: parse_text,
     Kind.DATE: parse_date,
     Kind.TIME: parse_time,
@@ -51,8 +45,6 @@ PARSERS = {
     Kind.QUANTITY: parse_quantity,
 }
 
-HEADER_SEARCH_ROWS = 30
-MIN_HEADER_FIELDS = 3
 _TOTALS = re.compile(
     r"^\s*(?:本[日周月年页]|当[日月]|\d{1,2}\s*月(?:份)?)?\s*(?:合\s*计|总\s*计|小\s*计|共\s*计)"
     r"\s*[:：]?\s*$|^\s*(?:grand\s*|sub\s*)?totals?\s*:?\s*$|^\s*sum\s*:?\s*$",
@@ -65,115 +57,8 @@ _NOTE = re.compile(
     r"|^\s*(?:以上|[*※])",
     re.IGNORECASE,
 )
-_REP_LABEL = re.compile(
-    r"^\s*(销售员|业务员|销售人员|销售|负责人|姓名|rep|salesperson|sales rep)\s*[:：]\s*"
-    r"(\S.*?)(?=\s{2,}|\s+\S+\s*[:：]|\s*$)",
-    re.IGNORECASE,
-)
-_REP_WORDS = {
-    normalize_header(w) for w in ("销售员", "业务员", "销售人员", "负责人", "rep", "salesperson")
-}
-_YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年|(?<!\d)(20\d{2})(?!\d)")
-_EXCEL_ERRORS = frozenset(
-    ["#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!"]
-)
 _ONCE_PER_SHEET = {p.DATE_YEAR_ASSUMED.code}
 """Problems that say the same thing of every row: reported at their first cell only."""
-
-
-def year_in(text: str) -> int | None:
-    """A year written in a title or file name (`电话记录表 2026年11月`, `calls_2026-11`)."""
-    m = _YEAR.search(text)
-    return int(m[1] or m[2]) if m else None
-
-
-@dataclass(frozen=True)
-class HeaderMatch:
-    """The header row of a sheet and what its columns are.
-
-    `row` is the last header row (data starts below it); `top` is the first one, which
-    differs when a merged group heading (`客户信息` over 客户名称 / 联系人 / 电话) makes
-    the header two rows tall.
-    """
-
-    register: str
-    row: int
-    columns: dict[int, str]
-    headers: dict[int, str]
-    top: int | None = None
-
-    @property
-    def first_row(self) -> int:
-        return self.row if self.top is None else self.top
-
-
-def find_header(grid: list[list[Any]], sheet_name: str = "") -> HeaderMatch | None:
-    """The row (or two stacked rows) and register whose headers match best.
-
-    Most distinct fields matched wins; the sheet's name (电话, 拜访, visits…) breaks a
-    tie between registers. A row needs at least three known headers to count, so a
-    title like `电话记录表` is never taken for a header.
-    """
-    best: tuple[tuple[int, int, int], HeaderMatch] | None = None
-    name = normalize_header(sheet_name)
-    rows = grid[: HEADER_SEARCH_ROWS + 1]
-    texts = [[_header_text(c) for c in row] for row in rows]
-    named = {
-        r.name: int(any(normalize_header(w) in name for w in r.sheet_words))
-        for r in REGISTERS.values()
-    }
-    for r in range(min(len(rows), HEADER_SEARCH_ROWS)):
-        if not any(t and match_header(KNOWN_HEADERS, t) for t in texts[r]):
-            continue  # no known header in the row: neither a header nor its upper half
-        for register in REGISTERS.values():
-            single = _match_rows(register, rows, texts, r, r)
-            candidates = [single]
-            if r + 1 < len(rows) and _all_text(rows[r + 1]):
-                stacked = _match_rows(register, rows, texts, r, r + 1)
-                lower = _match_rows(register, rows, texts, r + 1, r + 1)
-                if len(stacked.columns) > max(len(single.columns), len(lower.columns)):
-                    candidates.append(stacked)
-            for match in candidates:
-                matched = len(match.columns)
-                if matched < MIN_HEADER_FIELDS:
-                    continue
-                required = sum(1 for f in match.columns.values() if register.by_name[f].required)
-                score = (matched + required, named[register.name], -match.row)
-                if best is None or score > best[0]:
-                    best = (score, match)
-    return best[1] if best else None
-
-
-def _header_text(cell: Any) -> str:
-    return cell.strip() if isinstance(cell, str) else ""
-
-
-def _all_text(row: list[Any]) -> bool:
-    """A row that could be the lower half of a header: text and blanks only."""
-    return any(_header_text(c) for c in row) and all(isinstance(c, str) or c is None for c in row)
-
-
-def _match_rows(
-    register: Register, rows: list[list[Any]], texts: list[list[str]], top: int, bottom: int
-) -> HeaderMatch:
-    """Match one header row, or two: the lower row names the columns the upper leaves
-    blank or heads with a group title."""
-    index = HEADER_INDEX[register.name]
-    columns: dict[int, str] = {}
-    headers: dict[int, str] = {}
-    width = max(len(texts[top]), len(texts[bottom]))
-    for c in range(width):
-        for r in (top, bottom) if top != bottom else (top,):
-            text = texts[r][c] if c < len(texts[r]) else ""
-            if not text:
-                continue
-            field_name = match_header(index, text)
-            if r == bottom and c in columns:
-                continue  # the upper row already names this column
-            headers[c] = text
-            if field_name is not None and field_name not in columns.values():
-                columns[c] = field_name
-    return HeaderMatch(register.name, bottom, columns, headers, top if top != bottom else None)
 
 
 @dataclass
@@ -227,22 +112,6 @@ class SheetResult:
         return sum(1 for x in self.problems if x.severity is Severity.WARNING)
 
 
-def sheet_rep(above: list[list[Any]]) -> str | None:
-    """A `销售员: 张三` (or `rep: …`) cell above the header, or a label cell followed by the name."""
-    for row in above:
-        for c, cell in enumerate(row):
-            if not isinstance(cell, str):
-                continue
-            if m := _REP_LABEL.match(cell):
-                return m[2]
-            label = normalize_header(cell)
-            if label in _REP_WORDS:
-                rest = [x for x in row[c + 1 :] if not is_blank(x) and x != cell]
-                if rest:
-                    return display(rest[0]).strip()
-    return None
-
-
 def sheet_year(above: list[list[Any]], ctx: SheetContext) -> tuple[int | None, bool]:
     """The year for dates typed without one, and whether it is known rather than assumed.
 
@@ -289,10 +158,7 @@ def read_grid(grid: list[list[Any]], ctx: SheetContext) -> SheetResult:
     read_ctx = ReadContext(year=year, year_known=year_known, today=ctx.as_of)
     default_rep = sheet_rep(above) or ctx.settings_rep or ctx.owner_rep
     result = SheetResult(ctx.file, ctx.sheet, register.name, match.row + 1, rep=default_rep)
-    with paused_gc():
-        _SheetReader(register, match, ctx, read_ctx, default_rep, result).read(
-            grid[match.row + 1 :]
-        )
+    _SheetReader(register, match, ctx, read_ctx, default_rep, result).read(grid[match.row + 1 :])
     return result
 
 
@@ -347,11 +213,7 @@ class _SheetReader:
             if f.required:
                 return None, (p.REQUIRED_MISSING.at(""),), True
             return (False if f.kind is Kind.YES_NO else None), (), False
-        if (
-            isinstance(raw, str)
-            and raw.lstrip()[:1] == "#"
-            and raw.strip().upper() in _EXCEL_ERRORS
-        ):
+        if isinstance(raw, str) and raw.lstrip()[:1] == "#" and raw.strip().upper() in ERROR_VALUES:
             return None, (p.VALUE_ERROR.at(raw.strip()),), True
         warnings = self.read_ctx.warnings
         try:
@@ -363,7 +225,7 @@ class _SheetReader:
         if warnings:
             found = tuple(warnings)
             warnings.clear()
-        if f.name == self.future_checked and value > self.ctx.as_of:
+        if f.name == self.future_checked and rules.is_future(value, self.ctx.as_of):
             found += (p.DATE_FUTURE.at(raw, today=self.ctx.as_of.isoformat()),)
         return value, found, False
 
@@ -427,7 +289,7 @@ class _SheetReader:
         `grade_typed` keeps what was typed; a typed grade the facts contradict is a warning."""
         n = len(cols[0]) if cols else 0
         typed = self.values.get("grade", [None] * n)
-        self.values["grade_typed"] = typed
+        self.values[GRADE_TYPED.name] = typed
         facts = [
             (name, self.column_of[name]) for name in rules.STAGE_FACTS if name in self.column_of
         ]
@@ -460,7 +322,7 @@ class _SheetReader:
             expected = rules.line_amount(qty[i], price[i])
             if amount[i] is None:
                 amount[i] = expected
-            elif not rules.amount_agrees(amount[i], qty[i], price[i]):
+            elif amount_col is not None and not rules.amount_agrees(amount[i], qty[i], price[i]):
                 finding = p.AMOUNT_MISMATCH.at(cols[amount_col][i], expected=f"{expected:.2f}")
                 self.found.append((i, amount_col, finding, self.register.by_name["amount"]))
                 continue
@@ -471,7 +333,7 @@ class _SheetReader:
         """The first row of each natural key; a later one is a warning and not counted."""
         n = len(next(iter(self.values.values()), ()))
         parts = []
-        for name in rules.NATURAL_KEYS[self.register.name]:
+        for name in self.register.natural_key:
             column = self.values.get(name)
             if column is None:
                 constant = rules.key_part(name, self.default_rep if name == "rep" else None)
@@ -573,7 +435,13 @@ class _SheetReader:
                 if code in seen:
                     continue
                 seen.add(code)
-            header = self.headers.get(c, f.header_zh) if f is not None else None
+            header = (
+                None
+                if f is None
+                else f.header_zh
+                if c is None
+                else self.headers.get(c, f.header_zh)
+            )
             out.append(
                 Problem.place(
                     finding,

@@ -17,8 +17,9 @@ from typing import Any
 from . import rules
 from .problems import column_letter
 from .registers import LEAD_SOURCES, REGISTERS, VISIT_TYPES, Field, Kind, Register
+from .values import GRADES
+from .words import LANGS, Lang, Text
 
-LANGS = ("zh", "en")
 CHECK_MACRO = "SF_CHECK_BOOK"
 """The Check button's macro: `addin.buttons.SF_CHECK_BOOK`, which xlwings' "Import
 Functions" turns into a VBA Sub of that name in the rep's workbook (Excel on Windows)."""
@@ -30,117 +31,82 @@ calls at 100+ a day fits."""
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 LEAD_SOURCES_EN = ("Phone", "Referral", "Cold visit", "Web", "Trade show", "Other")
-
-_WORDS: dict[str, dict[str, str]] = {
-    "zh": {
-        "settings": "设置",
-        "today": "今日",
-        "check": "检查 Check（需 Python 插件）",
-        "rep": "销售员",
-        "team": "团队",
-        "month": "月份",
-        "day": "今天",
-        "clock": "现在",
-        "item": "项目",
-        "value": "内容",
-        "rep_hint": "填写你的名字：汇总时按这个名字归到你名下。",
-        "team_hint": "你所在的团队或小组。",
-        "month_hint": "本表记录的月份，如 2026-11（没有年份的日期按这个年份读）。",
-        "day_hint": "自动为今天（=TODAY()）。改成某一天，今日表就显示那一天。",
-        "clock_hint": "自动为此刻（精确到分钟），用于计算有效通话节奏。",
-        "title": "今日进度",
-        "date": "日期",
-        "time": "时间",
-        "metric": "指标",
-        "actual": "今日完成",
-        "target": "目标",
-        "progress": "完成率",
-        "status": "状态",
-        "met": "达标",
-        "behind": "未达标",
-        "pace": "有效通话节奏（上午 40% / 下午 60%）",
-        "expected": "此刻应完成",
-        "done": "已完成",
-        "pace_status": "节奏",
-        "on_pace": "跟上",
-        "off_pace": "落后",
-        "note": "全部由公式计算，不需要 Python；数据来自本工作簿的各登记表。",
-        "note2": "新增意向客户 = 今天登记且有等级的意向客户。目标可以直接改。",
-        "required": "必填。",
-        "yes": "是",
-        "no": "否",
-        "hint_date": "日期，如 2026-11-03。",
-        "hint_time": "时间，如 09:30。",
-        "hint_phone": "手机 11 位；座机带区号，如 010-12345678；分机写“转 123”。",
-        "hint_yes_no": "从下拉选择 是 / 否。",
-        "hint_grade": "A 商务谈判中 / B 已递交方案 / C 面谈有兴趣或曾购买 / D 可面谈。",
-        "hint_money": "金额，如 1234.50。",
-        "hint_quantity": "大于 0 的数。",
-        "hint_rep": "可不填：设置表里已写销售员。",
-        "hint_choice": "从下拉选择，也可以自己填写。",
-        "hint_lead_grade": "自动按进展计算（谈判中 A、已递交方案 B、面谈有兴趣或曾购买 C、可面谈 D）；也可直接填写。",
-        "hint_amount": "可不填：按 数量×单价 计算；填了就必须相等。",
-    },
-    "en": {
-        "settings": "Settings",
-        "today": "Today",
-        "check": "Check (needs the add-in)",
-        "rep": "Rep",
-        "team": "Team",
-        "month": "Month",
-        "day": "Today",
-        "clock": "Now",
-        "item": "Item",
-        "value": "Value",
-        "rep_hint": "Your name: the master files your records under it.",
-        "team_hint": "Your team or group.",
-        "month_hint": "The month this workbook covers, like 2026-11 (gives dates without a year their year).",
-        "day_hint": "Today by default (=TODAY()). Type another day to see that day's progress.",
-        "clock_hint": "The time now (to the minute), for the effective-call pace.",
-        "title": "Today's progress",
-        "date": "Date",
-        "time": "Time",
-        "metric": "Metric",
-        "actual": "Done today",
-        "target": "Target",
-        "progress": "Progress",
-        "status": "Status",
-        "met": "met",
-        "behind": "behind",
-        "pace": "Effective-call pace (40% by noon, 60% in the afternoon)",
-        "expected": "Expected by now",
-        "done": "Done",
-        "pace_status": "Pace",
-        "on_pace": "on pace",
-        "off_pace": "behind",
-        "note": "All computed by formulas, no Python needed, from this workbook's registers.",
-        "note2": "New intent leads = leads registered today that have a grade. Targets can be edited.",
-        "required": "Required. ",
-        "yes": "Yes",
-        "no": "No",
-        "hint_date": "A date, like 2026-11-03.",
-        "hint_time": "A time of day, like 09:30.",
-        "hint_phone": "Mobile: 11 digits; landline with area code, like 010-12345678; extension as 转 123.",
-        "hint_yes_no": "Pick Yes or No.",
-        "hint_grade": "A negotiating / B solution submitted / C met with interest or bought before / D accepts a meeting.",
-        "hint_money": "Money, like 1234.50.",
-        "hint_quantity": "A number greater than 0.",
-        "hint_rep": "Optional: the Settings sheet names the rep.",
-        "hint_choice": "Pick from the list, or type your own.",
-        "hint_lead_grade": "Computed from the stage columns (negotiating A, solution B, interest or bought before C, meeting D); you may type over it.",
-        "hint_amount": "Optional: quantity × unit price; when typed it must match.",
-    },
+LEAD_SOURCE_CHOICES: dict[Lang, tuple[str, ...]] = {"zh": LEAD_SOURCES, "en": LEAD_SOURCES_EN}
+VISIT_TYPE_CHOICES: dict[Lang, tuple[str, ...]] = {
+    "zh": tuple(VISIT_TYPES),
+    "en": tuple(VISIT_TYPES.values()),
 }
+"""The dropdowns' words: the template's language picks the words the rep chooses from."""
+
+SETTINGS_SHEET = Text("设置", "Settings")
+TODAY_SHEET = Text("今日", "Today")
+CHECK_CAPTION = Text("检查 Check（需 Python 插件）", "Check (needs the add-in)")
+ITEM = Text("项目", "Item")
+VALUE = Text("内容", "Value")
+TODAY_TITLE = Text("今日进度", "Today's progress")
+DATE = Text("日期", "Date")
+TIME = Text("时间", "Time")
+TODAY_HEADER = (
+    Text("指标", "Metric"),
+    Text("今日完成", "Done today"),
+    Text("目标", "Target"),
+    Text("完成率", "Progress"),
+    Text("状态", "Status"),
+)
+MET = Text("达标", "met")
+BEHIND = Text("未达标", "behind")
+PACE = Text(
+    "有效通话节奏（上午 40% / 下午 60%）", "Effective-call pace (40% by noon, 60% in the afternoon)"
+)
+EXPECTED = Text("此刻应完成", "Expected by now")
+DONE = Text("已完成", "Done")
+PACE_STATUS = Text("节奏", "Pace")
+ON_PACE = Text("跟上", "on pace")
+OFF_PACE = Text("落后", "behind")
+NOTE = Text(
+    "全部由公式计算，不需要 Python；数据来自本工作簿的各登记表。",
+    "All computed by formulas, no Python needed, from this workbook's registers.",
+)
+NOTE2 = Text(
+    "新增意向客户 = 今天登记且有等级的意向客户。目标可以直接改。",
+    "New intent leads = leads registered today that have a grade. Targets can be edited.",
+)
+REQUIRED = Text("必填。", "Required. ")
+YES = Text("是", "Yes")
+NO = Text("否", "No")
+KIND_HINTS: dict[Kind, Text] = {
+    Kind.DATE: Text("日期，如 2026-11-03。", "A date, like 2026-11-03."),
+    Kind.TIME: Text("时间，如 09:30。", "A time of day, like 09:30."),
+    Kind.PHONE: Text(
+        "手机 11 位；座机带区号，如 010-12345678；分机写“转 123”。",
+        "Mobile: 11 digits; landline with area code, like 010-12345678; extension as 转 123.",
+    ),
+    Kind.YES_NO: Text("从下拉选择 是 / 否。", "Pick Yes or No."),
+    Kind.GRADE: Text(
+        "A 商务谈判中 / B 已递交方案 / C 面谈有兴趣或曾购买 / D 可面谈。",
+        "A negotiating / B solution submitted / C met with interest or bought before / D "
+        "accepts a meeting.",
+    ),
+    Kind.MONEY: Text("金额，如 1234.50。", "Money, like 1234.50."),
+    Kind.QUANTITY: Text("大于 0 的数。", "A number greater than 0."),
+}
+"""The hint a column of each kind shows while the rep types."""
+REP_HINT = Text("可不填：设置表里已写销售员。", "Optional: the Settings sheet names the rep.")
+CHOICE_HINT = Text("从下拉选择，也可以自己填写。", "Pick from the list, or type your own.")
+LEAD_GRADE_HINT = Text(
+    "自动按进展计算（谈判中 A、已递交方案 B、面谈有兴趣或曾购买 C、可面谈 D）；也可直接填写。",
+    "Computed from the stage columns (negotiating A, solution B, interest or bought before "
+    "C, meeting D); you may type over it.",
+)
+AMOUNT_HINT = Text(
+    "可不填：按 数量×单价 计算；填了就必须相等。",
+    "Optional: quantity × unit price; when typed it must match.",
+)
 
 
-def language_of(texts: Iterable[Any]) -> str:
+def language_of(texts: Iterable[Any]) -> Lang:
     """A workbook's language from its words (headers, sheet names): zh when any is Chinese."""
     return "zh" if any(_CJK.search(t) for t in texts if isinstance(t, str)) else "en"
-
-
-def words(lang: str) -> dict[str, str]:
-    """The template's texts in one language."""
-    return _WORDS[lang]
 
 
 def quoted(sheet: str) -> str:
@@ -219,7 +185,7 @@ class TodayMetric:
 class RepTemplate:
     """The whole rep workbook, in sheet order, with the cells the tests and writers need."""
 
-    lang: str
+    lang: Lang
     today: FreeSheet
     registers: tuple[RegisterSheet, ...]
     settings: FreeSheet
@@ -241,40 +207,29 @@ _FORMATS = {
 }
 
 
-def _choices(f: Field, lang: str) -> tuple[str, ...]:
-    w = words(lang)
+def _choices(f: Field, lang: Lang) -> tuple[str, ...]:
     if f.kind is Kind.YES_NO:
-        return (w["yes"], w["no"])
+        return (YES(lang), NO(lang))
     if f.kind is Kind.GRADE:
-        return rules.GRADES
+        return GRADES
     if f.name == "visit_type":
-        return tuple(VISIT_TYPES) if lang == "zh" else tuple(VISIT_TYPES.values())
+        return VISIT_TYPE_CHOICES[lang]
     if f.name == "lead_source":
-        return LEAD_SOURCES if lang == "zh" else LEAD_SOURCES_EN
+        return LEAD_SOURCE_CHOICES[lang]
     return ()
 
 
-def _hint(f: Field, register: str, lang: str) -> str:
-    w = words(lang)
+def _hint(f: Field, register: str, lang: Lang) -> str:
     if register == "leads" and f.name == "grade":
-        return w["hint_lead_grade"]
+        return LEAD_GRADE_HINT(lang)
     if f.name == "amount":
-        return w["hint_amount"]
+        return AMOUNT_HINT(lang)
     if f.name == "rep":
-        return w["hint_rep"]
-    by_kind = {
-        Kind.DATE: "hint_date",
-        Kind.TIME: "hint_time",
-        Kind.PHONE: "hint_phone",
-        Kind.YES_NO: "hint_yes_no",
-        Kind.GRADE: "hint_grade",
-        Kind.MONEY: "hint_money",
-        Kind.QUANTITY: "hint_quantity",
-    }
-    text = w[by_kind[f.kind]] if f.kind in by_kind else ""
+        return REP_HINT(lang)
+    text = KIND_HINTS[f.kind](lang) if f.kind in KIND_HINTS else ""
     if not text and f.name in ("visit_type", "lead_source"):
-        text = w["hint_choice"]
-    return (w["required"] + text) if f.required else text
+        text = CHOICE_HINT(lang)
+    return (REQUIRED(lang) + text) if f.required else text
 
 
 def _width(header: str) -> float:
@@ -287,7 +242,7 @@ def _lead_grade(letters: dict[str, str], row: int) -> str:
     return rules.grade_formula(*(f"${letters[fact]}{row}" for fact in rules.STAGE_FACTS))
 
 
-def register_sheet(register: Register, lang: str) -> RegisterSheet:
+def register_sheet(register: Register, lang: Lang) -> RegisterSheet:
     """One register's sheet: every field of the register, in order, under its header."""
     first, last = 2, 1 + REGISTER_ROWS[register.name]
     letters = {f.name: column_letter(i) for i, f in enumerate(register.fields)}
@@ -325,12 +280,65 @@ def register_sheet(register: Register, lang: str) -> RegisterSheet:
     return RegisterSheet(register.title(lang), register, tuple(columns), first, last)
 
 
+@dataclass(frozen=True)
+class Setting:
+    """One row of the settings sheet: its key, label, starting value, style and hint."""
+
+    key: str
+    label: Text
+    value: str | None
+    style: str
+    hint: Text
+
+
 SETTINGS = (
-    ("rep", None, "text"),
-    ("team", None, "text"),
-    ("month", None, "text"),
-    ("day", "=TODAY()", "date"),
-    ("clock", "=TIME(HOUR(NOW()),MINUTE(NOW()),0)", "time"),
+    Setting(
+        "rep",
+        Text("销售员", "Rep"),
+        None,
+        "text",
+        Text(
+            "填写你的名字：汇总时按这个名字归到你名下。",
+            "Your name: the master files your records under it.",
+        ),
+    ),
+    Setting(
+        "team",
+        Text("团队", "Team"),
+        None,
+        "text",
+        Text("你所在的团队或小组。", "Your team or group."),
+    ),
+    Setting(
+        "month",
+        Text("月份", "Month"),
+        None,
+        "text",
+        Text(
+            "本表记录的月份，如 2026-11（没有年份的日期按这个年份读）。",
+            "The month this workbook covers, like 2026-11 (gives dates without a year their year).",
+        ),
+    ),
+    Setting(
+        "day",
+        Text("今天", "Today"),
+        "=TODAY()",
+        "date",
+        Text(
+            "自动为今天（=TODAY()）。改成某一天，今日表就显示那一天。",
+            "Today by default (=TODAY()). Type another day to see that day's progress.",
+        ),
+    ),
+    Setting(
+        "clock",
+        Text("现在", "Now"),
+        "=TIME(HOUR(NOW()),MINUTE(NOW()),0)",
+        "time",
+        Text(
+            "自动为此刻（精确到分钟），用于计算有效通话节奏。",
+            "The time now (to the minute), for the effective-call pace.",
+        ),
+    ),
 )
 """The settings sheet's rows: key, starting value, style. The reader takes the rep and
 the month's year from it; the Today sheet reads the day and the clock (both may be
@@ -339,41 +347,40 @@ typed over, to look at another day)."""
 
 def setting_cell(key: str) -> str:
     """Where a setting's value sits on the settings sheet (`B2`...)."""
-    return f"B{2 + [k for k, _v, _s in SETTINGS].index(key)}"
+    return f"B{2 + [s.key for s in SETTINGS].index(key)}"
 
 
-def _settings(lang: str) -> FreeSheet:
-    w = words(lang)
-    cells = [Cell("A1", w["item"], "header"), Cell("B1", w["value"], "header")]
-    for key, value, style in SETTINGS:
-        ref = setting_cell(key)
-        cells.append(Cell(f"A{ref[1:]}", w[key], "label"))
-        cells.append(Cell(ref, value, style, w[f"{key}_hint"]))
-    return FreeSheet(w["settings"], tuple(cells), (14.0, 24.0))
+def _settings(lang: Lang) -> FreeSheet:
+    cells = [Cell("A1", ITEM(lang), "header"), Cell("B1", VALUE(lang), "header")]
+    for setting in SETTINGS:
+        ref = setting_cell(setting.key)
+        cells.append(Cell(f"A{ref[1:]}", setting.label(lang), "label"))
+        cells.append(Cell(ref, setting.value, setting.style, setting.hint(lang)))
+    return FreeSheet(SETTINGS_SHEET(lang), tuple(cells), (14.0, 24.0))
 
 
 def _today(
-    lang: str, registers: dict[str, RegisterSheet], day: str, clock: str
+    lang: Lang, registers: dict[str, RegisterSheet], day: str, clock: str
 ) -> tuple[FreeSheet, list[TodayMetric], str, str]:
-    w = words(lang)
     cells = [
-        Cell("A1", w["title"], "title"),
-        Cell("A2", w["date"], "label"),
+        Cell("A1", TODAY_TITLE(lang), "title"),
+        Cell("A2", DATE(lang), "label"),
         Cell("B2", f"={day}", "date"),
-        Cell("C2", w["time"], "label"),
+        Cell("C2", TIME(lang), "label"),
         Cell("D2", f"={clock}", "time"),
-        Cell("A3", w["note"], "note"),
-        Cell("A4", w["note2"], "note"),
+        Cell("A3", NOTE(lang), "note"),
+        Cell("A4", NOTE2(lang), "note"),
     ]
     header_row = 6
-    for col, key in zip("ABCDE", ("metric", "actual", "target", "progress", "status"), strict=True):
-        cells.append(Cell(f"{col}{header_row}", w[key], "header"))
+    for col, text in zip("ABCDE", TODAY_HEADER, strict=True):
+        cells.append(Cell(f"{col}{header_row}", text(lang), "header"))
+    met, behind, on_pace, off_pace = MET(lang), BEHIND(lang), ON_PACE(lang), OFF_PACE(lang)
     metrics = []
     for n, count in enumerate(rules.DAY_COUNTS, start=header_row + 1):
         metric = rules.METRICS_BY_NAME[count.metric]
-        sheet = registers[count.register]
-        dates = sheet.cells(count.date_field)
-        condition = sheet.cells(count.field) if count.field else None
+        source = registers[count.register]
+        dates = source.cells(count.date_field)
+        condition = source.cells(count.field) if count.field else None
         target = rules.target_for(metric.daily_target, metric.monthly_target, "day")
         actual, target_ref, progress, status = (f"{c}{n}" for c in "BCDE")
         cells += [
@@ -383,9 +390,9 @@ def _today(
             Cell(progress, rules.progress_formula(actual, target_ref), "percent"),
             Cell(
                 status,
-                rules.target_met_formula(actual, target_ref, w["met"], w["behind"]),
+                rules.target_met_formula(actual, target_ref, met, behind),
                 "status",
-                states=(w["met"], w["behind"]),
+                states=(met, behind),
             ),
         ]
         metrics.append(TodayMetric(count, actual, target_ref, progress, status))
@@ -394,24 +401,24 @@ def _today(
     expected, done, status = (f"B{pace_row + k}" for k in (1, 2, 3))
     morning, afternoon = rules.pace_split_formula(effective.target)
     cells += [
-        Cell(f"A{pace_row}", w["pace"], "section"),
-        Cell(f"A{pace_row + 1}", w["expected"], "label"),
+        Cell(f"A{pace_row}", PACE(lang), "section"),
+        Cell(f"A{pace_row + 1}", EXPECTED(lang), "label"),
         Cell(expected, rules.expected_by_formula(clock, morning, afternoon), "decimal"),
-        Cell(f"A{pace_row + 2}", w["done"], "label"),
+        Cell(f"A{pace_row + 2}", DONE(lang), "label"),
         Cell(done, f"={effective.actual}", "count"),
-        Cell(f"A{pace_row + 3}", w["pace_status"], "label"),
+        Cell(f"A{pace_row + 3}", PACE_STATUS(lang), "label"),
         Cell(
             status,
-            rules.target_met_formula(done, expected, w["on_pace"], w["off_pace"]),
+            rules.target_met_formula(done, expected, on_pace, off_pace),
             "status",
-            states=(w["on_pace"], w["off_pace"]),
+            states=(on_pace, off_pace),
         ),
     ]
-    sheet = FreeSheet(w["today"], tuple(cells), (22.0, 12.0, 10.0, 10.0, 10.0))
+    sheet = FreeSheet(TODAY_SHEET(lang), tuple(cells), (22.0, 12.0, 10.0, 10.0, 10.0))
     return sheet, metrics, expected, status
 
 
-def rep_template(lang: str = "zh") -> RepTemplate:
+def rep_template(lang: Lang = "zh") -> RepTemplate:
     """The rep workbook in `lang` (zh: the team's; en: for English-speaking teams)."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r} (zh or en)")
@@ -430,80 +437,5 @@ def rep_template(lang: str = "zh") -> RepTemplate:
         metrics=tuple(metrics),
         pace_expected=expected,
         pace_status=status,
-        button_caption=words(lang)["check"],
-    )
-
-
-# --- the master workbook -----------------------------------------------------------
-
-CONF_SHEET = "xlwings.conf"
-CONF_TEAM = "SALESFLOW_TEAM_FOLDER"
-CONF_STORE = "SALESFLOW_STORE"
-CONF_LANG = "SALESFLOW_LANG"
-UDF_MODULES = "addin.functions;addin.buttons"
-MASTER_NAME = "salesflow_master"
-"""The master's file stem. xlwings' button macro runs `import <stem>; <stem>.main()`, so
-a `salesflow_master.py` beside the workbook turns that call into our Refresh."""
-
-_MASTER_WORDS = {
-    "zh": {
-        "home": "首页",
-        "title": "销售汇总",
-        "button": "刷新 Refresh",
-        "steps": (
-            "点“刷新”：读取团队文件夹里每个销售员的登记表，校验、汇总，写入本工作簿。",
-            "团队文件夹在 xlwings.conf 表的 SALESFLOW_TEAM_FOLDER（相对本文件所在文件夹）。",
-            f"{MASTER_NAME}.py 必须和本工作簿放在同一文件夹，且与工作簿同名。",
-            "需要：Windows 或 macOS 上的 Excel，已安装 Python、salesflow 和 xlwings。",
-            "没有 Excel 时，同样的汇总：salesflow sync --from 团队文件夹 --master 汇总.xlsx",
-        ),
-    },
-    "en": {
-        "home": "Home",
-        "title": "Sales master",
-        "button": "Refresh",
-        "steps": (
-            "Click Refresh: every rep's registers in the team folder are read, checked and consolidated into this workbook.",
-            "The team folder is SALESFLOW_TEAM_FOLDER on the xlwings.conf sheet (relative to this file's folder).",
-            f"{MASTER_NAME}.py must stay beside this workbook, with the workbook's name.",
-            "Needs Excel on Windows or macOS with Python, salesflow and xlwings installed.",
-            "Without Excel, the same consolidation: salesflow sync --from TEAM --master master.xlsx",
-        ),
-    },
-}
-
-
-@dataclass(frozen=True)
-class MasterTemplate:
-    """The master workbook before its first Refresh: a home sheet with the Refresh button
-    and the `xlwings.conf` sheet (settings xlwings and the Refresh read)."""
-
-    lang: str
-    home: FreeSheet
-    conf: FreeSheet
-    button_cell: str
-    button_caption: str
-    settings: dict[str, str]
-
-
-def master_template(lang: str = "zh", team_folder: str = "team", store: str = "") -> MasterTemplate:
-    """The master in `lang`; `team_folder` and `store` as the Refresh will read them."""
-    w = _MASTER_WORDS[lang]
-    home = [Cell("A1", w["title"], "title")]
-    home += [Cell(f"A{n}", step, "note") for n, step in enumerate(w["steps"], start=5)]
-    settings = {
-        "UDF Modules": UDF_MODULES,
-        CONF_TEAM: team_folder,
-        CONF_STORE: store,
-        CONF_LANG: lang,
-    }
-    conf = [Cell(f"A{n}", key, "label") for n, key in enumerate(settings, start=1)]
-    conf += [Cell(f"B{n}", value, "text") for n, value in enumerate(settings.values(), start=1)]
-    return MasterTemplate(
-        lang=lang,
-        home=FreeSheet(w["home"], tuple(home), (90.0,)),
-        conf=FreeSheet(CONF_SHEET, tuple(conf), (26.0, 40.0)),
-        button_cell="A3",
-        button_caption=w["button"],
-        settings=settings,
+        button_caption=CHECK_CAPTION(lang),
     )

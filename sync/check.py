@@ -58,7 +58,7 @@ def run_check(
     return CheckReport(read_found(found, lambda files: read_files(files, as_of, keep_records)))
 
 
-def report_json(report: CheckReport, lang: str = "zh", records: bool = False) -> dict[str, Any]:
+def report_json(report: CheckReport, lang: Lang = "zh", records: bool = False) -> dict[str, Any]:
     """The `check --json` document, exactly as DESIGN.md lays it out."""
     files = []
     for f in report.files:
@@ -111,7 +111,7 @@ TOTAL = Text("合计", "total")
 CLEAN = Text("全部正确，没有发现问题。", "All clean: no problems found.")
 
 
-def report_text(report: CheckReport, lang: str = "zh") -> list[tuple[str, str | None]]:
+def report_text(report: CheckReport, lang: Lang = "zh") -> list[tuple[str, str | None]]:
     """The terminal view: (line, style) pairs — a summary line per sheet, then problems.
 
     Styles are plain names (`red`, `yellow`, `bold`, `dim`) so the CLI can colour them

@@ -103,7 +103,7 @@ class _Commands(click.Group):
             sys.exit(EXIT_BUG)
 
 
-def log_beside(folder: Path, working_on: str, lang: str) -> None:
+def log_beside(folder: Path, working_on: str, lang: Lang) -> None:
     """Where a bug in the running command is logged, and which file it names."""
     click.get_current_context().meta[LOG_AT] = (folder, working_on, lang)
 
@@ -128,7 +128,7 @@ def check(
     as_json: bool,
     records: bool,
     as_of: date | None,
-    lang: str,
+    lang: Lang,
     google_keys: tuple[str, ...],
     google: GoogleSettings,
 ) -> None:
@@ -165,7 +165,7 @@ def templates(
     folder: Path | None,
     team_folder: str,
     as_json: bool,
-    lang: str,
+    lang: Lang,
     google_key: str | None,
     google: GoogleSettings,
 ) -> None:
@@ -208,7 +208,7 @@ def templates(
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @AS_OF
 @LANG
-def mark(file: Path, out: Path | None, as_json: bool, as_of: date | None, lang: str) -> None:
+def mark(file: Path, out: Path | None, as_json: bool, as_of: date | None, lang: Lang) -> None:
     """Write a copy of FILE with problem cells filled and commented, and a 问题 sheet.
 
     The Check button without Excel: every value stays exactly as typed.
@@ -324,7 +324,7 @@ def sync_command(
     as_json: bool,
     wait: float,
     as_of: date | None,
-    lang: str,
+    lang: Lang,
     google_keys: tuple[str, ...],
     google_master: str | None,
     google: GoogleSettings,
@@ -414,7 +414,7 @@ def history(text: str, master: Path, store: Path | None, as_json: bool, lang: La
 @click.argument("folder", required=False, type=click.Path(path_type=Path), default="salesflow-demo")
 @AS_OF
 @LANG
-def demo(folder: Path, as_of: date | None, lang: str) -> None:
+def demo(folder: Path, as_of: date | None, lang: Lang) -> None:
     """Write a sample team folder and check it (the sample has mistakes on purpose)."""
     from .demo import make_team
     from .run import XlsxMaster, sync_into

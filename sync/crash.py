@@ -14,7 +14,7 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-from sheets_templates.words import Text, lang_of
+from sheets_templates.words import Lang, Text, lang_of
 
 LOG_NAME = "salesflow.log"
 EXIT_BUG = 3
@@ -40,7 +40,7 @@ class FailedOn(Exception):
         return cls(path, "".join(traceback.format_exception(exc)))
 
 
-def report_bug(exc: BaseException, folder: Path, working_on: str, lang: str) -> None:
+def report_bug(exc: BaseException, folder: Path, working_on: str, lang: Lang) -> None:
     """Append the traceback to `folder/salesflow.log` and say so in one line on stderr.
 
     The file named is the one `FailedOn` names when the bug met one, else

@@ -16,8 +16,10 @@ from typing import Any
 
 import xlsxwriter
 
+from sheets_templates.excel import day_fraction
 from sheets_templates.registers import REGISTERS
 from sheets_templates.rules import is_working_day
+from sheets_templates.words import Lang
 
 REPS = ("张三", "李四", "王五", "赵六")
 COMPANIES = (
@@ -248,7 +250,7 @@ def age_shipment(row: dict[str, Any], as_of: date, days_overdue: int) -> None:
 
 def write_workbook(
     path: Path,
-    sheets: list[tuple[str, str, list[dict[str, Any]], str]],
+    sheets: list[tuple[str, str, list[dict[str, Any]], Lang]],
     title: str | None = None,
     rep_label: str | None = None,
     settings: dict[str, Any] | None = None,
@@ -298,7 +300,7 @@ def _write_cell(ws: Any, r: int, c: int, value: Any, date_fmt: Any, time_fmt: An
             r, c, datetime.combine(value, time()) if type(value) is date else value, date_fmt
         )
     elif isinstance(value, time):
-        ws.write_number(r, c, (value.hour * 60 + value.minute) / 1440, time_fmt)
+        ws.write_number(r, c, day_fraction(value), time_fmt)
     elif isinstance(value, int | float | Decimal):
         ws.write_number(r, c, float(value))
     else:

@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sheets_templates import kpi
+from sheets_templates import targets as target_sheet
 from sheets_templates.codec import decode_record, decode_records
 from sheets_templates.kpi import Figures
 from sheets_templates.problems import Problem, column_letter
 from sheets_templates.registers import REGISTERS
-from sheets_templates.words import Text, lang_of
+from sheets_templates.words import Lang, Text, lang_of
 
 from .crash import FailedOn
 from .errors import Bilingual
@@ -71,7 +72,7 @@ class SyncResult:
 
     sync_id: int
     as_of: date
-    lang: str
+    lang: Lang
     store_path: Path
     sources: list[SourceStatus]
     records: dict[str, int]
@@ -307,15 +308,15 @@ def sheet_duplicates(problems: Iterable[Problem], store: Store) -> list[Duplicat
 
 
 def load_targets(
-    store: Store, rows: list[list[Any]] | None, lang: str
-) -> tuple[kpi.Targets, list[Problem]]:
+    store: Store, rows: list[list[Any]] | None, lang: Lang
+) -> tuple[target_sheet.Targets, list[Problem]]:
     """Targets from the master's sheet (or a tab), else the ones the last sync used,
     else DESIGN's defaults; cells that cannot be read become problems."""
     if rows is None:
         rows = store.setting(TARGETS_SETTING)
     if not rows:
-        return kpi.DEFAULT_TARGETS, []
-    targets, issues = kpi.targets_from_rows(rows)
+        return target_sheet.DEFAULT_TARGETS, []
+    targets, issues = target_sheet.targets_from_rows(rows)
     where = IN_MASTER(lang_of(lang))
     sheet = SHEET_TITLES["targets"](lang_of(lang))
     problems = [
@@ -334,7 +335,7 @@ def run_sync(
     sources: list[Source],
     store_path: Path,
     as_of: date,
-    lang: str = "zh",
+    lang: Lang = "zh",
     targets_rows: list[list[Any]] | None = None,
     progress: ProgressFn | None = None,
 ) -> SyncResult:
@@ -357,7 +358,7 @@ def _run(
     store: Store,
     sources: list[Source],
     as_of: date,
-    lang: str,
+    lang: Lang,
     targets_rows: list[list[Any]] | None,
     progress: ProgressFn | None,
 ) -> SyncResult:
@@ -390,8 +391,8 @@ def _run(
         changes = count_changes(before, current.rows, touched)
         targets, target_problems = load_targets(store, targets_rows, lang)
         figures = kpi.figures(current.registers, as_of, targets)
-        targets_header = kpi.targets_header(lang)
-        targets_table = kpi.targets_rows(targets, figures.reps, lang)
+        targets_header = target_sheet.targets_header(lang)
+        targets_table = target_sheet.targets_rows(targets, figures.reps, lang)
         store.put_setting(TARGETS_SETTING, [targets_header, *targets_table])
 
         source_problems = store.problems()
@@ -458,7 +459,7 @@ STATUSES = ("synced", "unchanged", "skipped", "unreadable", "gone")
 
 
 def source_statuses(
-    sources: list[Source], parsed: Mapping[str, ParsedSource], store: Store, lang: str
+    sources: list[Source], parsed: Mapping[str, ParsedSource], store: Store, lang: Lang
 ) -> list[SourceStatus]:
     """A summary entry per sheet of each source (one per source that is unreadable).
 

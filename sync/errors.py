@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sheets_templates.words import Lang
+
 
 class Bilingual(Exception):
     """An error whose message is shown to a rep or manager in the team's language.
@@ -13,5 +15,5 @@ class Bilingual(Exception):
         super().__init__(en)
         self.zh, self.en = zh, en
 
-    def message(self, lang: str = "zh") -> str:
+    def message(self, lang: Lang = "zh") -> str:
         return self.zh if lang == "zh" else self.en

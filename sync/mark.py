@@ -24,6 +24,7 @@ from openpyxl.workbook import Workbook
 from sheets_templates.problems import Problem, Severity
 from sheets_templates.registers import normalize_header
 from sheets_templates.table import SheetResult
+from sheets_templates.words import Lang
 
 from .reader import Unreadable, read_file
 
@@ -70,7 +71,7 @@ def cell_of(problem: Problem) -> str:
     return f"{problem.column or 'A'}{problem.row or 1}"
 
 
-def plan_marks(sheets: Iterable[SheetResult], lang: str = "zh") -> list[Mark]:
+def plan_marks(sheets: Iterable[SheetResult], lang: Lang = "zh") -> list[Mark]:
     """One mark per problem cell, in sheet and reading order."""
     by_cell: dict[tuple[str, str], list[Problem]] = {}
     for sheet in sheets:
@@ -92,7 +93,7 @@ def plan_marks(sheets: Iterable[SheetResult], lang: str = "zh") -> list[Mark]:
 
 
 def problems_grid(
-    marks: list[Mark], placed: dict[tuple[str, str], Placed], lang: str
+    marks: list[Mark], placed: dict[tuple[str, str], Placed], lang: Lang
 ) -> list[list[Any]]:
     """The 问题 sheet: a header and one row per problem, with how to undo its mark."""
     rows: list[list[Any]] = [list(_COLUMNS[lang])]
@@ -156,7 +157,7 @@ class Cells(Protocol):
     def has_sheet(self, sheet: str) -> bool: ...
 
 
-def remark(cells: Cells, old: list[Placed], marks: list[Mark], lang: str) -> list[list[Any]]:
+def remark(cells: Cells, old: list[Placed], marks: list[Mark], lang: Lang) -> list[list[Any]]:
     """Undo the previous marks, place the new ones, return the 问题 sheet's rows.
 
     A cell keeps a note the rep wrote (the message is on the 问题 sheet then), and gets
@@ -231,7 +232,7 @@ def default_out(path: Path) -> Path:
 
 
 def mark_file(
-    path: Path, out: Path | None = None, as_of: date | None = None, lang: str = "zh"
+    path: Path, out: Path | None = None, as_of: date | None = None, lang: Lang = "zh"
 ) -> MarkResult:
     """Write a copy of a rep's workbook with its problem cells marked and a 问题 sheet.
 

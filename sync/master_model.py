@@ -18,6 +18,7 @@ from typing import Any
 
 from sheets_templates.kpi import Figures
 from sheets_templates.problems import Problem
+from sheets_templates.words import Lang
 
 TEXT, INT, NUMBER, MONEY, DATE, TIME, PERCENT, RANK = (
     "text",
@@ -129,7 +130,7 @@ class Duplicate:
     key: str | None = None
     first: tuple[str, str, int] | None = None
 
-    def message(self, lang: str) -> str:
+    def message(self, lang: Lang) -> str:
         return self.message_zh if lang == "zh" else self.message_en
 
 
@@ -139,7 +140,7 @@ class MasterInput:
 
     as_of: date
     synced_at: datetime
-    lang: str
+    lang: Lang
     registers: Mapping[str, Sequence[Row]]
     figures: Figures
     duplicates: list[Duplicate]

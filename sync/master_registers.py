@@ -9,9 +9,9 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
 
-from sheets_templates import rules
+from sheets_templates.flags import SHIPMENT_STATUS
 from sheets_templates.registers import REGISTERS, Field, Kind
-from sheets_templates.words import Lang, Text, lang_of
+from sheets_templates.words import Lang, lang_of
 
 from . import master_words as w
 from .master_model import DATE, INT, MONEY, NUMBER, TEXT, TIME, Column, MasterInput, Row, Table
@@ -37,7 +37,7 @@ def source_columns(lang: Lang) -> list[Column]:
 
 def shipment_status(status: str, lang: Lang) -> str:
     """A shipment line's status (待发货 … 已结清) in the team's language."""
-    return Text(*rules.SHIPMENT_STATUS[status])(lang)
+    return SHIPMENT_STATUS[status](lang)
 
 
 def field_column(f: Field, lang: Lang) -> Column:
@@ -48,11 +48,8 @@ def field_column(f: Field, lang: Lang) -> Column:
 def register_columns(register: str, lang: Lang) -> tuple[list[str], list[Column]]:
     """(field names, columns) of a register sheet, before the derived columns."""
     reg = REGISTERS[register]
-    names = [f.name for f in reg.fields]
-    columns = [field_column(f, lang) for f in reg.fields]
-    if register == "leads":
-        names.append("grade_typed")
-        columns.append(Column(w.GRADE_TYPED(lang)))
+    names = [f.name for f in reg.record_fields]
+    columns = [field_column(f, lang) for f in reg.record_fields]
     return names, columns
 
 

@@ -11,7 +11,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sheets_templates import rules
-from sheets_templates.kpi import PERIODS, PK_METRICS, Kpi, aging, praise, ranking, under_target
+from sheets_templates.flags import AGING_BUCKETS, aging
+from sheets_templates.kpi import PERIODS, PK_METRICS, Kpi, praise, ranking, under_target
 from sheets_templates.registers import REGISTERS
 from sheets_templates.words import Lang, Text, lang_of
 
@@ -317,7 +318,7 @@ def flag_tables(data: MasterInput) -> list[Table]:
 def receivable_tables(data: MasterInput) -> list[Table]:
     """Aging per rep (a total row) and customer, then every order line's progress."""
     lang, fig = lang_of(data.lang), data.figures
-    labels = [label for *_r, label in rules.AGING_BUCKETS]
+    labels = [label for *_r, label in AGING_BUCKETS]
     by_rep, by_customer = aging(fig.receivables)
     total = w.TOTAL(lang)
     rows = []

@@ -163,7 +163,6 @@ SEVERITIES = {"error": Text("错误", "Error"), "warning": Text("提醒", "Warni
 """A problem's severity, by `str(Problem.severity)`."""
 UNREADABLE = Text("无法读取", "Unreadable")
 EXTRA = Text("其他列", "Other columns")
-GRADE_TYPED = Text("填写的等级", "Typed grade")
 TARGETS_NOTE = Text(
     "指标可直接在此修改，下次同步生效。“全部”行是全队的默认指标（留空表示不设指标）；"
     "销售员行只填要单独设置的指标，留空表示沿用“全部”。",

@@ -36,6 +36,7 @@ import python_calamine
 import xlsxwriter
 from xlsxwriter.format import Format
 
+from sheets_templates.excel import day_fraction
 from sheets_templates.problems import column_letter
 from sheets_templates.words import Text
 
@@ -110,11 +111,9 @@ def cell_xml(value: Any, style: str, text_style: str) -> str:
     if kind is date:
         return f"<c{style}><v>{value.toordinal() - _EPOCH}</v></c>"
     if kind is datetime:
-        fraction = (value.hour * 3600 + value.minute * 60 + value.second) / 86400
-        return f"<c{style}><v>{value.toordinal() - _EPOCH + fraction!r}</v></c>"
+        return f"<c{style}><v>{value.toordinal() - _EPOCH + day_fraction(value)!r}</v></c>"
     if kind is time:
-        fraction = (value.hour * 3600 + value.minute * 60 + value.second) / 86400
-        return f"<c{style}><v>{fraction!r}</v></c>"
+        return f"<c{style}><v>{day_fraction(value)!r}</v></c>"
     return cell_xml(str(value), style, text_style)
 
 

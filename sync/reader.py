@@ -22,10 +22,11 @@ from typing import Any
 
 import python_calamine
 
+from sheets_templates.header import year_in
 from sheets_templates.problems import display
-from sheets_templates.records import paused_gc
-from sheets_templates.registers import normalize_header
-from sheets_templates.table import SheetContext, SheetResult, fill_merged, read_grid, year_in
+from sheets_templates.registers import REP_WORDS, normalize_header
+from sheets_templates.table import SheetContext, SheetResult, fill_merged, read_grid
+from sheets_templates.words import Lang
 
 from .errors import Bilingual
 
@@ -49,7 +50,7 @@ class FileResult:
     def status(self) -> str:
         return "unreadable" if self.error else "ok"
 
-    def reason(self, lang: str = "zh") -> str | None:
+    def reason(self, lang: Lang = "zh") -> str | None:
         return self.error if lang == "zh" else self.error_en
 
 
@@ -251,7 +252,7 @@ class Settings:
     year: int | None = None
 
 
-_SETTING_REP = {normalize_header(w) for w in ("销售员", "业务员", "姓名", "rep", "salesperson")}
+_SETTING_REP = {normalize_header(w) for w in REP_WORDS}
 _SETTING_MONTH = {normalize_header(w) for w in ("月份", "年月", "month", "年份", "year")}
 
 
@@ -296,15 +297,14 @@ def read_file(
     rep names the rep (`owner_of`). Either comes last, after the sheet's own word.
     """
     shown = display_path(path)
-    with paused_gc():  # calamine's grid is tens of thousands of objects, none in a cycle
-        try:
-            grids = load_grids(path)
-        except Unreadable as exc:
-            return FileResult(shown, error=exc.zh, error_en=exc.en)
-        owner = owner or owner_of(path, root)
-        return FileResult(
-            shown, read_grids(grids, shown, as_of, owner, year_in(path.stem), keep_records)
-        )
+    try:
+        grids = load_grids(path)
+    except Unreadable as exc:
+        return FileResult(shown, error=exc.zh, error_en=exc.en)
+    owner = owner or owner_of(path, root)
+    return FileResult(
+        shown, read_grids(grids, shown, as_of, owner, year_in(path.stem), keep_records)
+    )
 
 
 def read_grids(

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from sheets_templates.words import Text
+from sheets_templates.words import Lang, Text
 
 from .engine import ProgressFn, SyncResult, run_sync
 from .errors import Bilingual
@@ -91,7 +91,7 @@ def sync_into(
     targets: Sequence[MasterTarget],
     store_path: Path,
     as_of: date,
-    lang: str = "zh",
+    lang: Lang = "zh",
     *,
     lock: Path,
     wait: float = DEFAULT_WAIT,

@@ -22,18 +22,18 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_cell_to_rowcol
 from xlsxwriter.worksheet import Worksheet
 
+from sheets_templates.excel import day_fraction
+from sheets_templates.master_book import MASTER_NAME, MasterTemplate, master_template
 from sheets_templates.templates import (
     CHECK_MACRO,
-    MASTER_NAME,
     Column,
     FreeSheet,
-    MasterTemplate,
     RegisterSheet,
     RepTemplate,
-    master_template,
     rep_template,
     setting_cell,
 )
+from sheets_templates.words import Lang
 
 REP_FILE = {"zh": "销售登记模板.xlsx", "en": "sales-register-template.xlsx"}
 MASTER_FILE = f"{MASTER_NAME}.xlsm"
@@ -133,8 +133,7 @@ def _write_value(ws: Worksheet, row: int, col: int, value: Any, fmt: Format | No
     elif isinstance(value, bool):
         ws.write_boolean(row, col, value, fmt)
     elif isinstance(value, time):
-        seconds = value.hour * 3600 + value.minute * 60 + value.second
-        ws.write_number(row, col, seconds / 86400, fmt)
+        ws.write_number(row, col, day_fraction(value), fmt)
     elif isinstance(value, datetime | date):
         ws.write_datetime(row, col, value, fmt)
     else:
@@ -296,7 +295,7 @@ def write_master_workbook(path: Path, template: MasterTemplate) -> list[Path]:
     return [path, sidecar]
 
 
-def write_templates(folder: Path, lang: str = "zh", team_folder: str = "team") -> list[Path]:
+def write_templates(folder: Path, lang: Lang = "zh", team_folder: str = "team") -> list[Path]:
     """Everything `salesflow templates` writes into `folder`."""
     rep = write_rep_workbook(folder / REP_FILE[lang], rep_template(lang))
     master = write_master_workbook(folder / MASTER_FILE, master_template(lang, team_folder))

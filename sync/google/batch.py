@@ -14,6 +14,7 @@ from typing import Any
 import gspread
 from gspread.utils import a1_to_rowcol, absolute_range_name, rowcol_to_a1
 
+from sheets_templates.excel import day_fraction
 from sheets_templates.values import date_to_excel_serial
 
 CHUNK_BYTES = 2_000_000
@@ -69,10 +70,6 @@ def json_cell(value: Any) -> Any:
     if kind is time:
         return day_fraction(value)
     return str(value)
-
-
-def day_fraction(t: time) -> float:
-    return (t.hour * 3600 + t.minute * 60 + t.second) / 86400
 
 
 def grid_range(sheet_id: int, row0: int, row1: int, col0: int, col1: int) -> dict[str, int]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from sheets_templates.words import Count, Text, lang_of
+from sheets_templates.words import Count, Lang, Text, lang_of
 
 if TYPE_CHECKING:
     import gspread
@@ -41,7 +41,7 @@ class GoogleSettings:
     credentials: Path | None = None
     token: str | None = None
     api_root: str | None = None
-    lang: str = "zh"
+    lang: Lang = "zh"
     _access: GoogleAccess | None = field(default=None, repr=False)
     _client: gspread.Client | None = field(default=None, repr=False)
 
@@ -178,13 +178,13 @@ KEPT = Text("  已存在（未改动）: {tabs}", "  already there (unchanged): 
 LIST_SEPARATOR = Text("、", ", ")
 
 
-def master_note(key: str, written: MasterWrite, lang: str) -> str:
+def master_note(key: str, written: MasterWrite, lang: Lang) -> str:
     """One line saying where the Google master is and what the write cost."""
     url = SHEET_URL.format(key=_key(key))
     return GOOGLE_MASTER(len(written.tabs), lang_of(lang), url=url, requests=written.requests)
 
 
-def templates_note(key: str, written: TemplateWrite, lang: str) -> list[str]:
+def templates_note(key: str, written: TemplateWrite, lang: Lang) -> list[str]:
     language = lang_of(lang)
     url = SHEET_URL.format(key=_key(key))
     sep = LIST_SEPARATOR(language)

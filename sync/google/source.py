@@ -29,12 +29,14 @@ import gspread
 from gspread.exceptions import NoValidUrlKeyFound
 from gspread.utils import absolute_range_name, extract_id_from_url
 
+from sheets_templates.header import year_in
 from sheets_templates.problems import Problem
 from sheets_templates.registers import REGISTERS, normalize_header
-from sheets_templates.table import SheetResult, year_in
+from sheets_templates.table import SheetResult
 
 from ..reader import SETTINGS_SHEETS, FileResult, read_grids
 from ..sources import Source
+from .commands import SHEET_URL
 from .errors import GoogleError, explain
 from .http import account_of, secrets_of
 
@@ -98,7 +100,7 @@ def spreadsheet_key(text: str) -> str:
 
 def cell_link(key: str, gid: int, column: str | None = None, row: int | None = None) -> str:
     """The URL that opens a tab (and a cell, or a row) in the browser."""
-    link = f"https://docs.google.com/spreadsheets/d/{key}/edit#gid={gid}"
+    link = SHEET_URL.format(key=key) + f"#gid={gid}"
     if row is not None:
         link += f"&range={quote(column or '')}{row}" + ("" if column else f":{row}")
     return link

@@ -21,6 +21,7 @@ from gspread.utils import a1_to_rowcol
 
 from sheets_templates.registers import Kind
 from sheets_templates.templates import FreeSheet, RegisterSheet, RepTemplate, rep_template
+from sheets_templates.words import Lang
 
 from .batch import (
     BOLD,
@@ -143,7 +144,7 @@ def free_plan(sheet: FreeSheet, sheet_id: int, plan: _Plan) -> None:
                 plan.requests.append(conditional_rule(grid, text_is(text), TONES[tone]))
 
 
-def write_templates_google(client: gspread.Client, key: str, lang: str = "zh") -> TemplateWrite:
+def write_templates_google(client: gspread.Client, key: str, lang: Lang = "zh") -> TemplateWrite:
     """Make the rep template's missing tabs in spreadsheet `key` (existing tabs are kept)."""
     try:
         return _write(client, key, rep_template(lang))

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
+from sheets_templates.header import find_header
 from sheets_templates.registers import REGISTERS, header_index, match_header, normalize_header
-from sheets_templates.table import find_header
 
 from .helpers import only_sheet, read_one
 

@@ -9,10 +9,12 @@ from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
+from sheets_templates.header import find_header
 from sheets_templates.records import MODELS, build, defaults, pack, unpack
 from sheets_templates.registers import REGISTERS
-from sheets_templates.table import SheetContext, fill_merged, find_header, read_grid
+from sheets_templates.table import SheetContext, fill_merged, read_grid
 
 from .helpers import AS_OF, codes, grid_result
 
@@ -135,6 +137,18 @@ def _example(register: str) -> dict[str, object]:
         },
     }[register]
     return {**values, "source": {"file": "f.xlsx", "sheet": "s", "row": 2}, "extra": {"序号": "1"}}
+
+
+def test_build_writes_the_slots_pydantic_keeps_a_model_in() -> None:
+    """`records.build` sets pydantic's instance slots itself (the public `model_construct`
+    costs a default lookup per field on the hot path): this fails when a pydantic
+    release moves them, before any record comes out half-built."""
+    assert BaseModel.__slots__ == (
+        "__dict__",
+        "__pydantic_fields_set__",
+        "__pydantic_extra__",
+        "__pydantic_private__",
+    )
 
 
 def test_built_records_equal_validated_ones_and_travel_as_tuples() -> None:

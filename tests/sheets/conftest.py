@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sheets_templates.templates import MASTER_NAME, master_template
+from sheets_templates.master_book import MASTER_NAME, master_template
 from sync.templates_xlsx import write_master_workbook
 
 from .libreoffice import in_ci, missing_reason, recalc, soffice

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from addin import buttons
-from sheets_templates.templates import CONF_SHEET, CONF_STORE, master_template
+from sheets_templates.master_book import CONF_SHEET, CONF_STORE, master_template
 from sync.demo import make_team
 from sync.engine import run_sync
 from sync.master_words import SHEET_TITLES

@@ -11,8 +11,9 @@ import openpyxl
 import pytest
 
 from sheets_templates import rules
+from sheets_templates.master_book import CONF_SHEET, CONF_TEAM, master_template
 from sheets_templates.problems import ValueProblem
-from sheets_templates.templates import CONF_SHEET, CONF_TEAM, master_template, rep_template
+from sheets_templates.templates import rep_template
 from sheets_templates.values import ReadContext, excel_serial_to_date, parse_grade, parse_yes_no
 from sync.reader import read_file
 

@@ -15,18 +15,15 @@ from click.testing import CliRunner
 
 from addin import buttons
 from sheets_templates import rules
+from sheets_templates.master_book import CONF_SHEET, CONF_TEAM, MASTER_NAME, master_template
 from sheets_templates.registers import LEAD_SOURCES, REGISTERS
 from sheets_templates.templates import (
     CHECK_MACRO,
-    CONF_SHEET,
-    CONF_TEAM,
-    LANGS,
     LEAD_SOURCES_EN,
-    MASTER_NAME,
     REGISTER_ROWS,
-    master_template,
     rep_template,
 )
+from sheets_templates.words import LANGS
 from sync.check import run_check
 from sync.cli import main
 from sync.templates_xlsx import REP_FILE, VBA_MACRO, write_rep_workbook, write_templates

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sheets_templates import kpi, rules
+from sheets_templates import flags, kpi, rules
+from sheets_templates import targets as target_sheet
 
 from .teams import AS_OF
 
@@ -22,7 +23,7 @@ def test_targets_come_from_the_sheet_with_team_row_rep_rows_and_bad_cells() -> N
         ["张三", "1.2万", None],
         ["李四", None, "五个"],
     ]
-    targets, issues = kpi.targets_from_rows(rows)
+    targets, issues = target_sheet.targets_from_rows(rows)
     assert targets.value("王五", "effective_calls") == 80
     assert targets.value("张三", "effective_calls") == 12000
     assert targets.value("李四", "effective_calls") == 80  # blank: as the team
@@ -30,9 +31,9 @@ def test_targets_come_from_the_sheet_with_team_row_rep_rows_and_bad_cells() -> N
     assert targets.value("王五", "wechat_adds") == 30  # no column: DESIGN's default
     assert [(i.row, i.column, i.finding.value) for i in issues] == [(4, 2, "五个")]
     assert targets.unread == {("李四", "signed_customers"): "五个"}
-    sheet = kpi.targets_rows(targets, ["王五"], "zh")
+    sheet = target_sheet.targets_rows(targets, ["王五"], "zh")
     assert sheet[0][0] == "全部" and [r[0] for r in sheet[1:]] == ["张三", "李四", "王五"]
-    assert kpi.targets_from_rows([["no header here"]])[0] == kpi.DEFAULT_TARGETS
+    assert target_sheet.targets_from_rows([["no header here"]])[0] == target_sheet.DEFAULT_TARGETS
 
 
 def test_a_period_target_is_due_in_step_with_its_working_days() -> None:
@@ -41,7 +42,7 @@ def test_a_period_target_is_due_in_step_with_its_working_days() -> None:
     assert rules.target_to_date(D(100), None, "week", wednesday) == 300
     assert rules.target_to_date(D(100), None, "week", date(2026, 11, 29)) == 500  # Sunday
     assert rules.target_to_date(None, D(3), "month", AS_OF) == D("2.59")  # 19 of 22 days
-    entries = kpi.kpis({}, ["甲"], wednesday, kpi.DEFAULT_TARGETS)
+    entries = kpi.kpis({}, ["甲"], wednesday, target_sheet.DEFAULT_TARGETS)
     week = next(k for k in entries if k.period == "week" and k.metric == "effective_calls")
     assert (week.target, week.due, week.status, week.shortfall) == (500, 300, "behind", 300)
 
@@ -53,7 +54,7 @@ def calls(rep: str, day: date, effective: int) -> list[dict[str, Any]]:
 def test_pk_ranks_share_ties_and_praise_skips_zero() -> None:
     registers = {"calls": calls("甲", AS_OF, 5) + calls("乙", AS_OF, 3) + calls("丙", AS_OF, 3)}
     days = kpi.daily_figures(registers, {})
-    entries = kpi.kpis(days, ["甲", "乙", "丙", "丁"], AS_OF, kpi.DEFAULT_TARGETS)
+    entries = kpi.kpis(days, ["甲", "乙", "丙", "丁"], AS_OF, target_sheet.DEFAULT_TARGETS)
     ranked = [(rank, k.rep, k.actual) for rank, k in kpi.ranking(entries, "day", "effective_calls")]
     assert ranked == [(1, "甲", 5), (2, "丙", 3), (2, "乙", 3), (4, "丁", 0)]
     praised = [k.rep for _rank, k in kpi.praise(entries, "day", "effective_calls")]
@@ -96,7 +97,7 @@ def test_collisions_by_name_or_phone_owned_by_the_earliest_registration() -> Non
         {"rep": "丙", "customer": "华信（老客户）", "phone": "13800138000", "registered": None},
         {"rep": "甲", "customer": "东方建材", "phone": None, "registered": AS_OF},
     ]
-    found = {(c.rep, c.owner, c.by) for c in kpi.collisions(leads)}
+    found = {(c.rep, c.owner, c.by) for c in flags.collisions(leads)}
     assert found == {("乙", "甲", "name"), ("丙", "甲", "phone")}
 
 
@@ -111,12 +112,12 @@ def visit(day: int, breakthrough: bool = False, plan: str = "") -> dict[str, Any
 
 
 def test_stalled_after_three_visits_without_breakthrough_unless_a_new_plan() -> None:
-    stalled = kpi.stalled_customers([visit(2, True), visit(5), visit(9), visit(12)])
+    stalled = flags.stalled_customers([visit(2, True), visit(5), visit(9), visit(12)])
     assert [(s.visits, s.first, s.last) for s in stalled] == [
         (3, date(2026, 11, 5), date(2026, 11, 12))
     ]
-    assert kpi.stalled_customers([visit(5), visit(9), visit(12, plan="换决策人")]) == []
-    assert kpi.stalled_customers([visit(5), visit(9), visit(12, True)]) == []
+    assert flags.stalled_customers([visit(5), visit(9), visit(12, plan="换决策人")]) == []
+    assert flags.stalled_customers([visit(5), visit(9), visit(12, True)]) == []
 
 
 def test_receivables_age_into_buckets_per_rep_and_customer() -> None:
@@ -131,7 +132,7 @@ def test_receivables_age_into_buckets_per_rep_and_customer() -> None:
             "due_date": AS_OF - timedelta(days=due_days_ago),
         }
 
-    lines = kpi.receivables(
+    lines = flags.receivables(
         [
             line("甲", 10, "100", "0"),
             line("甲", 31, "200", "50"),
@@ -148,7 +149,7 @@ def test_receivables_age_into_buckets_per_rep_and_customer() -> None:
         ("HT70", 0, None, "settled"),
         ("HT95", 95, ">90", "shipped"),
     ]
-    by_rep, by_customer = kpi.aging(lines)
+    by_rep, by_customer = flags.aging(lines)
     assert by_rep[0].outstanding == D(950)
     assert by_rep[0].not_due == D(400)
     assert by_rep[0].buckets == {"≤30": D(100), "31–60": D(150), "61–90": D(0), ">90": D(300)}

@@ -12,10 +12,7 @@ the run and the write; the store's transaction also serialises two runs on one s
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -27,6 +24,7 @@ from sheets_templates.kpi import Figures
 from sheets_templates.problems import Problem, column_letter
 from sheets_templates.records import money_text, paused_gc
 from sheets_templates.registers import REGISTERS
+from sheets_templates.words import Text
 
 from .master import TITLES, WORDS, Duplicate, MasterInput, MasterSheet, build_sheets
 from .sources import Source
@@ -38,9 +36,8 @@ from .store import (
     decode_records,
     flatten,
 )
+from .workers import read_in_workers
 
-PARALLEL_MIN_SOURCES = 4
-MAX_WORKERS = 4
 TARGETS_SETTING = "targets_rows"
 ProgressFn = Callable[[int, int, str], None]
 
@@ -127,6 +124,9 @@ class SyncResult:
 # --- reading -----------------------------------------------------------------------
 
 
+READ_FAILED = Text("读取时出错（{error}）", "failed while reading ({error})")
+
+
 def read_source(source: Source) -> ParsedSource:
     """Read and flatten one source (in a worker process for file sources).
 
@@ -136,24 +136,22 @@ def read_source(source: Source) -> ParsedSource:
     try:
         result = source.read()
     except Exception as exc:  # a bug or an I/O failure in one source only
-        return ParsedSource(
-            source.path,
-            source.kind,
-            source.content_hash,
-            f"读取时出错（{type(exc).__name__}: {exc}）",
-            f"failed while reading ({type(exc).__name__}: {exc})",
-        )
+        return _unreadable(source, READ_FAILED, error=f"{type(exc).__name__}: {exc}")
     return flatten(result, source.path, source.kind, source.content_hash)
+
+
+def _unreadable(source: Source, reason: Text, **values: Any) -> ParsedSource:
+    zh, en = reason("zh", **values), reason("en", **values)
+    return ParsedSource(source.path, source.kind, source.content_hash, zh, en)
 
 
 def read_sources(
     sources: list[Source], progress: ProgressFn | None = None, offset: int = 0, total: int = 0
 ) -> Iterator[ParsedSource]:
-    """Read sources, file sources in parallel processes when there are enough of them
-    (parsing is pure Python, so only processes use a second core); in input order."""
+    """Read sources in input order: file sources in worker processes (`read_in_workers`),
+    the others (Google spreadsheets, read over the network) here."""
     files = [s for s in sources if s.kind == "file"]
     others = [s for s in sources if s.kind != "file"]
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
     done = offset
     total = total or len(sources)
 
@@ -164,28 +162,10 @@ def read_sources(
             progress(done, total, parsed.path)
         return parsed
 
-    parallel = workers > 1 and len(files) >= PARALLEL_MIN_SOURCES
-    for parsed in in_workers(files, workers) if parallel else map(read_source, files):
+    for parsed in read_in_workers(files, read_source, _unreadable):
         yield report(parsed)
     for source in others:
         yield report(read_source(source))
-
-
-def in_workers(sources: list[Source], workers: int) -> Iterator[ParsedSource]:
-    """`read_source` over worker processes, in input order. Where processes cannot be
-    started (no semaphores, no fork) or a worker dies, the sources are read here."""
-    try:
-        pool = ProcessPoolExecutor(max_workers=workers)
-    except (NotImplementedError, OSError):
-        yield from map(read_source, sources)
-        return
-    with pool:
-        futures = [pool.submit(read_source, s) for s in sources]
-        for source, future in zip(sources, futures, strict=True):
-            try:
-                yield future.result()
-            except BrokenProcessPool:
-                yield read_source(source)
 
 
 def needs_reading(source: Source, known: Any, as_of: date) -> bool:

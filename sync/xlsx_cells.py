@@ -39,8 +39,9 @@ _CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _CELL_END = re.compile(rb"</(?:\w+:)?c>")
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 _LAST_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
-_WIDE_REFS = tuple(re.compile(rb'\br="([A-Z]{%d})\d' % n) for n in (3, 2))
-_VALUES = (b"<v>", b"<v ", b"<is>", b":v>", b":is>")
+_WIDE_REFS = tuple(re.compile(rb'r="([A-Z]{%d})\d' % n) for n in (3, 2))
+"""Cell references with three, then two column letters (no leading `\b`: a literal
+start lets the regex engine skip ahead, ten times faster on a big sheet)."""
 _DATE_IDS = {*range(14, 23), 45, 47, *range(27, 37), *range(50, 59)}
 _DURATION_IDS = {46}
 _FORMAT_SKIP = re.compile(r'"[^"]*"|\\.|[_*].|\[[^\]]*\]')
@@ -56,6 +57,7 @@ class Survey:
 
     part: str
     cells: int
+    """Cells holding a value; for a sheet within `DENSE_AREA`, its area (an upper bound)."""
     extent: tuple[int, int]
     merges: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     errors: list[tuple[int, int, str]] = field(default_factory=list)
@@ -123,28 +125,34 @@ def survey(archive: zipfile.ZipFile) -> dict[str, Survey]:
     for name, part in sheet_parts(archive).items():
         if part not in names:
             continue
-        xml = archive.read(part)
-        found[name] = _survey(part, xml)
+        found[name] = _survey(part, archive.read(part), MAX_CELLS - cells)
         cells += found[name].cells
         if cells > MAX_CELLS:
             raise TooLarge
     return found
 
 
-def _survey(part: str, xml: bytes) -> Survey:
+def _survey(part: str, xml: bytes, budget: int) -> Survey:
+    """One sheet part's extent and cells with values. A sheet cannot hold more cells
+    than its area, so only one bigger than `DENSE_AREA` or the cells left in the
+    `budget` has its cells counted (each count is a pass over the XML)."""
     start = xml.find(b"sheetData")
     end = xml.rfind(b"sheetData")
-    cells = sum(xml.count(tag, start, end) for tag in _VALUES)
     prefix = xml[xml.rfind(b"<", 0, start) + 1 : start]  # b"" or a namespace's b"x:"
     last_row = xml.rfind(b"<" + prefix + b"row ", start, end)  # text never holds a "<"
     row = _LAST_ROW.match(xml, last_row) if last_row != -1 else None
-    columns = 0
+    columns = 26 if xml.find(b"<" + prefix + b"c", start, end) != -1 else 0
     for pattern in _WIDE_REFS:  # three-letter columns first, then two
         refs = set(pattern.findall(xml, start, end))
         if refs:
             columns = max(_column_index(ref) for ref in refs) + 1
             break
-    extent = (int(row[1]) if row else 0, max(columns, 26 if cells else 0))
+    extent = (int(row[1]) if row else 0, columns)
+    area = extent[0] * extent[1]
+    if area <= min(DENSE_AREA, budget):
+        cells = area
+    else:
+        cells = sum(xml.count(b"</" + prefix + tag, start, end) for tag in (b"v>", b"is>"))
     merges, errors = _merges_and_errors(xml, start, end)
     return Survey(part, cells, extent, merges, errors)
 

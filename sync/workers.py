@@ -9,6 +9,7 @@ when one worker dies, each worker here has its own pipe, and a dead one is repla
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import multiprocessing
 import os
 from collections import deque
@@ -22,6 +23,9 @@ Task = TypeVar("Task")
 Outcome = TypeVar("Outcome")
 
 MAX_WORKERS = 4
+PARALLEL_MIN_TASKS = 4
+"""Where a worker is a new interpreter (no fork: Windows, macOS), fewer files than this
+are read in the calling process."""
 WORKER_MEMORY = 2 << 30
 """How much more address space a worker may take than it started with (bytes): a read
 that wants more (a grid sized by a stray far cell, a decompression bomb) fails that
@@ -41,9 +45,14 @@ def read_in_workers(
     Parsing is pure Python, so processes (not threads) use the other cores. A worker
     that dies on a task (a panic or abort in calamine, the memory cap, a kill) costs
     that one task: it becomes `crashed(task, READER_CRASHED)`, a fresh worker takes its
-    place, and every other task is still read. Even a single file is read in a worker
-    for that reason. Where processes cannot be started at all, tasks are read here.
+    place, and every other task is still read. Where forking is cheap, even a single
+    file is read in a worker for that reason (about 30 ms); where processes cannot be
+    started at all, or would cost more than a few reads (`PARALLEL_MIN_TASKS`), tasks
+    are read here.
     """
+    if len(tasks) < PARALLEL_MIN_TASKS and multiprocessing.get_start_method() != "fork":
+        yield from map(read, tasks)  # a new interpreter per worker costs more than the read
+        return
     count = min(workers or min(os.cpu_count() or 1, MAX_WORKERS), len(tasks))
     try:
         pool = [_Worker(read) for _ in range(count)]
@@ -55,26 +64,25 @@ def read_in_workers(
     shown = 0
     try:
         while shown < len(tasks):
-            for n, worker in enumerate(pool):
+            for worker in pool:
                 if worker.task is None and waiting:
                     at, task = waiting.popleft()
-                    if not worker.give(at, task):  # it died idle: not this task's fault
-                        waiting.appendleft((at, task))
-                        worker.stop()
-                        pool[n] = _Worker(read)
+                    if not worker.give(at, task):  # it died idle; the task is not retried
+                        done[at] = crashed(task, READER_CRASHED)
             busy = [w for w in pool if w.task is not None]
             ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
-            for n, worker in enumerate(pool):
-                if worker.task is None or not ({worker.conn, worker.process.sentinel} & ready):
+            for worker in busy:
+                if not {worker.conn, worker.process.sentinel} & ready:
                     continue
-                at = worker.task
-                outcome = worker.take()
-                if outcome is None:  # the worker died on this task
-                    done[at] = crashed(tasks[at], READER_CRASHED)
+                held, outcome = worker.task, worker.take()
+                if held is None:
+                    continue
+                # None: the worker died on this task
+                done[held] = crashed(tasks[held], READER_CRASHED) if outcome is None else outcome[0]
+            for n, worker in enumerate(pool):
+                if worker.dead and waiting:
                     worker.stop()
                     pool[n] = _Worker(read)
-                else:
-                    done[at] = outcome[0]
             while shown in done:
                 yield done.pop(shown)
                 shown += 1
@@ -92,12 +100,14 @@ class _Worker:
         self.process.start()
         theirs.close()
         self.task: int | None = None
+        self.dead = False
 
     def give(self, at: int, task: Any) -> bool:
         """Hand the worker a task; False when it is no longer there to take it."""
         try:
             self.conn.send(task)
         except OSError:
+            self.dead = True
             return False
         self.task = at
         return True
@@ -106,31 +116,38 @@ class _Worker:
         """The answer to the task in hand (a 1-tuple), or None when the worker died
         before giving one. An exception the task raised is raised here."""
         try:
-            if not self.conn.poll():
-                return None
-            failed, value = self.conn.recv()
+            failed, value = self.conn.recv() if self.conn.poll() else (None, None)
         except (EOFError, OSError):
-            return None
+            failed = None
         self.task = None
+        if failed is None:
+            self.dead = True
+            return None
         if failed:
-            raise value
+            raise value if isinstance(value, BaseException) else RuntimeError(value)
         return (value,)
 
     def stop(self) -> None:
-        """Ask the worker to finish (other workers hold copies of this pipe, so closing
-        it alone would not end the worker), then make sure it has."""
-        with contextlib.suppress(OSError):
-            self.conn.send(None)
+        """Ask an idle worker to finish (other workers hold copies of this pipe, so
+        closing it alone would not end the worker); one still reading (the caller gave
+        up early) is killed."""
+        if self.task is None:
+            with contextlib.suppress(OSError):
+                self.conn.send(None)
+            self.process.join(timeout=5)
         self.conn.close()
-        self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.kill()
             self.process.join()
 
 
 def _serve(conn: Connection, read: Callable[[Any], Any]) -> None:
-    """A worker's life: cap its memory, then answer tasks until the pipe closes."""
+    """A worker's life: cap its memory, then answer tasks until told to stop. What a
+    dying reader prints (calamine's Rust backtrace) is not for the user, who gets the
+    file's reason instead: the worker's stderr goes nowhere, nor a fault handler's dump."""
     _cap_memory(WORKER_MEMORY)
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+    faulthandler.disable()  # it may hold its own copy of stderr
     while True:
         try:
             task = conn.recv()

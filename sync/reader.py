@@ -1,9 +1,11 @@
 """Reading source files (.xlsx, .xlsm, .xls, .csv) into sheet results.
 
 Cells are read raw with python-calamine (≈100k rows/s here, 8× openpyxl read-only),
-then handed to `sheets_templates.table`, which knows what they mean. A file that
-cannot be read becomes a `FileResult` with a plain reason; it never stops the others.
-Many files are read by worker processes, one per core.
+then handed to `sheets_templates.table`, which knows what they mean. Reading is
+bounded (`xlsx_cells`): a far stray cell costs that cell, not a grid to it, and a file
+too large to read safely says so. A file that cannot be read becomes a `FileResult`
+with a plain reason; it never stops the others. Files are read in worker processes
+(`workers.read_in_workers`), so even a reader that dies costs only its file.
 """
 
 from __future__ import annotations

@@ -54,9 +54,12 @@ def read_in_workers(
         yield from map(read, tasks)  # a new interpreter per worker costs more than the read
         return
     count = min(workers or min(os.cpu_count() or 1, MAX_WORKERS), len(tasks))
+    pool: list[_Worker] = []
     try:
-        pool = [_Worker(read) for _ in range(count)]
-    except (NotImplementedError, OSError):  # no fork, no semaphores, no pipes
+        pool += (_Worker(read) for _ in range(count))
+    except (NotImplementedError, OSError, AssertionError):  # no fork, no pipes; or this
+        for worker in pool:  # is itself a daemonic worker, which may not have children
+            worker.stop()
         yield from map(read, tasks)
         return
     waiting = deque(enumerate(tasks))

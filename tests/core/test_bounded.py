@@ -8,16 +8,21 @@ that unpacks to hundreds of megabytes, and a spreadsheet that makes calamine abo
 
 from __future__ import annotations
 
+import os
+import signal
 import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 import xlsxwriter
 
+from sheets_templates.words import Text
 from sync.check import run_check
 from sync.reader import load_cells
+from sync.workers import read_in_workers
 from sync.xlsx_cells import Stray
 
 from .helpers import AS_OF, only_sheet, read_one
@@ -229,3 +234,36 @@ def test_a_reader_that_dies_costs_its_file_and_the_others_are_read(tmp_path: Pat
     assert crashed.reason("en") == "the reader crashed on this file"
     assert [f.sheets[0].valid for f in report.files if f is not crashed] == [2, 2, 2]
     assert report.exit_code() == 1
+
+
+def shout_or_die(word: str) -> str:
+    """A task for the pool: the word in capitals; `kill` makes its worker die as the
+    kernel's out-of-memory killer would (SIGKILL); `bad` is a bug in the task."""
+    if word == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if word == "bad":
+        raise ValueError("a bug in one read")
+    return word.upper()
+
+
+def gone(word: str, reason: Text) -> str:
+    return f"{word}: {reason('en')}"
+
+
+def test_workers_killed_one_after_another_cost_only_their_tasks() -> None:
+    words = ["a", "kill", "b", "kill", "kill", "c", "d", "kill"]
+    assert list(read_in_workers(words, shout_or_die, gone, workers=2)) == [
+        "A",
+        "kill: the reader crashed on this file",
+        "B",
+        "kill: the reader crashed on this file",
+        "kill: the reader crashed on this file",
+        "C",
+        "D",
+        "kill: the reader crashed on this file",
+    ]
+
+
+def test_a_bug_in_a_read_is_raised_not_hidden() -> None:
+    with pytest.raises(ValueError, match="a bug in one read"):
+        list(read_in_workers(["a", "bad", "b"], shout_or_die, gone, workers=2))

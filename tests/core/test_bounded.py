@@ -25,7 +25,7 @@ from sync.reader import load_cells
 from sync.workers import read_in_workers
 from sync.xlsx_cells import Stray
 
-from .helpers import AS_OF, only_sheet, read_one
+from .helpers import AS_OF, check_json, only_sheet, read_one, salesflow
 
 CALLS = [
     ["日期", "时间", "销售员", "客户名称", "电话", "有效通话"],
@@ -234,6 +234,33 @@ def test_a_reader_that_dies_costs_its_file_and_the_others_are_read(tmp_path: Pat
     assert crashed.reason("en") == "the reader crashed on this file"
     assert [f.sheets[0].valid for f in report.files if f is not crashed] == [2, 2, 2]
     assert report.exit_code() == 1
+
+
+def test_check_on_the_command_line_lists_the_far_cell_and_the_dying_file(tmp_path: Path) -> None:
+    """What a user saw was exit 134 and a Rust backtrace naming no file; now each file
+    has its line and the command ends as a check with problems does (exit 1)."""
+    calls_workbook(tmp_path / "张三.xlsx", {"XFD1048576": " ", "AZ1048576": "x"})
+    ods_with_last_cell(tmp_path / "崩溃.ods", 1048576, 52)
+    code, report = check_json("张三.xlsx", "崩溃.ods", "--as-of", AS_OF.isoformat(), cwd=tmp_path)
+    assert code == 1
+    far, dying = report["files"]
+    assert (far["path"], far["status"], dying["path"], dying["status"]) == (
+        "张三.xlsx",
+        "ok",
+        "崩溃.ods",
+        "unreadable",
+    )
+    assert dying["error"] == "读取时程序崩溃"
+    [issue] = far["sheets"][0]["issues"]
+    assert (issue["row"], issue["column"], issue["code"], issue["value"]) == (
+        1048576,
+        "AZ",
+        "cell.far_off",
+        "x",
+    )
+    text = salesflow("check", "张三.xlsx", "崩溃.ods", "--lang", "en", cwd=tmp_path)
+    assert "崩溃.ods" in text.stdout and "the reader crashed on this file" in text.stdout
+    assert "backtrace" not in text.stderr and "memory allocation" not in text.stderr
 
 
 def shout_or_die(word: str) -> str:

@@ -197,7 +197,7 @@ class Stray:
 
 
 @dataclass
-class _Book:
+class Book:
     """What every sheet's values need: the shared strings and the date styles."""
 
     strings: list[str]
@@ -205,7 +205,7 @@ class _Book:
     epoch: datetime
 
 
-def book_of(archive: zipfile.ZipFile) -> _Book:
+def book_of(archive: zipfile.ZipFile) -> Book:
     """The shared strings, the kind of each cell style and the date system."""
     try:
         rels = _targets(archive.read("xl/_rels/workbook.xml.rels").decode())
@@ -222,7 +222,7 @@ def book_of(archive: zipfile.ZipFile) -> _Book:
     styles = _style_kinds(archive.read(styles_part)) if styles_part in names else []
     in_1904 = re.search(rb'date1904="(1|true)"', workbook) is not None
     epoch = datetime(1904, 1, 1) if in_1904 else datetime(1899, 12, 30)
-    return _Book(strings, styles, epoch)
+    return Book(strings, styles, epoch)
 
 
 def _local(tag: str) -> str:
@@ -277,7 +277,7 @@ def _format_kind(fmt: int, custom: dict[int, str]) -> str | None:
     return "date" if fmt in _DATE_IDS else None
 
 
-def _value(cell: ET.Element, book: _Book) -> Any:
+def _value(cell: ET.Element, book: Book) -> Any:
     """A cell's value as calamine gives it: text, a float, a bool, a date, a time, a
     datetime, a timedelta, or the error text shown (`#N/A`); None when it holds none."""
     kind = cell.get("t", "n")
@@ -326,7 +326,7 @@ def _date_of(serial: float, epoch: datetime) -> date | time | datetime:
     return moment.date() if serial.is_integer() else moment
 
 
-def sparse_grid(xml: bytes, book: _Book) -> tuple[list[list[Any]], list[Stray]]:
+def sparse_grid(xml: bytes, book: Book) -> tuple[list[list[Any]], list[Stray]]:
     """A sheet's grid over the rows and columns of its table, from A1, and the cells
     far from it (`ROW_GAP`, `COLUMN_GAP`) as strays; memory follows the cells."""
     cells = []

@@ -31,6 +31,7 @@ from sheets_templates.words import Text, lang_of
 from .errors import Bilingual
 from .workers import read_in_workers
 from .xlsx_cells import (
+    MAX_CELLS,
     Stray,
     Survey,
     TooLarge,
@@ -216,8 +217,11 @@ def _workbook_cells(path: Path, suffix: str) -> tuple[Grids, dict[str, list[Stra
             grid, strays[meta.name] = _sparse(path, seen)
         else:
             sheet = workbook.get_sheet_by_name(meta.name)
+            end = sheet.end if seen is None else None  # .xls, .xlsb, .ods: not surveyed
+            if end is not None and (end[0] + 1) * (end[1] + 1) > MAX_CELLS:
+                raise TooLarge  # calamine's own grid is built (under the worker's cap)
             grid = sheet.to_python(skip_empty_area=False)
-            if seen is None:  # .xls, .xlsb, .ods: calamine knows the merges
+            if seen is None:  # calamine knows these formats' merges
                 fill_merged(grid, sheet.merged_cell_ranges or [])
         if seen is not None:
             fill_merged(grid, seen.merges)

@@ -213,6 +213,16 @@ def test_an_ods_wider_than_calamine_allows_is_too_large(tmp_path: Path) -> None:
     assert "too large to read safely" in (result.reason("en") or "")
 
 
+def test_an_ods_whose_furthest_cell_makes_too_big_a_grid_is_too_large(tmp_path: Path) -> None:
+    """Within calamine's own limit (its grid of 6.3 million cells is built, in Rust),
+    but too big a grid to hand to Python and read: refused."""
+    result = read_one(ods_with_last_cell(tmp_path / "长.ods", 300_000, 21))
+    assert result.status == "unreadable"
+    assert "too large to read safely" in (result.reason("en") or "")
+    short = read_one(ods_with_last_cell(tmp_path / "短.ods", 3, 6))
+    assert (short.status, [s.sheet for s in short.sheets]) == ("ok", ["电话记录"])
+
+
 def test_a_reader_that_dies_costs_its_file_and_the_others_are_read(tmp_path: Path) -> None:
     """An .ods whose furthest cell is AZ1048576 makes calamine ask for 2.6 GB at once:
     over the worker's memory cap, calamine aborts (SIGABRT, a Rust backtrace) and the

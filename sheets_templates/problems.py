@@ -164,6 +164,13 @@ VALUE_ERROR = ProblemKind(
     "单元格是错误值: {value}（请检查公式）",
     "The cell holds an error: {value} (check the formula)",
 )
+CELL_FAR_OFF = ProblemKind(
+    "cell.far_off",
+    W,
+    "这个单元格远离表格，有内容: {value}（没有读入；如是误输入请删除）",
+    "This cell lies far outside the table and holds: {value} (not read; delete it if it "
+    "was typed by mistake)",
+)
 
 # --- implausible dates (issue 10: values that read, but cannot be what was meant) ----
 DATE_NUMBER = ProblemKind(

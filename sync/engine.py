@@ -11,10 +11,7 @@ summary of a run, as JSON and as text, is `summary`'s.
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -37,9 +34,8 @@ from .parsed import ParsedSource, flatten
 from .sources import Source
 from .sqlite_store import open_store
 from .store import CurrentRecord, OpenVersion, Store, StoredSource, SyncCounts
+from .workers import read_in_workers
 
-PARALLEL_MIN_SOURCES = 4
-MAX_WORKERS = 4
 TARGETS_SETTING = "targets_rows"
 ProgressFn = Callable[[int, int, str], None]
 READ_FAILED = Text("读取时出错（{kind}: {exc}）", "failed while reading ({kind}: {exc})")
@@ -103,6 +99,9 @@ class SyncResult:
 # --- reading -----------------------------------------------------------------------
 
 
+READ_FAILED = Text("读取时出错（{error}）", "failed while reading ({error})")
+
+
 def read_source(source: Source) -> ParsedSource:
     """Read and flatten one source (in a worker process for file sources).
 
@@ -113,28 +112,25 @@ def read_source(source: Source) -> ParsedSource:
     """
     try:
         result = source.read()
-    except (Bilingual, OSError) as exc:
-        kind = type(exc).__name__
-        return ParsedSource(
-            source.path,
-            source.kind,
-            source.content_hash,
-            READ_FAILED("zh", kind=kind, exc=exc),
-            READ_FAILED("en", kind=kind, exc=exc),
-        )
+    except (Bilingual, OSError) as exc:  # the surroundings, not us: this source only
+        return _unreadable(source, READ_FAILED, error=f"{type(exc).__name__}: {exc}")
     except Exception as exc:
         raise FailedOn.wrap(source.path, exc) from exc
     return flatten(result, source.path, source.kind, source.content_hash)
 
 
+def _unreadable(source: Source, reason: Text, **values: Any) -> ParsedSource:
+    zh, en = reason("zh", **values), reason("en", **values)
+    return ParsedSource(source.path, source.kind, source.content_hash, zh, en)
+
+
 def read_sources(
     sources: list[Source], progress: ProgressFn | None = None, offset: int = 0, total: int = 0
 ) -> Iterator[ParsedSource]:
-    """Read sources, file sources in parallel processes when there are enough of them
-    (parsing is pure Python, so only processes use a second core); in input order."""
+    """Read sources in input order: file sources in worker processes (`read_in_workers`),
+    the others (Google spreadsheets, read over the network) here."""
     files = [s for s in sources if s.kind == "file"]
     others = [s for s in sources if s.kind != "file"]
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
     done = offset
     total = total or len(sources)
 
@@ -145,28 +141,10 @@ def read_sources(
             progress(done, total, parsed.path)
         return parsed
 
-    parallel = workers > 1 and len(files) >= PARALLEL_MIN_SOURCES
-    for parsed in in_workers(files, workers) if parallel else map(read_source, files):
+    for parsed in read_in_workers(files, read_source, _unreadable):
         yield report(parsed)
     for source in others:
         yield report(read_source(source))
-
-
-def in_workers(sources: list[Source], workers: int) -> Iterator[ParsedSource]:
-    """`read_source` over worker processes, in input order. Where processes cannot be
-    started (no semaphores, no fork) or a worker dies, the sources are read here."""
-    try:
-        pool = ProcessPoolExecutor(max_workers=workers)
-    except (NotImplementedError, OSError):
-        yield from map(read_source, sources)
-        return
-    with pool:
-        futures = [pool.submit(read_source, s) for s in sources]
-        for source, future in zip(sources, futures, strict=True):
-            try:
-                yield future.result()
-            except BrokenProcessPool:
-                yield read_source(source)
 
 
 def needs_reading(source: Source, known: StoredSource | None, as_of: date) -> bool:

@@ -26,7 +26,7 @@ from sheets_templates.registers import normalize_header
 from sheets_templates.table import SheetResult
 from sheets_templates.words import Lang
 
-from .reader import Unreadable, read_file
+from .reader import Unreadable, read_files
 
 PROBLEMS_SHEET = {"zh": "问题", "en": "Problems"}
 MARK_FILL = {Severity.ERROR: "#FFC7CE", Severity.WARNING: "#FFEB9C"}
@@ -239,7 +239,7 @@ def mark_file(
     Raises `Unreadable` when the file cannot be read as a workbook.
     """
     out = out or default_out(path)
-    result = read_file(path, path.parent, as_of or date.today(), keep_records=False)
+    [result] = read_files([(path, path.parent)], as_of or date.today(), keep_records=False)
     if result.error:
         raise Unreadable(result.error, result.error_en or result.error)
     book = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", rich_text=True)

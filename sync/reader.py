@@ -1,20 +1,19 @@
 """Reading source files (which files: `sources.py`) into sheet results.
 
 Cells are read raw with python-calamine (≈100k rows/s here, 8× openpyxl read-only),
-then handed to `sheets_templates.table`, which knows what they mean. A file that
-cannot be read becomes a `FileResult` with a plain reason; it never stops the others.
-Many files are read by worker processes, one per core.
+then handed to `sheets_templates.table`, which knows what they mean. Reading is
+bounded (`xlsx_cells`): a far stray cell costs that cell, not a grid to it, and a file
+too large to read safely says so. A file that cannot be read becomes a `FileResult`
+with a plain reason; it never stops the others. Files are read in worker processes
+(`workers.read_in_workers`), so even a reader that dies costs only its file.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
-import re
 import zipfile
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,17 +22,31 @@ from typing import Any
 import python_calamine
 
 from sheets_templates.header import year_in
-from sheets_templates.problems import display
+from sheets_templates.problems import CELL_FAR_OFF, Problem, column_letter, display
 from sheets_templates.registers import REP_WORDS, normalize_header
 from sheets_templates.table import SheetContext, SheetResult, fill_merged, read_grid
-from sheets_templates.words import Lang
+from sheets_templates.values import is_blank
+from sheets_templates.words import Lang, Text
 
 from .errors import Bilingual
+from .workers import read_in_workers
+from .xlsx_cells import (
+    MAX_CELLS,
+    Stray,
+    Survey,
+    TooLarge,
+    book_of,
+    check_unpacked,
+    restore_errors,
+    sparse_grid,
+    survey,
+)
 
 SETTINGS_SHEETS = {normalize_header(n) for n in ("设置", "settings", "配置")}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 _CSV_DELIMITERS = (",", "\t", ";")
+_CELL_LIMIT = "Cell limit exceeded"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 
 
@@ -51,11 +64,42 @@ class FileResult:
         return "unreadable" if self.error else "ok"
 
     def reason(self, lang: Lang = "zh") -> str | None:
-        return self.error if lang == "zh" else self.error_en
+        return Text(self.error, self.error_en or self.error)(lang) if self.error else None
 
 
 class Unreadable(Bilingual):
     """A file that is not a workbook we can read, with the reason in both languages."""
+
+    @classmethod
+    def because(cls, reason: Text, **values: Any) -> Unreadable:
+        return cls(reason("zh", **values), reason("en", **values))
+
+
+EMPTY = Text("文件是空的（0 字节）", "the file is empty (0 bytes)")
+LOCKED = Text("文件被占用或没有读取权限", "the file is locked or not readable")
+MISSING = Text("文件不存在", "the file does not exist")
+DAMAGED = Text(
+    "不是有效的 Excel 文件，或文件已损坏（{kind}）",
+    "not a valid Excel workbook, or the file is damaged ({kind}: {detail})",
+)
+PASSWORD = Text(
+    "文件有密码保护，无法读取：请另存一份不带密码的 .xlsx",
+    "the file is password-protected: save a copy without a password",
+)
+OLD_XLS_RENAMED = Text(
+    "这是旧版 Excel (.xls) 文件，但扩展名是 .xlsx：请在 Excel 中另存为 .xlsx",
+    "this is an old Excel (.xls) file with an .xlsx name: save it as .xlsx in Excel",
+)
+CSV_ENCODING = Text(
+    "CSV 文件的编码无法识别（请存为 UTF-8 或 GBK）",
+    "the CSV file's encoding is not UTF-8 or GB18030/GBK",
+)
+TOO_LARGE = Text(
+    "文件太大，无法安全读取（解压后的大小或有内容的单元格数超出上限）：请拆分成几个文件",
+    "the file is too large to read safely (its unpacked size or the number of cells "
+    "holding values is over the limit): split it into several files",
+)
+CSV_NOT_TEXT = Text("不是文本格式的 CSV 文件", "not a text CSV file")
 
 
 def owner_of(path: Path, root: Path) -> str | None:
@@ -75,9 +119,23 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load_grids(path: Path) -> list[tuple[str, list[list[Any]]]]:
-    """Every sheet's cells, from A1, as raw values; raises `Unreadable` with a reason.
+Grids = list[tuple[str, list[list[Any]]]]
+"""A workbook's sheets by name, each a grid of raw cell values from A1."""
 
+
+def load_grids(path: Path) -> Grids:
+    """Every sheet's cells, from A1, as raw values; raises `Unreadable` with a reason.
+    (Cells far from a sheet's table are left out: `load_cells` says which.)"""
+    return load_cells(path)[0]
+
+
+def load_cells(path: Path) -> tuple[Grids, dict[str, list[Stray]]]:
+    """Every sheet's grid, and per sheet the cells far from its table (`Stray`);
+    raises `Unreadable` with a reason.
+
+    Reading is bounded: an archive that unpacks to too much or holds too many cells is
+    "too large to read safely", and an .xlsx sheet whose furthest cell lies far beyond
+    its data is read sparsely (`xlsx_cells`), never as a dense grid to that cell.
     Hidden sheets are read like the others (hiding a sheet is not deleting it). A
     vertically merged cell gives each of its rows its value (`fill_merged`), and a
     cell showing an error (`#DIV/0!`, `#N/A`), which calamine reads as blank, gets its
@@ -86,139 +144,75 @@ def load_grids(path: Path) -> list[tuple[str, list[list[Any]]]]:
     try:
         size = path.stat().st_size
         if size == 0:
-            raise Unreadable("文件是空的（0 字节）", "the file is empty (0 bytes)")
+            raise Unreadable.because(EMPTY)
         with path.open("rb") as fh:
             head = fh.read(8)
     except PermissionError:
-        raise Unreadable("文件被占用或没有读取权限", "the file is locked or not readable") from None
+        raise Unreadable.because(LOCKED) from None
     except FileNotFoundError:
-        raise Unreadable("文件不存在", "the file does not exist") from None
+        raise Unreadable.because(MISSING) from None
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return [(path.stem, _csv_grid(path))]
+        return [(path.stem, _csv_grid(path))], {}
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        grids = []
-        for meta in workbook.sheets_metadata:
-            if not str(meta.typ).endswith("WorkSheet"):
-                continue
-            sheet = workbook.get_sheet_by_name(meta.name)
-            grid = sheet.to_python(skip_empty_area=False)
-            if suffix not in (".xlsx", ".xlsm"):  # for those the sheet XML gives them cheaper
-                fill_merged(grid, sheet.merged_cell_ranges or [])
-            grids.append((meta.name, grid))
+        return _workbook_cells(path, suffix)
     except python_calamine.PasswordError:
         raise _password_protected() from None
+    except TooLarge:
+        raise Unreadable.because(TOO_LARGE) from None
     except Exception as exc:  # calamine raises its own types for every kind of damage
         if head == _OLE_MAGIC:
             raise _ole_reason(path) from None
-        raise Unreadable(
-            f"不是有效的 Excel 文件，或文件已损坏（{type(exc).__name__}）",
-            f"not a valid Excel workbook, or the file is damaged ({type(exc).__name__}: {exc})",
-        ) from None
-    if suffix in (".xlsx", ".xlsm"):
-        _merges_and_errors(path, grids)
-    return grids
+        if _CELL_LIMIT in str(exc):  # calamine's own cap on a sheet's extent (.ods)
+            raise Unreadable.because(TOO_LARGE) from None
+        raise Unreadable.because(DAMAGED, kind=type(exc).__name__, detail=exc) from None
+
+
+def _workbook_cells(path: Path, suffix: str) -> tuple[Grids, dict[str, list[Stray]]]:
+    surveys: dict[str, Survey] = {}
+    if zipfile.is_zipfile(path):  # .xlsx .xlsm .xlsb .ods
+        with zipfile.ZipFile(path) as archive:
+            check_unpacked(archive)
+            if suffix in (".xlsx", ".xlsm"):
+                surveys = survey(archive)
+    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    grids: Grids = []
+    strays: dict[str, list[Stray]] = {}
+    for meta in workbook.sheets_metadata:
+        if not str(meta.typ).endswith("WorkSheet"):
+            continue
+        seen = surveys.get(meta.name)
+        if seen is not None and seen.sparse:
+            grid, strays[meta.name] = _sparse(path, seen)
+        else:
+            sheet = workbook.get_sheet_by_name(meta.name)
+            end = sheet.end if seen is None else None  # .xls, .xlsb, .ods: not surveyed
+            if end is not None and (end[0] + 1) * (end[1] + 1) > MAX_CELLS:
+                raise TooLarge  # calamine's own grid is built (under the worker's cap)
+            grid = sheet.to_python(skip_empty_area=False)
+            if seen is None:  # calamine knows these formats' merges
+                fill_merged(grid, sheet.merged_cell_ranges or [])
+        if seen is not None:
+            fill_merged(grid, seen.merges)
+            restore_errors(grid, seen.errors)
+        grids.append((meta.name, grid))
+    return grids, strays
+
+
+def _sparse(path: Path, seen: Survey) -> tuple[list[list[Any]], list[Stray]]:
+    with zipfile.ZipFile(path) as archive:
+        return sparse_grid(archive.read(seen.part), book_of(archive))
 
 
 def _password_protected() -> Unreadable:
-    return Unreadable(
-        "文件有密码保护，无法读取：请另存一份不带密码的 .xlsx",
-        "the file is password-protected: save a copy without a password",
-    )
+    return Unreadable.because(PASSWORD)
 
 
 def _ole_reason(path: Path) -> Unreadable:
     """An OLE container named .xlsx: an encrypted workbook, or an old .xls renamed."""
     if _ENCRYPTED_MARK in path.read_bytes():
         return _password_protected()
-    return Unreadable(
-        "这是旧版 Excel (.xls) 文件，但扩展名是 .xlsx：请在 Excel 中另存为 .xlsx",
-        "this is an old Excel (.xls) file with an .xlsx name: save it as .xlsx in Excel",
-    )
-
-
-_CELL_TAG = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(/?)>')
-_CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
-_CELL_END = re.compile(rb"</(?:\w+:)?c>")
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-
-
-def _merges_and_errors(path: Path, grids: list[tuple[str, list[list[Any]]]]) -> None:
-    """What calamine's grid lacks, from each sheet's XML (in place): merged ranges, so a
-    vertically merged cell fills its rows (`fill_merged`), and error cells (`#DIV/0!`,
-    `#N/A`), which calamine reads as blank, with the error text they show.
-
-    One decompression per sheet; calamine's own `merged_cell_ranges` parses the whole
-    sheet again, which costs four times as much.
-    """
-    with zipfile.ZipFile(path) as archive:
-        parts = _sheet_parts(archive)
-        names = set(archive.namelist())
-        for name, grid in grids:
-            part = parts.get(name)
-            if part not in names:
-                continue
-            xml = archive.read(part)
-            if b"mergeCell" in xml[xml.rfind(b"sheetData") :]:  # merges follow the cells
-                ranges = [
-                    ((int(r0) - 1, _column_index(c0)), (int(r1) - 1, _column_index(c1)))
-                    for c0, r0, c1, r1 in _MERGE.findall(xml, xml.rfind(b"sheetData"))
-                ]
-                fill_merged(grid, ranges)
-            at = xml.find(b't="e"')
-            while at != -1:
-                _restore_error(grid, xml, xml.rfind(b"<", 0, at))
-                at = xml.find(b't="e"', at + 1)
-
-
-def _restore_error(grid: list[list[Any]], xml: bytes, start: int) -> None:
-    """The error text of the cell whose tag starts at `start`, put into the grid."""
-    tag = _CELL_TAG.match(xml, start)
-    if not tag or tag[3]:  # not a cell with a reference, or an empty `<c .../>`
-        return
-    end = _CELL_END.search(xml, tag.end())
-    value = _CELL_VALUE.search(xml, tag.end(), end.start()) if end else None
-    r, c = int(tag[2]) - 1, _column_index(tag[1])
-    if value and r < len(grid) and c < len(grid[r]) and grid[r][c] == "":
-        grid[r][c] = value[1].decode()
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its XML part (`xl/worksheets/sheet1.xml`), from the workbook's rels."""
-    try:
-        workbook = archive.read("xl/workbook.xml").decode()
-        rels = archive.read("xl/_rels/workbook.xml.rels").decode()
-    except KeyError:
-        return {}
-    targets = {}
-    for rel in re.finditer(r"<Relationship\b[^>]*>", rels):
-        rid, target = re.search(r'\bId="([^"]+)"', rel[0]), re.search(r'\bTarget="([^"]+)"', rel[0])
-        if rid and target:
-            path = target[1].lstrip("/")
-            targets[rid[1]] = path if path.startswith("xl/") else f"xl/{path}"
-    parts = {}
-    for sheet in re.finditer(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
-        name, rid = (
-            re.search(r'\bname="([^"]*)"', sheet[0]),
-            re.search(r'\br:id="([^"]+)"', sheet[0]),
-        )
-        if name and rid and rid[1] in targets:
-            parts[_xml_text(name[1])] = targets[rid[1]]
-    return parts
-
-
-def _xml_text(text: str) -> str:
-    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'")):
-        text = text.replace(entity, char)
-    return text.replace("&amp;", "&")
-
-
-def _column_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n - 1
+    return Unreadable.because(OLD_XLS_RENAMED)
 
 
 def _csv_grid(path: Path) -> list[list[Any]]:
@@ -233,12 +227,9 @@ def _csv_grid(path: Path) -> list[list[Any]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise Unreadable(
-            "CSV 文件的编码无法识别（请存为 UTF-8 或 GBK）",
-            "the CSV file's encoding is not UTF-8 or GB18030/GBK",
-        )
+        raise Unreadable.because(CSV_ENCODING)
     if "\x00" in text:
-        raise Unreadable("不是文本格式的 CSV 文件", "not a text CSV file")
+        raise Unreadable.because(CSV_NOT_TEXT)
     first = text[: text.find("\n")] if "\n" in text else text
     delimiter = max(_CSV_DELIMITERS, key=first.count)
     return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
@@ -298,13 +289,24 @@ def read_file(
     """
     shown = display_path(path)
     try:
-        grids = load_grids(path)
+        grids, strays = load_cells(path)
     except Unreadable as exc:
         return FileResult(shown, error=exc.zh, error_en=exc.en)
     owner = owner or owner_of(path, root)
-    return FileResult(
-        shown, read_grids(grids, shown, as_of, owner, year_in(path.stem), keep_records)
-    )
+    sheets = read_grids(grids, shown, as_of, owner, year_in(path.stem), keep_records)
+    for sheet in sheets:
+        sheet.problems += [
+            Problem.place(
+                CELL_FAR_OFF.at(cell.value),
+                shown,
+                sheet.sheet,
+                row=cell.row + 1,
+                column=column_letter(cell.column),
+            )
+            for cell in strays.get(sheet.sheet, [])
+            if not is_blank(cell.value)
+        ]
+    return FileResult(shown, sheets)
 
 
 def read_grids(
@@ -341,8 +343,12 @@ def read_grids(
     return sheets
 
 
-def _read_one(args: tuple[Path, Path, date | None, bool]) -> FileResult:
-    return read_file(*args)
+def _read_job(job: tuple[Path, Path, date | None, bool]) -> FileResult:
+    return read_file(*job)
+
+
+def _crashed_job(job: tuple[Path, Path, date | None, bool], reason: Text) -> FileResult:
+    return FileResult(display_path(job[0]), error=reason.zh, error_en=reason.en)
 
 
 def read_files(
@@ -351,15 +357,7 @@ def read_files(
     keep_records: bool = True,
     workers: int | None = None,
 ) -> Iterator[FileResult]:
-    """Read many files, in parallel when there are several; results in input order.
-
-    Parsing is pure Python, so processes (not threads) use the second core; with
-    `keep_records=False` only counts and problems travel back, which is cheap.
-    """
+    """Read many files (`read_in_workers`); results in input order. With
+    `keep_records=False` only counts and problems travel back, which is cheap."""
     jobs = [(path, root, as_of, keep_records) for path, root in sources]
-    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    if workers <= 1 or len(jobs) < 4:
-        yield from map(_read_one, jobs)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_read_one, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
+    return read_in_workers(jobs, _read_job, _crashed_job, workers)

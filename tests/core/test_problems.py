@@ -51,9 +51,13 @@ def test_the_codes_scripts_rely_on() -> None:
     assert sorted(KINDS) == [
         "amount.mismatch",
         "cell.error",
+        "cell.far_off",
         "column.missing",
         "date.future",
         "date.invalid",
+        "date.number",
+        "date.too_early",
+        "date.too_late",
         "date.year_assumed",
         "grade.disagrees",
         "grade.invalid",
@@ -71,6 +75,7 @@ def test_the_codes_scripts_rely_on() -> None:
     ]
     warnings = sorted(code for code, k in KINDS.items() if k.severity is Severity.WARNING)
     assert warnings == [
+        "cell.far_off",
         "date.future",
         "date.year_assumed",
         "grade.disagrees",

@@ -32,6 +32,7 @@ from sync.reader import read_file
 from sync.run import SyncFailed, XlsxMaster, sync_into
 from sync.sources import file_sources
 from tests.conftest import SALESFLOW
+from tests.core.test_bounded import ods_with_last_cell
 
 from .conftest import run
 from .teams import AS_OF, Team, build_team, salesflow, sync_json
@@ -120,6 +121,26 @@ def test_a_source_that_turns_unreadable_keeps_its_records(team: Team, tmp_path: 
     assert vars(result.changes) == {"added": 0, "updated": 0, "removed": 0}
     status = next(s for s in result.sources if s.path == "team/乙/登记表.xlsx")
     assert status.status == "unreadable" and status.records > 0
+
+
+def test_a_reader_that_dies_on_one_source_costs_only_that_source(
+    team: Team, tmp_path: Path
+) -> None:
+    """calamine aborts the worker reading `崩溃.ods` (it asks for 2.6 GB, over the
+    worker's memory cap): that source is unreadable with a plain reason, the team's
+    files around it are synced, and the master is written."""
+    dying = ods_with_last_cell(tmp_path / "崩溃.ods", 1048576, 52)
+    master = tmp_path / "master.xlsx"
+    sources = file_sources([team.folder, dying], AS_OF)
+    result = sync_into(sources, [XlsxMaster(master)], tmp_path / "s.sqlite", AS_OF, lock=master)
+    crashed = [s for s in result.sources if s.status == "unreadable"]
+    assert [(s.path.rsplit("/", 1)[-1], s.error) for s in crashed] == [
+        ("崩溃.ods", "读取时程序崩溃")
+    ]
+    assert {s.status for s in result.sources if s.path.startswith("team/")} == {"synced"}
+    assert result.records["calls"] == sum(len(r["calls"]) for r in team.rows.values())
+    assert result.exit_code() == 1
+    assert master.exists()
 
 
 def big_team(folder: Path, reps: int = 8, calls: int = 1500) -> None:

@@ -231,18 +231,13 @@ def test_a_reader_that_dies_costs_its_file_and_the_others_are_read(tmp_path: Pat
     first = calls_workbook(tmp_path / "张三.xlsx", {})
     dying = ods_with_last_cell(tmp_path / "崩溃.ods", 1048576, 52)
     last = calls_workbook(tmp_path / "王五.xlsx", {})
-    report = run_check([first, dying, last, first], AS_OF)
-    assert [Path(f.path).name for f in report.files] == [
-        "张三.xlsx",
-        "崩溃.ods",
-        "王五.xlsx",
-        "张三.xlsx",
-    ]
+    report = run_check([first, dying, last], AS_OF)
+    assert [Path(f.path).name for f in report.files] == ["张三.xlsx", "崩溃.ods", "王五.xlsx"]
     crashed = report.files[1]
     assert crashed.status == "unreadable"
     assert crashed.reason("zh") == "读取时程序崩溃"
     assert crashed.reason("en") == "the reader crashed on this file"
-    assert [f.sheets[0].valid for f in report.files if f is not crashed] == [2, 2, 2]
+    assert [f.sheets[0].valid for f in report.files if f is not crashed] == [2, 2]
     assert report.exit_code() == 1
 
 

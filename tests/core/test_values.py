@@ -24,7 +24,7 @@ from sheets_templates.values import (
 
 
 def ctx(year: int = 2026, known: bool = True) -> ReadContext:
-    return ReadContext(year=year, year_known=known)
+    return ReadContext(year=year, year_known=known, today=date(2026, 11, 26))
 
 
 def problem_of(parser, raw, context: ReadContext | None = None) -> ValueProblem:

@@ -261,7 +261,7 @@ def rows_xml(rows: Sequence[Sequence[Any]], first_row: int, styles: Sequence[str
         rendered = column_xml(values, styles[c] if c < len(styles) else "")
         cells.append(
             [
-                opening + n + body if body else BLANK
+                f"{opening}{n}{body}" if body else BLANK
                 for n, body in zip(numbers, rendered, strict=True)
             ]
         )

@@ -27,7 +27,6 @@ import io
 import os
 import re
 import shutil
-import sys
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -63,6 +62,7 @@ from .master import (
     MasterSheet,
     Table,
 )
+from .processes import process_alive
 
 KEEP_BACKUPS = 5
 CHART_ROWS = 18
@@ -558,30 +558,6 @@ def remove_dead_temps(path: Path) -> list[Path]:
                 temp.unlink()
                 removed.append(temp)
     return removed
-
-
-def process_alive(pid: int) -> bool:
-    """Whether a process with this id is running on this machine."""
-    if pid == os.getpid():
-        return True
-    if sys.platform == "win32":  # os.kill would terminate it there
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return kernel32.GetLastError() == 5  # ERROR_ACCESS_DENIED: someone else's
-        code = ctypes.c_ulong()
-        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, another user's
-        return True
-    return True
 
 
 def read_targets_xlsx(path: Path) -> list[list[Any]] | None:

@@ -4,8 +4,10 @@ xlsxwriter builds the workbook's frame: styles, column widths, frozen headers,
 filters, conditional colours, the chart. The cells themselves are streamed straight
 into each sheet's XML by this module (inline strings, numbers with the frame's
 styles), a column at a time with each distinct value rendered once per chunk of rows
-and only its reference added per cell, against 15.9 s for xlsxwriter writing them cell
-by cell (constant_memory); the write is paid again on every incremental sync. Every
+and only its reference added per cell: 100k rows × 19 columns take 1.3 s here (0.8 s
+when cells had no `r`, which stricter readers refuse; the file is 9 MB instead of 4.5)
+against 15.9 s for xlsxwriter writing them cell by cell (constant_memory), and the
+write is paid again on every incremental sync. Every
 `str` is written as an inline string, so text from a rep that starts with `=`, `+`,
 `-` or `@` is text, never a formula, and such text carries the `quotePrefix` style so
 that editing it in Excel keeps it text (`sync.excel_text`).
@@ -311,7 +313,7 @@ def table_xml(p: Placed, styles: Styles) -> Iterator[str]:
 def _row(r: int, cells: list[str]) -> str:
     """A `<row>` of 0-based row `r` from cells rendered by `cell_xml`, from column A."""
     n = f'{r + 1}"'
-    placed = [_opening(c) + n + body for c, body in enumerate(cells) if body]
+    placed = [f"{_opening(c)}{n}{body}" for c, body in enumerate(cells) if body]
     return f'<row r="{n}>{"".join(placed)}</row>'
 
 

@@ -6,10 +6,16 @@ a writer only knows how to read and set a cell's fill and note. `salesflow mark`
 uses openpyxl on a copy of the file (every value stays as typed); the Check button
 (`addin.buttons`) uses xlwings on the open workbook. The problems come from the same
 reader `salesflow check` uses.
+
+The copy is saved in the conventional container (`[Content_Types].xml` first, as Excel
+writes it), and the 问题 sheet lists typed values that look like formulas as text with
+Excel's `quotePrefix` style.
 """
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +32,7 @@ from sheets_templates.registers import normalize_header
 from sheets_templates.table import SheetResult
 from sheets_templates.words import Lang
 
+from .excel_text import looks_like_formula
 from .reader import Unreadable, read_files
 
 PROBLEMS_SHEET = {"zh": "问题", "en": "Problems"}
@@ -74,9 +81,9 @@ def cell_of(problem: Problem) -> str:
 def plan_marks(sheets: Iterable[SheetResult], lang: Lang = "zh") -> list[Mark]:
     """One mark per problem cell, in sheet and reading order."""
     by_cell: dict[tuple[str, str], list[Problem]] = {}
-    for sheet in sheets:
-        for problem in sheet.problems:
-            by_cell.setdefault((sheet.sheet, cell_of(problem)), []).append(problem)
+    for result in sheets:
+        for problem in result.problems:
+            by_cell.setdefault((result.sheet, cell_of(problem)), []).append(problem)
     marks = []
     for (sheet_name, cell), problems in by_cell.items():
         worst = Severity.ERROR if any(p.severity is Severity.ERROR for p in problems) else None
@@ -254,7 +261,7 @@ def mark_file(
     _write_problems_sheet(book, PROBLEMS_SHEET[lang], rows)
     book.calculation.fullCalcOnLoad = True
     out.parent.mkdir(parents=True, exist_ok=True)
-    book.save(out)
+    _save(book, out)
     problems = [p for m in marks for p in m.problems]
     return MarkResult(
         out=out,
@@ -265,13 +272,28 @@ def mark_file(
     )
 
 
+CONTENT_TYPES = "[Content_Types].xml"
+
+
+def _save(book: Workbook, out: Path) -> None:
+    """Save with `[Content_Types].xml` first: openpyxl writes it last, and some readers
+    (and Excel's own files) expect the conventional order."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(buffer) as saved, zipfile.ZipFile(out, "w") as target:
+        items = sorted(saved.infolist(), key=lambda item: item.filename != CONTENT_TYPES)
+        for item in items:
+            target.writestr(item, saved.read(item))
+
+
 def _write_problems_sheet(book: Workbook, name: str, rows: list[list[Any]]) -> None:
     sheet = book.create_sheet(name)
     for row in rows:
         sheet.append(row)
         for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
+            if isinstance(cell.value, str) and looks_like_formula(cell.value):
                 cell.data_type = "s"  # a value typed as `=…` is listed as text, not run
+                cell.quotePrefix = True  # and stays text when edited in Excel
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

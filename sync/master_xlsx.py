@@ -4,11 +4,18 @@ xlsxwriter builds the workbook's frame: styles, column widths, frozen headers,
 filters, conditional colours, the chart. The cells themselves are streamed straight
 into each sheet's XML by this module (inline strings, numbers with the frame's
 styles), a column at a time with each distinct value rendered once per chunk of rows
-and no `r` on the cells: 100k rows × 19 columns take 0.8 s here (1.8 s cell by cell
-with references) against 15.9 s for xlsxwriter writing them cell by cell
-(constant_memory), and the write is paid again on every incremental sync. Every `str`
-is written as an inline string, so text from a rep that starts with `=`, `+`, `-` or
-`@` is text, never a formula.
+and only its reference added per cell: 100k rows × 19 columns take 1.3 s here (0.8 s
+when cells had no `r`, which stricter readers refuse; the file is 9 MB instead of 4.5)
+against 15.9 s for xlsxwriter writing them cell by cell (constant_memory), and the
+write is paid again on every incremental sync. Every
+`str` is written as an inline string, so text from a rep that starts with `=`, `+`,
+`-` or `@` is text, never a formula, and such text carries the `quotePrefix` style so
+that editing it in Excel keeps it text (`sync.excel_text`).
+
+The container is the conventional one Excel writes, because stricter readers (SheetJS,
+ExcelJS, Gnumeric) refuse anything else: `[Content_Types].xml` first, every part with
+a plain local header (real sizes and CRC, version 2.0, no ZIP64) matching the central
+directory, every `<row>` and `<c>` with its `r`.
 
 The file is written beside the master under a temporary name and renamed into place
 (`os.replace`), so a crash or a kill mid-write leaves the previous master intact; the
@@ -27,9 +34,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from itertools import repeat, zip_longest
 from pathlib import Path
-from time import time as time_now
 from typing import Any
 
 import python_calamine
@@ -41,6 +48,7 @@ from sheets_templates.problems import column_letter
 from sheets_templates.words import Text
 
 from .errors import Bilingual
+from .excel_text import looks_like_formula
 from .master_layout import CHART_ROWS, Placed, column_widths, layout
 from .master_model import (
     BAD,
@@ -52,9 +60,9 @@ from .master_model import (
     MasterSheet,
 )
 from .master_words import SHEET_TITLES
+from .processes import process_alive
 
 KEEP_BACKUPS = 5
-STALE_TEMP_SECONDS = 300
 EXCEL_MAX_TEXT = 32767
 CHUNK_ROWS = 2000
 _EPOCH = date(1899, 12, 30).toordinal()
@@ -75,9 +83,12 @@ class MasterWriteError(Bilingual):
 
 # --- cells as XML ------------------------------------------------------------------
 
-BLANK = "<c/>"
-"""An empty cell. Cells carry no `r`: each is placed right after the previous one in
-its row (the `<row>` keeps its `r`), so a blank between values is written as `<c/>`."""
+BLANK = ""
+"""An empty cell is not written at all: every written cell carries its `r`."""
+
+QUOTED = ' s="1"'
+"""The style of text that looks like a formula: `quotePrefix` and nothing else. The
+frame makes it its first format, so its xf index is 1 (checked there)."""
 
 
 def _escape(text: str) -> str:
@@ -96,25 +107,37 @@ def inline_text(text: str) -> str:
 
 
 def cell_xml(value: Any, style: str, text_style: str) -> str:
-    """One cell: text as an inline string (never a formula), numbers, dates, times."""
+    """One cell after its reference (`_row` and `rows_xml` put `<c r="B7"` before it, so
+    a value repeated down a column is rendered once): text as an inline string (never a
+    formula), numbers, dates, times; `BLANK` for an empty cell."""
     kind = type(value)
     if kind is str:
-        return f'<c{text_style} t="inlineStr">{inline_text(value)}</c>' if value else BLANK
+        if not value:
+            return BLANK
+        if looks_like_formula(value):
+            text_style = QUOTED
+        return f'{text_style} t="inlineStr">{inline_text(value)}</c>'
     if value is None:
         return BLANK
     if kind is bool:
-        return f'<c{text_style} t="b"><v>{int(value)}</v></c>'
+        return f'{text_style} t="b"><v>{int(value)}</v></c>'
     if kind is int or kind is float:
-        return f"<c{style}><v>{value!r}</v></c>"
+        return f"{style}><v>{value!r}</v></c>"
     if kind is Decimal:
-        return f"<c{style}><v>{value:f}</v></c>"
+        return f"{style}><v>{value:f}</v></c>"
     if kind is date:
-        return f"<c{style}><v>{value.toordinal() - _EPOCH}</v></c>"
+        return f"{style}><v>{value.toordinal() - _EPOCH}</v></c>"
     if kind is datetime:
-        return f"<c{style}><v>{value.toordinal() - _EPOCH + day_fraction(value)!r}</v></c>"
+        return f"{style}><v>{value.toordinal() - _EPOCH + day_fraction(value)!r}</v></c>"
     if kind is time:
-        return f"<c{style}><v>{day_fraction(value)!r}</v></c>"
+        return f"{style}><v>{day_fraction(value)!r}</v></c>"
     return cell_xml(str(value), style, text_style)
+
+
+@lru_cache(maxsize=1 << 12)
+def _opening(column: int) -> str:
+    """`<c r="B` for 0-based column 1: a cell's start up to its row number."""
+    return f'<c r="{column_letter(column)}'
 
 
 def column_xml(values: Sequence[Any], style: str) -> list[str]:
@@ -133,12 +156,20 @@ def column_xml(values: Sequence[Any], style: str) -> list[str]:
 
 
 def rows_xml(rows: Sequence[Sequence[Any]], first_row: int, styles: Sequence[str]) -> str:
-    """`<row>`s of data rows from 0-based `first_row`, built column by column."""
-    cells = [
-        column_xml(values, styles[c] if c < len(styles) else "")
-        for c, values in enumerate(zip_longest(*rows))
-    ]
-    starts = [f'<row r="{n}">' for n in range(first_row + 1, first_row + 1 + len(rows))]
+    """`<row>`s of data rows from 0-based `first_row`, built column by column: each
+    cell is its column's opening, its row number and its rendered value."""
+    numbers = [f'{n}"' for n in range(first_row + 1, first_row + 1 + len(rows))]
+    cells = []
+    for c, values in enumerate(zip_longest(*rows)):
+        opening = _opening(c)
+        rendered = column_xml(values, styles[c] if c < len(styles) else "")
+        cells.append(
+            [
+                f"{opening}{n}{body}" if body else BLANK
+                for n, body in zip(numbers, rendered, strict=True)
+            ]
+        )
+    starts = [f'<row r="{n}>' for n in numbers]
     return "".join(map("".join, zip(starts, *cells, repeat("</row>"))))
 
 
@@ -182,7 +213,10 @@ def table_xml(p: Placed, styles: Styles) -> Iterator[str]:
 
 
 def _row(r: int, cells: list[str]) -> str:
-    return f'<row r="{r + 1}">{"".join(cells)}</row>'
+    """A `<row>` of 0-based row `r` from cells rendered by `cell_xml`, from column A."""
+    n = f'{r + 1}"'
+    placed = [f"{_opening(c)}{n}{body}" for c, body in enumerate(cells) if body]
+    return f'<row r="{n}>{"".join(placed)}</row>'
 
 
 # --- the frame ---------------------------------------------------------------------
@@ -192,6 +226,8 @@ def _frame(sheets: list[MasterSheet], layouts: list[list[Placed]]) -> tuple[byte
     """The workbook without cells, built by xlsxwriter in memory."""
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    if _style(wb.add_format({"quote_prefix": True})) != QUOTED:
+        raise AssertionError("the quotePrefix style must be the frame's first format")
     title = wb.add_format({"bold": True, "font_size": 13, "font_color": "#1F3864"})
     header_props = {
         "bold": True,
@@ -314,7 +350,9 @@ def _write_sheet(
         f'<dimension ref="A1:{column_letter(width - 1)}{last + 1}"/>',
         head,
     )
-    with out.open(name, "w", force_zip64=True) as fh:
+    # a plain local header, rewritten with the real sizes and CRC once the part is
+    # written (the target is seekable); a sheet over 2 GiB raises, far beyond the window
+    with out.open(name, "w") as fh:
         fh.write(head.encode())
         fh.write(b"<sheetData>")
         for p in placed:
@@ -337,6 +375,7 @@ def _write_xlsx(sheets: list[MasterSheet], target: Path) -> None:
         zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out,
     ):
         sheet_parts = dict(zip(_sheet_paths(frame), layouts, strict=True))
+        # xlsxwriter puts [Content_Types].xml first; the parts keep its order
         for item in frame.infolist():
             if item.filename in sheet_parts:
                 _write_sheet(
@@ -381,10 +420,7 @@ def write_master_xlsx(
     the old master untouched.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in path.parent.glob(f"{glob_escape(path.name)}.*.tmp"):
-        with contextlib.suppress(OSError):
-            if time_now() - stale.stat().st_mtime > STALE_TEMP_SECONDS:
-                stale.unlink()  # left by a sync that was killed mid-write
+    remove_dead_temps(path)
     temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     backup = None
     try:
@@ -411,6 +447,20 @@ def write_master_xlsx(
         with contextlib.suppress(OSError):
             old.unlink()
     return backup
+
+
+def remove_dead_temps(path: Path) -> list[Path]:
+    """Remove `master.xlsx.<pid>.tmp` files whose writer is no longer running: a sync
+    killed mid-write leaves one, and the pid in its name tells whether it is still being
+    written (a live pid's file is left alone). Returns the files removed."""
+    removed = []
+    for temp in path.parent.glob(f"{glob_escape(path.name)}.*.tmp"):
+        pid = temp.name[len(path.name) + 1 : -len(".tmp")]
+        if pid.isdigit() and not process_alive(int(pid)):
+            with contextlib.suppress(OSError):
+                temp.unlink()
+                removed.append(temp)
+    return removed
 
 
 TARGETS_UNREADABLE = Text(

@@ -5,6 +5,9 @@ xlsxwriter. The master's VBA project is not ours to ship: it is taken at run tim
 the installed xlwings package (its quickstart workbook), whose `SampleCall` macro runs
 `import <workbook name>; <workbook name>.main()` — so the master is written with a
 `salesflow_master.py` beside it that makes that call our Refresh.
+
+Text that looks like a formula (`=…`, `+…`, `-…`, `@…`) is written as a string with
+Excel's `quotePrefix` style, so editing the cell in Excel keeps it text.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ from sheets_templates.templates import (
     setting_cell,
 )
 from sheets_templates.words import Lang
+
+from .excel_text import looks_like_formula
 
 REP_FILE = {"zh": "销售登记模板.xlsx", "en": "sales-register-template.xlsx"}
 MASTER_FILE = f"{MASTER_NAME}.xlsm"
@@ -76,6 +81,15 @@ _BAD = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 _GOOD = {"bg_color": "#C6EFCE", "font_color": "#006100"}
 
 
+Props = Mapping[str, Any]
+"""A cell format as xlsxwriter's properties: formats are made from them once per
+workbook, on first use."""
+
+
+def number_props(number_format: str | None) -> Props:
+    return {"num_format": number_format} if number_format else {}
+
+
 @dataclass
 class _Formats:
     """The workbook's formats, made once per workbook (xlsxwriter formats belong to one)."""
@@ -83,17 +97,28 @@ class _Formats:
     book: xlsxwriter.Workbook
 
     def __post_init__(self) -> None:
-        self.styles = {name: self.book.add_format(props) for name, props in _STYLES.items()}
         self.bad = self.book.add_format(_BAD)
         self.good = self.book.add_format(_GOOD)
-        self.columns: dict[str | None, Format] = {}
+        self.made: dict[tuple[tuple[str, Any], ...], Format] = {}
 
-    def column(self, number_format: str | None) -> Format | None:
-        if number_format is None:
+    def get(self, props: Props) -> Format | None:
+        """The format with these properties (None for none: the cell's default)."""
+        if not props:
             return None
-        if number_format not in self.columns:
-            self.columns[number_format] = self.book.add_format({"num_format": number_format})
-        return self.columns[number_format]
+        key = tuple(sorted(props.items()))
+        if key not in self.made:
+            self.made[key] = self.book.add_format(dict(props))
+        return self.made[key]
+
+    def style(self, name: str) -> Format | None:
+        return self.get(_STYLES[name])
+
+    def for_value(self, value: Any, props: Props) -> Format | None:
+        """A value's format: `props`, plus `quotePrefix` for text that looks like a
+        formula."""
+        if isinstance(value, str) and looks_like_formula(value):
+            return self.get({**props, "quote_prefix": True})
+        return self.get(props)
 
 
 def _write_free_sheet(
@@ -105,11 +130,13 @@ def _write_free_sheet(
         ws.set_column(n, n, width)
     for cell in sheet.cells:
         row, col = xl_cell_to_rowcol(cell.ref)
-        fmt = formats.styles[cell.style]
+        props = _STYLES[cell.style]
         if cell.ref in values:
-            _write_value(ws, row, col, values[cell.ref], fmt)
+            _write_value(ws, row, col, values[cell.ref], formats.for_value(values[cell.ref], props))
+        elif isinstance(cell.value, str) and cell.value.startswith("="):
+            ws.write_formula(row, col, cell.value, formats.get(props), "")
         else:
-            _write_layout_value(ws, row, col, cell.value, fmt)
+            _write_value(ws, row, col, cell.value, formats.for_value(cell.value, props))
         if cell.hint:
             ws.data_validation(row, col, row, col, _hint(cell.hint, ""))
         if cell.states:
@@ -124,8 +151,8 @@ def _write_free_sheet(
 
 
 def _write_value(ws: Worksheet, row: int, col: int, value: Any, fmt: Format | None) -> None:
-    """A typed value as a rep would have typed it: text stays text (even `=…`), dates
-    and times are real ones."""
+    """A typed value as a rep would have typed it: text stays text (even `=…`: its
+    format comes from `_Formats.for_value`), dates and times are real ones."""
     if value is None:
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, str):
@@ -138,14 +165,6 @@ def _write_value(ws: Worksheet, row: int, col: int, value: Any, fmt: Format | No
         ws.write_datetime(row, col, value, fmt)
     else:
         ws.write_number(row, col, float(value), fmt)
-
-
-def _write_layout_value(ws: Worksheet, row: int, col: int, value: Any, fmt: Format) -> None:
-    """A layout cell: a formula when it starts with `=`, else a constant."""
-    if isinstance(value, str) and value.startswith("="):
-        ws.write_formula(row, col, value, fmt, "")
-    else:
-        _write_value(ws, row, col, value, fmt)
 
 
 def _hint(message: str, title: str, choices: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -176,7 +195,7 @@ def _write_register(
             "name": f"sf_{sheet.register.name}",
             "style": "Table Style Light 9",
             "columns": [
-                {"header": c.header, "header_format": formats.styles["header"]}
+                {"header": c.header, "header_format": formats.style("header")}
                 for c in sheet.columns
             ],
         },
@@ -185,19 +204,17 @@ def _write_register(
     for n, column in enumerate(sheet.columns):
         _write_column(ws, n, first, last, column, formats)
         # typing over a computed cell keeps its look, as it does in Excel
-        fmt = (
-            formats.styles["computed"] if column.computed else formats.column(column.number_format)
-        )
+        props = _STYLES["computed"] if column.computed else number_props(column.number_format)
         for r, row in enumerate(rows, start=first):
             value = row.get(column.field.name)
             if value is not None and value != "":
-                _write_value(ws, r, n, value, fmt)
+                _write_value(ws, r, n, value, formats.for_value(value, props))
 
 
 def _write_column(
     ws: Worksheet, n: int, first: int, last: int, column: Column, formats: _Formats
 ) -> None:
-    ws.set_column(n, n, column.width, formats.column(column.number_format))
+    ws.set_column(n, n, column.width, formats.get(number_props(column.number_format)))
     if column.hint or column.choices:
         ws.data_validation(first, n, last, n, _hint(column.hint, column.header, column.choices))
     if column.flag:
@@ -205,7 +222,7 @@ def _write_column(
             first, n, last, n, {"type": "formula", "criteria": column.flag, "format": formats.bad}
         )
     if column.formula:
-        computed = formats.styles["computed"]
+        computed = formats.style("computed")
         for row in range(first, last + 1):
             ws.write_formula(row, n, column.formula(row + 1), computed, "")
 

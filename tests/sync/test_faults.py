@@ -182,6 +182,7 @@ def test_killed_while_writing_the_master_leaves_the_old_one_intact(tmp_path: Pat
     assert openpyxl.load_workbook(master, read_only=True).sheetnames[0] == "晨会·夕会"
     code, doc = sync_json("--from", "team", cwd=tmp_path)  # and the next sync just works
     assert code == 0 and doc["records"]["calls"] == 12000
+    assert not list(tmp_path.glob("master.xlsx.*.tmp"))  # and removes the dead one's file
 
 
 def test_two_syncs_started_together_do_not_corrupt_anything(team: Team, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sync.master import MasterSheet, Table
+from sync.master_model import Column, MasterSheet, Table
 
 from sync.master_xlsx import remove_dead_temps, write_master_xlsx
 
@@ -43,6 +43,8 @@ def test_writing_the_master_clears_a_dead_writers_fresh_temp_file(tmp_path: Path
     master = tmp_path / "master.xlsx"
     leftover = tmp_path / f"master.xlsx.{dead_pid()}.tmp"
     leftover.write_bytes(b"half a workbook")  # written a moment ago
-    sheet = MasterSheet(key="k", title="表", tables=[Table(title=None, header=["a"], rows=[[1]])])
+    sheet = MasterSheet(
+        key="k", title="表", tables=[Table(title=None, columns=[Column("a")], rows=[[1]])]
+    )
     write_master_xlsx([sheet], master)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["master.xlsx"]

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from sync.master_model import Column, MasterSheet, Table
-
 from sync.master_xlsx import remove_dead_temps, write_master_xlsx
 
 

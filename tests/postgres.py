@@ -56,10 +56,12 @@ class Cluster:
     def url(self, name: str = "postgres") -> str:
         return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{name}"
 
-    def database(self) -> str:
+    def database(self, icu: str | None = None) -> str:
+        """A new database; `icu` names a collation to make it with (else code points)."""
         name = f"store_{len(self.made) + 1}"
+        collation = f" LOCALE_PROVIDER icu ICU_LOCALE '{icu}' TEMPLATE template0" if icu else ""
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
+            conn.execute(f"CREATE DATABASE {name}{collation}")
         self.made.append(name)
         return self.url(name)
 

@@ -217,7 +217,7 @@ class SqliteStore:
         """One sync as one transaction, yielding its id: BEGIN, then claim the write lock
         at once by logging the sync, so a second sync on the same store waits here rather
         than failing later; COMMIT when the block ends, ROLLBACK if it raises."""
-        self.db.execute("BEGIN")
+        self.db.execute("BEGIN IMMEDIATE")
         try:
             (last,) = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM syncs").fetchone()
             sync_id = last + 1

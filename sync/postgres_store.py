@@ -93,10 +93,11 @@ class Dialect:
     def translated(sql: str) -> str:
         return sql.replace("%", "%%").replace("?", "%s").replace(" LIKE ", " ILIKE ")
 
-    def execute(self, sql: str, params: Sequence[Any] | None = None) -> psycopg.Cursor[Any]:
-        """Run one statement, or several (a script) when there are no parameters."""
-        if sql == "ROLLBACK" and self.conn.broken:
-            return self.conn.cursor()  # the server rolled back when the connection broke
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        """Run one statement, or several (a script) when there are no parameters; the
+        cursor holds its rows."""
+        if sql == "ROLLBACK" and self.conn.closed:
+            return None  # the server rolled back when the connection went; say why it went
         try:
             if sql == "BEGIN IMMEDIATE":
                 self.conn.execute("BEGIN")

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -70,7 +71,7 @@ class Cluster:
 def cluster(bindir: Path) -> Iterator[Cluster]:
     """Start a cluster in a new temp folder; stop it and remove the folder at the end."""
     root = Path(tempfile.mkdtemp(prefix="salesflow-pg-"))
-    run_as: dict[str, int] = {}
+    run_as: dict[str, Any] = {}
     if os.geteuid() == 0:
         nobody = pwd.getpwnam("nobody")
         run_as = {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}
@@ -78,14 +79,15 @@ def cluster(bindir: Path) -> Iterator[Cluster]:
     data = root / "data"
 
     def pg(*args: str) -> None:
-        subprocess.run(
+        done = subprocess.run(
             [str(bindir / args[0]), *args[1:]],
             cwd=root,
-            check=True,
             capture_output=True,
+            text=True,
             timeout=120,
-            **run_as,  # type: ignore[arg-type]
+            **run_as,
         )
+        assert done.returncode == 0, f"{args[0]} failed: {done.stdout}{done.stderr}"
 
     port = free_port()
     try:

@@ -228,3 +228,14 @@ def test_a_server_that_is_not_there_is_said_with_where_and_no_password() -> None
     assert "secret" not in caught.value.en + caught.value.zh
     assert "服务器是否在运行" in caught.value.zh
     assert shown("postgresql://rep@db.example/sales") == "postgresql://rep@db.example/sales"
+
+
+def test_a_server_going_away_mid_sync_is_said_and_nothing_is_kept(pg_cluster: Cluster) -> None:
+    url = pg_cluster.database()
+    failing = pytest.raises(StoreError, match="terminating connection")
+    with open_store(url) as store, failing, store.transaction(DAY) as sync_id:
+        with psycopg.connect(pg_cluster.url(), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (store.db.conn.info.backend_pid,))
+        store.replace_source(sync_id, one_call(), DAY)
+    with open_store(url) as store:
+        assert (store.sync_log(), list(store.current_records())) == ([], [])

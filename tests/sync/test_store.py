@@ -26,6 +26,7 @@ from sync.store import (
     SyncLogRow,
     open_store,
 )
+from tests.conftest import salesflow
 from tests.postgres import Cluster
 
 DAY = date(2026, 11, 3)
@@ -239,3 +240,15 @@ def test_a_server_going_away_mid_sync_is_said_and_nothing_is_kept(pg_cluster: Cl
         store.replace_source(sync_id, one_call(), DAY)
     with open_store(url) as store:
         assert (store.sync_log(), list(store.current_records())) == ([], [])
+
+
+def test_the_commands_say_an_unreachable_server_and_exit_2(tmp_path: Path) -> None:
+    url = "postgresql://rep:secret@127.0.0.1:1/sales"
+    (tmp_path / "team" / "甲").mkdir(parents=True)
+    (tmp_path / "team" / "甲" / "电话.csv").write_text("日期,时间,电话\n", encoding="utf-8")
+    for args in (["history", "13800138000"], ["sync", "--from", "team"]):
+        out = salesflow(*args, "--store", url, "--lang", "en", cwd=tmp_path)
+        assert out.returncode == 2, out.stderr
+        assert "cannot reach or write the store on the server" in out.stderr
+        assert "postgresql://rep:***@127.0.0.1:1/sales" in out.stderr
+        assert "secret" not in out.stdout + out.stderr

@@ -12,9 +12,9 @@ UPDATE / DELETE, explicit transactions) so that this store runs it unchanged thr
 - syncs at the same time: every transaction first queues for the store's write lock
   (a transaction-level advisory lock), so syncs into one database take turns writing,
   each sees what the one before committed, and the program-assigned ids (MAX + 1) never
-  collide. The wait is bounded like SQLite's busy wait (`timeout`). A sync killed mid-way drops its
-  connection; the server rolls its transaction back and frees the lock, so the store is
-  as the last finished sync left it.
+  collide. The wait is bounded like SQLite's busy wait (`timeout`). A sync killed
+  mid-way drops its connection; the server rolls its transaction back and frees the
+  lock, so the store is as the last finished sync left it.
 """
 
 from __future__ import annotations
@@ -76,9 +76,9 @@ class Dialect:
     The statements use DB-API `?` placeholders; psycopg takes `%s` (and a literal `%`
     doubled). SQLite's LIKE ignores the case of ASCII letters; ILIKE does so here, so
     `salesflow history so-12` finds `SO-12` on either store. SQLite's `BEGIN IMMEDIATE`
-    (begin, taking the write lock now) begins by queuing for `SYNC_LOCK` (see the
-    module's docstring). A fault of the server or of
-    the connection is a `ServerStoreError`: the sync says it rather than crashing.
+    (begin, taking the write lock now) is BEGIN and then queuing for `SYNC_LOCK` (see
+    the module's docstring). A fault of the server or of the connection is a
+    `ServerStoreError`: the sync says it rather than crashing.
     """
 
     def __init__(self, url: str, timeout: float) -> None:

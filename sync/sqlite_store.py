@@ -214,9 +214,9 @@ class SqliteStore:
 
     @contextmanager
     def transaction(self, as_of: date) -> Iterator[int]:
-        """One sync as one transaction, yielding its id: BEGIN, then claim the write lock
-        at once by logging the sync, so a second sync on the same store waits here rather
-        than failing later; COMMIT when the block ends, ROLLBACK if it raises."""
+        """One sync as one transaction, yielding its id: BEGIN IMMEDIATE claims the write
+        lock at once, so a second sync on the same store waits here (up to the timeout)
+        rather than failing later; COMMIT when the block ends, ROLLBACK if it raises."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
             (last,) = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM syncs").fetchone()

@@ -5,9 +5,10 @@ but its versions stay; a source that vanishes keeps its last records, marked as 
 The current registers are the open versions (those no sync has ended).
 
 This module is what a sync needs of a store, and nothing of how one is kept: the
-`Store` protocol, the named rows it hands back, and its error. `sqlite_store` is the
-store a sync uses today (one file beside the master); a PostgreSQL store implements
-the same protocol. A sync is one explicit block:
+`Store` protocol, the named rows it hands back, its error, and `open_store`, which opens
+the store a location names: `sqlite_store` (a file, by default beside the master;
+needs nothing) or `postgres_store` (a `postgresql://` URL: a database server that
+several syncs share). A sync is one explicit block:
 
     with open_store(location) as store, store.transaction(as_of) as sync_id:
         store.replace_source(sync_id, parsed, as_of)

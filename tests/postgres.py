@@ -70,9 +70,11 @@ class Cluster:
 @contextmanager
 def cluster(bindir: Path) -> Iterator[Cluster]:
     """Start a cluster in a new temp folder; stop it and remove the folder at the end."""
-    root = Path(tempfile.mkdtemp(prefix="salesflow-pg-"))
+    as_root = os.geteuid() == 0
+    # as root, under /tmp: `nobody` must reach the folder, which $TMPDIR may not let it
+    root = Path(tempfile.mkdtemp(prefix="salesflow-pg-", dir="/tmp" if as_root else None))
     run_as: dict[str, Any] = {}
-    if os.geteuid() == 0:
+    if as_root:
         nobody = pwd.getpwnam("nobody")
         run_as = {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}
         os.chown(root, nobody.pw_uid, nobody.pw_gid)

@@ -37,6 +37,8 @@ SAMPLE_WRITTEN = Text("示例团队已写入 {folder}", "Sample team written to 
 DEMO_MASTER = Text(
     "总表已写入 {master}（打开它开晨会）", "Master written to {master} (open it for the meeting)"
 )
+STORE_ENV = "SALESFLOW_STORE"
+"""The environment variable that names the store when `--store` is not given."""
 LOG_AT = "salesflow.log_at"
 """`ctx.meta` key: (folder for the log, file worked on, language), set by a command."""
 
@@ -297,8 +299,9 @@ def fail(message: str) -> NoReturn:
 )
 @click.option(
     "--store",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The store (SQLite file); default beside the master, NAME.sqlite.",
+    envvar=STORE_ENV,
+    help="The store: a SQLite file (default beside the master, NAME.sqlite) or a"
+    f" postgresql://user@host/db URL; also ${STORE_ENV}.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON summary (see README).")
 @click.option(
@@ -320,7 +323,7 @@ def fail(message: str) -> NoReturn:
 def sync_command(
     folders: tuple[Path, ...],
     master: Path,
-    store: Path | None,
+    store: str | None,
     as_json: bool,
     wait: float,
     as_of: date | None,
@@ -334,7 +337,7 @@ def sync_command(
     from .master_xlsx import backups
     from .run import MasterTarget, XlsxMaster, sync_into
     from .sources import file_sources
-    from .store import default_store
+    from .store import default_store, location
     from .summary import summary_lines, sync_json
 
     require_sources(
@@ -355,7 +358,7 @@ def sync_command(
             result = sync_into(
                 sources,
                 targets,
-                store or default_store(master),
+                location(store) if store else default_store(master),
                 as_of,
                 lang,
                 lock=master,
@@ -385,24 +388,30 @@ def sync_command(
     show_default=True,
     help="The master whose store to search.",
 )
-@click.option("--store", type=click.Path(dir_okay=False, path_type=Path), help="The store file.")
+@click.option(
+    "--store",
+    envvar=STORE_ENV,
+    help=f"The store: a SQLite file or a postgresql:// URL; also ${STORE_ENV}.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the versions as JSON.")
 @LANG
-def history(text: str, master: Path, store: Path | None, as_json: bool, lang: Lang) -> None:
+def history(text: str, master: Path, store: str | None, as_json: bool, lang: Lang) -> None:
     """Every version of the records whose key or customer matches TEXT.
 
     TEXT is part of a natural key (an order number, a phone, a rep and date) or a
     customer name (`华信科技` finds `华信科技有限公司`).
     """
     from .history import history_document, history_lines
-    from .sqlite_store import open_store
-    from .store import default_store
+    from .store import StoreError, default_store, location, open_store
 
-    path = store or default_store(master)
-    if not path.exists():
-        raise click.UsageError(f"no store at {path}: run `salesflow sync` first")
-    with open_store(path) as db:
-        versions, total = db.history(text)
+    where = location(store) if store else default_store(master)
+    if isinstance(where, Path) and not where.exists():
+        raise click.UsageError(f"no store at {where}: run `salesflow sync` first")
+    try:
+        with open_store(where) as db:
+            versions, total = db.history(text)
+    except StoreError as exc:
+        fail(exc.message(lang))
     if as_json:
         echo_json(history_document(text, versions, total))
     else:

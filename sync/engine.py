@@ -14,7 +14,6 @@ import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
 from sheets_templates import kpi
@@ -32,8 +31,15 @@ from .master_sheets import build_sheets
 from .master_words import DUP_OTHER, SHEET_TITLES
 from .parsed import ParsedSource, flatten
 from .sources import Source
-from .sqlite_store import open_store
-from .store import CurrentRecord, OpenVersion, Store, StoredSource, SyncCounts
+from .store import (
+    CurrentRecord,
+    Location,
+    OpenVersion,
+    Store,
+    StoredSource,
+    SyncCounts,
+    open_store,
+)
 from .workers import read_in_workers
 
 TARGETS_SETTING = "targets_rows"
@@ -69,7 +75,7 @@ class SyncResult:
     sync_id: int
     as_of: date
     lang: Lang
-    store_path: Path
+    store_path: Location
     sources: list[SourceStatus]
     records: dict[str, int]
     changes: Changes
@@ -311,7 +317,7 @@ def load_targets(
 
 def run_sync(
     sources: list[Source],
-    store_path: Path,
+    store_path: Location,
     as_of: date,
     lang: Lang = "zh",
     targets_rows: list[list[Any]] | None = None,

@@ -28,6 +28,7 @@ from .lock import DEFAULT_WAIT, sync_lock
 from .master_model import MasterSheet
 from .master_xlsx import TargetsUnreadable, read_targets_xlsx, write_master_xlsx
 from .sources import Source
+from .store import Location
 
 NO_SOURCES = Text(
     "没有找到任何登记表（.xlsx / .xlsm / .csv），总表未改动",
@@ -89,7 +90,7 @@ class SyncFailed(Bilingual):
 def sync_into(
     sources: Sequence[Source],
     targets: Sequence[MasterTarget],
-    store_path: Path,
+    store_path: Location,
     as_of: date,
     lang: Lang = "zh",
     *,

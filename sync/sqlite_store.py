@@ -31,7 +31,7 @@ from dataclasses import astuple
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from sheets_templates.codec import TIME_FIELDS, decode_record, decode_records, encode_record
 from sheets_templates.problems import Problem, Severity
@@ -140,8 +140,24 @@ def open_store(path: Path, timeout: float = 60.0) -> SqliteStore:
     return SqliteStore(path, timeout)
 
 
+class Connection(Protocol):
+    """What the statements below need of a connection: sqlite3's, or the same calls on a
+    server (`postgres_store.Dialect`), so the SQL is written once for both stores."""
+
+    def execute(self, sql: str, params: Any = ..., /) -> Any: ...
+
+    def executemany(self, sql: str, rows: Any, /) -> Any: ...
+
+    def executescript(self, sql: str, /) -> Any: ...
+
+    def close(self) -> None: ...
+
+
 class SqliteStore:
     """One store file, implementing `store.Store`. Writes happen in `transaction`."""
+
+    db: Connection
+    path: Path | str
 
     def __init__(self, path: Path, timeout: float = 60.0) -> None:
         self.path = path
@@ -198,10 +214,10 @@ class SqliteStore:
 
     @contextmanager
     def transaction(self, as_of: date) -> Iterator[int]:
-        """One sync as one transaction, yielding its id: BEGIN, then claim the write lock
-        at once by logging the sync, so a second sync on the same store waits here rather
-        than failing later; COMMIT when the block ends, ROLLBACK if it raises."""
-        self.db.execute("BEGIN")
+        """One sync as one transaction, yielding its id: BEGIN IMMEDIATE claims the write
+        lock at once, so a second sync on the same store waits here (up to the timeout)
+        rather than failing later; COMMIT when the block ends, ROLLBACK if it raises."""
+        self.db.execute("BEGIN IMMEDIATE")
         try:
             (last,) = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM syncs").fetchone()
             sync_id = last + 1
@@ -454,7 +470,7 @@ class SqliteStore:
             for code, severity, *rest in self.db.execute(
                 "SELECT code, severity, path, sheet, row_no, col_letter, header, field,"
                 " COALESCE(value, ''), message_zh, message_en FROM problems"
-                " ORDER BY path, position, row_no"
+                " ORDER BY path, position, COALESCE(row_no, 0)"
             )
         ]
 

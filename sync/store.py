@@ -5,11 +5,12 @@ but its versions stay; a source that vanishes keeps its last records, marked as 
 The current registers are the open versions (those no sync has ended).
 
 This module is what a sync needs of a store, and nothing of how one is kept: the
-`Store` protocol, the named rows it hands back, and its error. `sqlite_store` is the
-store a sync uses today (one file beside the master); a PostgreSQL store implements
-the same protocol. A sync is one explicit block:
+`Store` protocol, the named rows it hands back, its error, and `open_store`, which opens
+the store a location names: `sqlite_store` (a file, by default beside the master;
+needs nothing) or `postgres_store` (a `postgresql://` URL: a database server that
+several syncs share). A sync is one explicit block:
 
-    with sqlite_store.open_store(path) as store, store.transaction(as_of) as sync_id:
+    with open_store(location) as store, store.transaction(as_of) as sync_id:
         store.replace_source(sync_id, parsed, as_of)
         ...
         store.log_sync(sync_id, counts)
@@ -123,11 +124,18 @@ class SyncCounts:
     issues: int = 0
 
 
+Location = Path | str
+"""Where a store is: a SQLite file's path, or a `postgresql://user@host/db` URL."""
+
+
 class Store(Protocol):
     """What a sync and `salesflow history` need of a store; a context manager that
     closes it. Writes happen only inside `transaction`."""
 
-    path: Path
+    @property
+    def path(self) -> Location:
+        """Where the store is, as people are shown it (a URL without its password)."""
+        ...
 
     def __enter__(self) -> Store: ...
 
@@ -196,6 +204,33 @@ class Store(Protocol):
     def put_setting(self, name: str, value: Any) -> None: ...
 
 
+URL_SCHEMES = ("postgresql://", "postgres://")
+"""How a store location names a PostgreSQL database (libpq's URL forms)."""
+
+
+def is_url(where: Location) -> bool:
+    """Whether a store location names a PostgreSQL database rather than a SQLite file."""
+    return isinstance(where, str) and where.startswith(URL_SCHEMES)
+
+
+def location(text: str) -> Location:
+    """A store location as typed (`--store`, `SALESFLOW_STORE`): a URL stays text, anything
+    else is a file path."""
+    return text if is_url(text) else Path(text)
+
+
+def open_store(where: Location, timeout: float = 60.0) -> Store:
+    """The store at `where`, made if new; use it as `with open_store(where) as store:`
+    so it is closed however the block ends."""
+    if is_url(where):
+        from . import postgres_store
+
+        return postgres_store.open_store(str(where), timeout)
+    from . import sqlite_store
+
+    return sqlite_store.open_store(Path(where), timeout)
+
+
 def default_store(master: Path) -> Path:
     """The store beside the master: `master.xlsx` → `master.sqlite`."""
     return master.with_suffix(".sqlite")
@@ -204,7 +239,7 @@ def default_store(master: Path) -> Path:
 class StoreError(Bilingual):
     """The store cannot be opened or written; the message says where and why."""
 
-    def __init__(self, path: Path, exc: BaseException) -> None:
+    def __init__(self, path: Location, exc: BaseException) -> None:
         super().__init__(
             f"无法打开或写入数据库 {path}：{exc}（文件夹只读，或正被其他程序占用？）",
             f"cannot open or write the store {path}: {exc} (read-only folder, or in use?)",

@@ -1,5 +1,6 @@
 """Syncing again: unchanged sources are not read, edits count exactly by natural key,
-nothing deleted is lost from the history, targets edited in the master are used."""
+nothing deleted is lost from the history, targets edited in the master are used. The
+syncs that keep history run against both stores (`store_at`: SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sheets_templates.rules import customer_key
 from sync.engine import run_sync
 from sync.reader import FileResult
 from sync.sources import Source, file_sources
-from sync.sqlite_store import open_store
+from sync.store import Location, open_store
 from sync.summary import sync_json
 
 from .conftest import run
@@ -20,12 +21,12 @@ from .teams import AS_OF, Team, salesflow
 
 
 def test_second_identical_sync_reports_no_changes_and_reads_nothing(
-    team: Team, tmp_path: Path
+    team: Team, tmp_path: Path, store_at: Location
 ) -> None:
     master = tmp_path / "master.xlsx"
-    first = run(team.folder, master)
+    first = run(team.folder, master, store=store_at)
     assert first.changes.added == sum(first.records.values()) > 0
-    second = run(team.folder, master)
+    second = run(team.folder, master, store=store_at)
     assert vars(second.changes) == {"added": 0, "updated": 0, "removed": 0}
     assert second.parsed == []
     assert {s.status for s in second.sources} == {"unchanged"}
@@ -48,9 +49,11 @@ def test_an_unchanged_source_is_never_read(team: Team, tmp_path: Path) -> None:
     assert calls == [] and result.parsed == []
 
 
-def test_edits_deletions_and_additions_count_exactly(team: Team, tmp_path: Path) -> None:
+def test_edits_deletions_and_additions_count_exactly(
+    team: Team, tmp_path: Path, store_at: Location
+) -> None:
     master = tmp_path / "master.xlsx"
-    run(team.folder, master)
+    run(team.folder, master, store=store_at)
     calls = team.rows["乙"]["calls"]
     removed = calls[5:8]
     del calls[5:8]  # three rows deleted
@@ -62,14 +65,14 @@ def test_edits_deletions_and_additions_count_exactly(team: Team, tmp_path: Path)
     calls.insert(2, added[0])  # one at the top: the rows below move, unchanged
     calls.extend(added[1:])
     team.write("乙")
-    result = run(team.folder, master)
+    result = run(team.folder, master, store=store_at)
     assert vars(result.changes) == {"added": 4, "updated": 2, "removed": 3}
     assert result.parsed == ["team/乙/登记表.xlsx"]
     statuses = {(s.path, s.status) for s in result.sources}
     assert ("team/甲/登记表.xlsx", "unchanged") in statuses
     assert ("team/乙/登记表.xlsx", "synced") in statuses
 
-    with open_store(master.with_suffix(".sqlite")) as db:
+    with open_store(store_at) as db:
         phone = str(removed[0]["phone"])
         versions, total = db.history(phone)
         assert total == 1 and versions[0].end_reason == "removed"
@@ -77,31 +80,31 @@ def test_edits_deletions_and_additions_count_exactly(team: Team, tmp_path: Path)
         edited, _ = db.history(str(calls[0]["phone"]))
         assert [v.end_reason for v in edited] == ["updated", None]
         assert edited[1].data["outcome"] == "改约到下周"
-    out = salesflow("history", phone, "--master", str(master), "--lang", "en", cwd=tmp_path)
+    out = salesflow("history", phone, "--store", str(store_at), "--lang", "en", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert "deleted from its sheet" in out.stdout and phone in out.stdout
 
 
 def test_a_vanished_source_leaves_the_registers_but_not_the_history(
-    team: Team, tmp_path: Path
+    team: Team, tmp_path: Path, store_at: Location
 ) -> None:
     master = tmp_path / "master.xlsx"
-    first = run(team.folder, master)
+    first = run(team.folder, master, store=store_at)
     held = len(team.rows["丙"]["calls"]) + len(team.rows["丙"]["leads"])
     held += len(team.rows["丙"]["visits"]) + len(team.rows["丙"]["shipments"])
     team.path("丙").unlink()
-    result = run(team.folder, master)
+    result = run(team.folder, master, store=store_at)
     assert result.changes.removed == held and result.changes.added == 0
     assert sum(result.records.values()) == sum(first.records.values()) - held
     assert ("team/丙/登记表.xlsx", "gone") in {(s.path, s.status) for s in result.sources}
     lead = team.rows["丙"]["leads"][0]["customer"]
-    with open_store(master.with_suffix(".sqlite")) as db:
+    with open_store(store_at) as db:
         versions, _ = db.history(lead)
         gone = [v for v in versions if v.path == "team/丙/登记表.xlsx"]
         assert gone and all(v.end_reason == "source_gone" for v in gone)
         assert customer_key(gone[0].data["customer"]) == customer_key(lead)
     team.write("丙")  # the file comes back: its records are current again
-    back = run(team.folder, master)
+    back = run(team.folder, master, store=store_at)
     assert back.records == first.records and back.changes.added == held
 
 

@@ -1,4 +1,6 @@
-"""The SQLite store on its own: named rows, one transaction per sync, old stores read."""
+"""The store on its own, each test against SQLite and PostgreSQL (`store_at`): named
+rows, one transaction per sync, history search, problems in order; then what only one
+kind has: old SQLite stores read, the PostgreSQL schema versions and server faults."""
 
 from __future__ import annotations
 
@@ -7,12 +9,25 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+import psycopg
 import pytest
 
+from sheets_templates.problems import Problem, Severity
 from sync.engine import count_changes
 from sync.parsed import ParsedSource, RecordRow, SheetSummary
-from sync.sqlite_store import SCHEMA, open_store
-from sync.store import CurrentRecord, OpenVersion, SyncCounts, SyncLogRow
+from sync.postgres_store import SCHEMA_VERSION, shown
+from sync.sqlite_store import SCHEMA
+from sync.store import (
+    CurrentRecord,
+    Location,
+    OpenVersion,
+    StoreError,
+    SyncCounts,
+    SyncLogRow,
+    open_store,
+)
+from tests.conftest import salesflow
+from tests.postgres import Cluster
 
 DAY = date(2026, 11, 3)
 PATH = "team/张三.xlsx"
@@ -24,15 +39,15 @@ def sha1(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()
 
 
-def one_call(row: int = 5, text: str = TEXT) -> ParsedSource:
+def one_call(row: int = 5, text: str = TEXT, key: str = KEY) -> ParsedSource:
     """A source as a reader leaves it: one calls sheet with one valid row."""
     sheet = SheetSummary(PATH, 0, "电话记录", "calls", 2, "张三", 1, 1, 0, 0)
-    record = RecordRow("calls", KEY, "张三", "", text, sha1(text), "电话记录", row)
+    record = RecordRow("calls", key, "张三", "", text, sha1(text), "电话记录", row)
     return ParsedSource(PATH, "file", "hash-1", sheets=[sheet], records=[record])
 
 
-def test_rows_come_back_named(tmp_path: Path) -> None:
-    with open_store(tmp_path / "s.sqlite") as store:
+def test_rows_come_back_named(store_at: Location) -> None:
+    with open_store(store_at) as store:
         with store.transaction(DAY) as sync_id:
             store.replace_source(sync_id, one_call(), DAY)
             store.log_sync(sync_id, SyncCounts(synced=1, records=1, added=1))
@@ -59,8 +74,10 @@ def test_rows_come_back_named(tmp_path: Path) -> None:
         )
 
 
-def test_a_failure_inside_the_transaction_leaves_the_store_as_before(tmp_path: Path) -> None:
-    path = tmp_path / "s.sqlite"
+def test_a_failure_inside_the_transaction_leaves_the_store_as_before(
+    store_at: Location,
+) -> None:
+    path = store_at
     with open_store(path) as store, store.transaction(DAY) as sync_id:
         store.replace_source(sync_id, one_call(), DAY)
         store.log_sync(sync_id, SyncCounts(synced=1))
@@ -80,10 +97,11 @@ def test_a_failure_inside_the_transaction_leaves_the_store_as_before(tmp_path: P
         assert sync_id == 2  # the failed sync left no row in the log
 
 
-def test_leaving_the_with_block_closes_the_store(tmp_path: Path) -> None:
-    with open_store(tmp_path / "s.sqlite") as store:
+def test_leaving_the_with_block_closes_the_store(store_at: Location) -> None:
+    with open_store(store_at) as store:
         pass
-    with pytest.raises(sqlite3.ProgrammingError):
+    closed = StoreError if isinstance(store_at, str) else sqlite3.ProgrammingError
+    with pytest.raises(closed, match="closed"):
         store.sync_log()
 
 
@@ -133,3 +151,104 @@ def test_changes_are_counted_by_key_over_named_rows() -> None:
     ]
     changes = count_changes(before, now, {b})
     assert vars(changes) == {"added": 1, "updated": 1, "removed": 1}
+
+
+def problem(path: str, row: int | None, code: str) -> Problem:
+    return Problem(
+        code, Severity.ERROR, path, "电话记录", row, "B", "日期", "date", "", "错", "bad"
+    )
+
+
+def with_problems(path: str, *problems: Problem) -> ParsedSource:
+    sheet = SheetSummary(path, 0, "电话记录", "calls", 2, "张三", 2, 0, len(problems), 0)
+    return ParsedSource(path, "file", "hash-" + path, sheets=[sheet], problems=list(problems))
+
+
+def test_problems_come_back_by_file_then_sheet_problems_then_rows(store_at: Location) -> None:
+    """Code-point order of files (`Z` before `b`), and a sheet's own problem (no row)
+    before its rows' problems, on either store."""
+    with open_store(store_at) as store, store.transaction(DAY) as sync_id:
+        store.replace_source(
+            sync_id,
+            with_problems(
+                "team/b.xlsx",
+                problem("team/b.xlsx", 7, "r7"),
+                problem("team/b.xlsx", None, "sheet"),
+            ),
+            DAY,
+        )
+        store.replace_source(
+            sync_id, with_problems("team/Z.xlsx", problem("team/Z.xlsx", 3, "z3")), DAY
+        )
+        codes = [p.code for p in store.problems()]
+    assert codes == ["z3", "sheet", "r7"]
+
+
+def test_history_finds_a_key_whatever_the_case_of_its_letters(store_at: Location) -> None:
+    key = "Zhang / SO-2611-07"
+    with open_store(store_at) as store:
+        with store.transaction(DAY) as sync_id:
+            store.replace_source(sync_id, one_call(key=key), DAY)
+        (found,), total = store.history("so-2611")
+        assert (found.key, total) == (key, 1)
+        assert store.history("so_2611") == ([], 0)  # `_` is a character, not a wildcard
+
+
+def test_a_new_postgresql_store_is_made_at_the_schema_version(pg_cluster: Cluster) -> None:
+    url = pg_cluster.database()
+    with open_store(url) as store:
+        assert list(store.schema_versions()) == [1] == list(range(1, SCHEMA_VERSION + 1))
+    with open_store(url) as store:  # opened again: nothing applied twice
+        assert list(store.schema_versions()) == [1]
+
+
+def test_a_store_from_a_newer_salesflow_is_refused(pg_cluster: Cluster) -> None:
+    url = pg_cluster.database()
+    with open_store(url):
+        pass
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("INSERT INTO schema_version VALUES (99, '2027-01-01T00:00:00')")
+    with pytest.raises(StoreError, match="schema version 99; this salesflow knows up to 1"):
+        open_store(url)
+
+
+def test_rows_compare_by_code_point_whatever_the_database_locale(pg_cluster: Cluster) -> None:
+    """A database made with an English collation would put `b` before `Z`."""
+    url = pg_cluster.database(icu="en-US")
+    with open_store(url) as store, store.transaction(DAY) as sync_id:
+        for path in ("team/b.xlsx", "team/Z.xlsx"):
+            store.replace_source(sync_id, with_problems(path, problem(path, 2, path)), DAY)
+        assert [p.code for p in store.problems()] == ["team/Z.xlsx", "team/b.xlsx"]
+
+
+def test_a_server_that_is_not_there_is_said_with_where_and_no_password() -> None:
+    url = "postgresql://rep:secret@127.0.0.1:1/sales"
+    with pytest.raises(StoreError) as caught:
+        open_store(url)
+    assert "postgresql://rep:***@127.0.0.1:1/sales" in caught.value.en
+    assert "secret" not in caught.value.en + caught.value.zh
+    assert "服务器是否在运行" in caught.value.zh
+    assert shown("postgresql://rep@db.example/sales") == "postgresql://rep@db.example/sales"
+
+
+def test_a_server_going_away_mid_sync_is_said_and_nothing_is_kept(pg_cluster: Cluster) -> None:
+    url = pg_cluster.database()
+    failing = pytest.raises(StoreError, match="terminating connection")
+    with open_store(url) as store, failing, store.transaction(DAY) as sync_id:
+        with psycopg.connect(pg_cluster.url(), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (store.db.conn.info.backend_pid,))
+        store.replace_source(sync_id, one_call(), DAY)
+    with open_store(url) as store:
+        assert (store.sync_log(), list(store.current_records())) == ([], [])
+
+
+def test_the_commands_say_an_unreachable_server_and_exit_2(tmp_path: Path) -> None:
+    url = "postgresql://rep:secret@127.0.0.1:1/sales"
+    (tmp_path / "team" / "甲").mkdir(parents=True)
+    (tmp_path / "team" / "甲" / "电话.csv").write_text("日期,时间,电话\n", encoding="utf-8")
+    for args in (["history", "13800138000"], ["sync", "--from", "team"]):
+        out = salesflow(*args, "--store", url, "--lang", "en", cwd=tmp_path)
+        assert out.returncode == 2, out.stderr
+        assert "cannot reach or write the store on the server" in out.stderr
+        assert "postgresql://rep:***@127.0.0.1:1/sales" in out.stderr
+        assert "secret" not in out.stdout + out.stderr

@@ -1,0 +1,182 @@
+"""The PostgreSQL store: the SQLite store's tables and statements, on a database server.
+
+Why a server: a company's offices sync into one database at the same time, instead of
+each keeping a SQLite file of its own. Why the same statements: `sqlite_store` is
+written in portable SQL (TEXT and INTEGER, ids assigned by the program, plain INSERT /
+UPDATE / DELETE, explicit transactions) so that this store runs it unchanged through
+`Dialect`; only what a server does differently lives here:
+
+- connecting, and saying a server fault in words (`ServerStoreError`);
+- the schema, created and migrated by salesflow under a schema version table
+  (`schema_version`: one row per migration applied), never by hand;
+- syncs at the same time: every transaction first queues for the store's write lock
+  (a transaction-level advisory lock), so syncs into one database take turns writing,
+  each sees what the one before committed, and the program-assigned ids (MAX + 1) never
+  collide. The wait is bounded like SQLite's busy wait (`timeout`). A sync killed
+  mid-way drops its connection; the server rolls its transaction back and frees the
+  lock, so the store is as the last finished sync left it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+from .errors import Bilingual
+from .sqlite_store import SCHEMA, SqliteStore
+from .store import StoreError
+
+SYNC_LOCK = 0x5A1E5F10
+"""The advisory lock every write transaction on the store queues for."""
+
+SCHEMA_LOCK = 0x5A1E5F11
+"""The advisory lock under which the schema is created or migrated, so two syncs
+opening a new database at once do not both create its tables."""
+
+MIGRATIONS: dict[int, str] = {
+    # Text compares by code point, as in SQLite, so rows come back in the same order
+    # (file, sheet names) whatever locale the server's database was made with.
+    1: SCHEMA.replace(" TEXT", ' TEXT COLLATE "C"'),
+}
+"""Version → the SQL that brings a store from the version before to it; a new version
+is added here (never by editing an old one), and opening a store applies what it lacks."""
+
+SCHEMA_VERSION = max(MIGRATIONS)
+
+
+def shown(url: str) -> str:
+    """The URL as messages and the summary show it: any password replaced by `***`."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+class ServerStoreError(StoreError):
+    """The database server cannot be reached or written; says where and why."""
+
+    def __init__(self, where: str, exc: BaseException) -> None:
+        Bilingual.__init__(
+            self,
+            f"无法连接或写入数据库服务器 {where}：{exc}（服务器是否在运行？地址、用户和权限是否正确？）",
+            f"cannot reach or write the store on the server {where}: {exc}"
+            " (is the server running, and are the address, user and rights right?)",
+        )
+
+
+class Dialect:
+    """A psycopg connection that takes the SQLite store's statements as they are.
+
+    The statements use DB-API `?` placeholders; psycopg takes `%s` (and a literal `%`
+    doubled). SQLite's LIKE ignores the case of ASCII letters; ILIKE does so here, so
+    `salesflow history so-12` finds `SO-12` on either store. SQLite's `BEGIN IMMEDIATE`
+    (begin, taking the write lock now) is BEGIN and then queuing for `SYNC_LOCK` (see
+    the module's docstring). A fault of the server or of the connection is a
+    `ServerStoreError`: the sync says it rather than crashing.
+    """
+
+    def __init__(self, url: str, timeout: float) -> None:
+        self.where = shown(url)
+        try:
+            self.conn = psycopg.connect(url, autocommit=True, connect_timeout=int(timeout))
+            self.conn.execute(f"SET lock_timeout = {int(timeout * 1000)}")
+        except psycopg.OperationalError as exc:
+            raise ServerStoreError(self.where, exc) from None
+
+    @staticmethod
+    def translated(sql: str) -> str:
+        return sql.replace("%", "%%").replace("?", "%s").replace(" LIKE ", " ILIKE ")
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        """Run one statement, or several (a script) when there are no parameters; the
+        cursor holds its rows."""
+        if sql == "ROLLBACK" and self.conn.closed:
+            return None  # the server rolled back when the connection went; say why it went
+        try:
+            if sql == "BEGIN IMMEDIATE":
+                self.conn.execute("BEGIN")
+                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (SYNC_LOCK,))
+                return self.conn.cursor()
+            if params is None:
+                return self.conn.execute(sql)
+            return self.conn.execute(self.translated(sql), params)
+        except psycopg.OperationalError as exc:
+            raise ServerStoreError(self.where, exc) from None
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        try:
+            with self.conn.cursor() as cursor:
+                cursor.executemany(self.translated(sql), rows)
+        except psycopg.OperationalError as exc:
+            raise ServerStoreError(self.where, exc) from None
+
+    def executescript(self, sql: str) -> None:
+        self.execute(sql)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class PostgresStore(SqliteStore):
+    """A store in a PostgreSQL database, implementing `store.Store` with the SQLite
+    store's statements (see the module's docstring); `path` is the URL as shown."""
+
+    db: Dialect
+    path: str
+
+    def __init__(self, url: str, timeout: float = 60.0) -> None:
+        self.db = Dialect(url, timeout)
+        self.path = self.db.where
+        self._next_version = 0
+        try:
+            self._migrate()
+        except BaseException:
+            self.db.close()
+            raise
+
+    def _migrate(self) -> None:
+        """Create the tables of a new store, or bring an older one up to
+        `SCHEMA_VERSION`, in one transaction under `SCHEMA_LOCK`."""
+        db = self.db
+        try:
+            with db.conn.transaction():
+                db.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version ("
+                    " version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+                )
+                row = db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+                (current,) = row.fetchone() or (0,)
+                if current > SCHEMA_VERSION:
+                    raise ServerStoreError(
+                        self.path,
+                        RuntimeError(
+                            f"the store is at schema version {current}; this salesflow"
+                            f" knows up to {SCHEMA_VERSION}: upgrade salesflow"
+                        ),
+                    )
+                for version in range(current + 1, SCHEMA_VERSION + 1):
+                    db.executescript(MIGRATIONS[version])
+                    db.execute(
+                        "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                        (version, datetime.now().isoformat(timespec="seconds")),
+                    )
+        except psycopg.OperationalError as exc:
+            raise ServerStoreError(self.path, exc) from None
+
+    def schema_versions(self) -> Iterator[int]:
+        """The migrations this store has had, in order (for tests and support)."""
+        for (version,) in self.db.execute("SELECT version FROM schema_version ORDER BY version"):
+            yield version
+
+
+def open_store(url: str, timeout: float = 60.0) -> PostgresStore:
+    """The store in the PostgreSQL database at `url` (its tables made if new); use it as
+    `with open_store(url) as store:` so the connection is closed however the block ends."""
+    return PostgresStore(url, timeout)

@@ -306,6 +306,71 @@ def load_targets(
     return targets, problems
 
 
+# --- unreachable is not gone -------------------------------------------------------
+
+
+BEHIND_FOLDER = Text(
+    "所在文件夹 {folder} 这次无法打开，保留上次同步的记录",
+    "its folder {folder} could not be opened this time; the records of the last sync are kept",
+)
+BEHIND_GOOGLE = Text(
+    "Google 这次无法访问（{source}），保留上次同步的记录",
+    "Google could not be reached this time ({source}); the records of the last sync are kept",
+)
+
+
+def unreachable(sources: list[Source], known: Mapping[str, StoredSource]) -> dict[str, Text]:
+    """Stored sources missing from this sync because what holds them could not be
+    reached, each with the reason: unreachable, not gone, so they keep their records.
+
+    A folder that cannot be listed is itself listed as a source (refused, with its
+    reason): every stored file under it is unreachable. A Google spreadsheet that
+    could not be opened is a source named by its key, not by the title its records
+    were stored under: while any is, the stored Google sources not read are kept.
+    """
+    folders = [s.path.removesuffix("/.") + "/" for s in sources if s.kind == "file"]
+    google_down = [
+        s.path for s in sources if s.kind == "google" and s.content_hash.startswith("unreadable:")
+    ]
+    present = {s.path for s in sources}
+    out: dict[str, Text] = {}
+    for path, k in known.items():
+        if path in present or k.state == "gone":
+            continue
+        folder = next((f for f in folders if path.startswith(f)), None)
+        if k.kind == "file" and folder is not None:
+            out[path] = _filled(BEHIND_FOLDER, folder=folder.rstrip("/"))
+        elif k.kind == "google" and google_down:
+            out[path] = _filled(BEHIND_GOOGLE, source=", ".join(google_down))
+    return out
+
+
+def _filled(text: Text, **values: str) -> Text:
+    return Text(text("zh", **values), text("en", **values))
+
+
+def _kept(known: StoredSource, reason: Text) -> ParsedSource:
+    """An unreachable source as the store marks it: unreadable, records kept."""
+    zh, en = reason.both()
+    return ParsedSource(known.path, known.kind, known.content_hash or "", zh, en)
+
+
+def unreachable_statuses(kept: list[ParsedSource], store: Store, lang: Lang) -> list[SourceStatus]:
+    """Summary entries of the unreachable sources, with the records they still hold."""
+    counts = store.open_counts()
+    return [
+        SourceStatus(
+            p.path,
+            None,
+            "unreadable",
+            counts.get(p.path, 0),
+            0,
+            Text(p.error_zh or "", p.error_en or "")(lang_of(lang)),
+        )
+        for p in kept
+    ]
+
+
 # --- the run -----------------------------------------------------------------------
 
 
@@ -349,8 +414,11 @@ def _run(
             for n, s in enumerate(unchanged, start=1):
                 progress(n, len(sources), s.path)
         present = {s.path for s in sources}
+        hidden = unreachable(sources, known)
         gone = sorted(
-            path for path, k in known.items() if path not in present and k.state != "gone"
+            path
+            for path, k in known.items()
+            if path not in present and path not in hidden and k.state != "gone"
         )
         touched = reading | set(gone)
         before = store.open_rows(touched)
@@ -364,6 +432,9 @@ def _run(
             parsed[p.path] = p
         for path in gone:
             store.mark_gone(sync_id, path)
+        kept = [_kept(known[path], behind) for path, behind in sorted(hidden.items())]
+        for p in kept:
+            store.mark_unreadable(sync_id, p)
 
         current = load_current(store)
         changes = count_changes(before, current.rows, touched)
@@ -377,6 +448,7 @@ def _run(
         problems = source_problems + target_problems
         statuses = source_statuses(sources, parsed, store, lang)
         statuses += [SourceStatus(path, None, "gone", 0, 0) for path in gone]
+        statuses += unreachable_statuses(kept, store, lang)
         duplicates = sheet_duplicates(source_problems, store) + current.duplicates
         records = {name: len(rows) for name, rows in current.registers.items()}
         counts = SyncCounts(
@@ -398,7 +470,9 @@ def _run(
         duplicates=duplicates,
         problems=problems,
         unreadable=[
-            (p.path, p.error_zh or "", p.error_en or "") for p in parsed.values() if p.error_zh
+            (p.path, p.error_zh or "", p.error_en or "")
+            for p in (*parsed.values(), *kept)
+            if p.error_zh
         ],
         targets_header=targets_header,
         targets_rows=targets_table,

@@ -8,10 +8,11 @@ nothing could be read or the surroundings refused (a busy sync, a read-only fold
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -37,6 +38,22 @@ SAMPLE_WRITTEN = Text("示例团队已写入 {folder}", "Sample team written to 
 DEMO_MASTER = Text(
     "总表已写入 {master}（打开它开晨会）", "Master written to {master} (open it for the meeting)"
 )
+REBUILD = Text("重建数据库的命令: {command}", "to rebuild the store: {command}")
+STORE_SET_ASIDE = Text(
+    "损坏的数据库已改名保留为 {aside}，正在从团队的文件重建",
+    "the damaged store was kept aside as {aside}; rebuilding it from the team's files",
+)
+EMPTY_QUERY = Text(
+    "请给出要查找的内容（订单号、电话、客户名称……）",
+    "say what to look for (an order number, a phone, a customer name…)",
+)
+LONG_QUERY = Text(
+    "查找内容太长（{n} 个字符，最多 {most} 个）",
+    "the text to look for is too long ({n} characters; at most {most})",
+)
+MAX_QUERY = 500
+"""History's query is part of a key or a customer name: longer text matches nothing,
+and SQLite refuses LIKE patterns past 50,000 characters."""
 LOG_AT = "salesflow.log_at"
 """`ctx.meta` key: (folder for the log, file worked on, language), set by a command."""
 
@@ -314,6 +331,11 @@ def fail(message: str) -> NoReturn:
     metavar="KEY",
     help="Also write the master into this Google spreadsheet (its targets tab is read back).",
 )
+@click.option(
+    "--rebuild-store",
+    is_flag=True,
+    help="Keep the store aside (NAME.damaged-…) and rebuild it from the team's files.",
+)
 @google_options
 @AS_OF
 @LANG
@@ -323,6 +345,7 @@ def sync_command(
     store: Path | None,
     as_json: bool,
     wait: float,
+    rebuild_store: bool,
     as_of: date | None,
     lang: Lang,
     google_keys: tuple[str, ...],
@@ -334,7 +357,8 @@ def sync_command(
     from .master_xlsx import backups
     from .run import MasterTarget, XlsxMaster, sync_into
     from .sources import file_sources
-    from .store import default_store
+    from .sqlite_store import set_aside
+    from .store import StoreError, default_store
     from .summary import summary_lines, sync_json
 
     require_sources(
@@ -350,12 +374,20 @@ def sync_command(
     sources += google.sources(google_keys, as_of)
     online = google.master(google_master) if google_master else None
     targets: list[MasterTarget] = [online, XlsxMaster(master)] if online else [XlsxMaster(master)]
+    store_path = store or default_store(master)
+    if rebuild_store:
+        try:
+            aside = set_aside(store_path, datetime.now())
+        except OSError as exc:
+            fail(f"{store_path}: {exc.strerror or exc}")
+        if aside is not None:
+            click.secho(STORE_SET_ASIDE(lang_of(lang), aside=aside), fg="yellow", err=True)
     with progress_bar(not as_json) as progress:
         try:
             result = sync_into(
                 sources,
                 targets,
-                store or default_store(master),
+                store_path,
                 as_of,
                 lang,
                 lock=master,
@@ -363,7 +395,11 @@ def sync_command(
                 progress=progress,
             )
         except SyncFailed as exc:
-            fail(google.redact(exc.message(lang)))
+            message = google.redact(exc.message(lang))
+            if isinstance(exc.__cause__, StoreError) and exc.__cause__.damaged:
+                command = shlex.join(["salesflow", *sys.argv[1:], "--rebuild-store"])
+                message += "\n" + REBUILD(lang_of(lang), command=command)
+            fail(message)
     for notice in result.notices:
         click.secho(notice.message(lang), fg="yellow", err=True)
     if as_json:
@@ -394,15 +430,23 @@ def history(text: str, master: Path, store: Path | None, as_json: bool, lang: La
     TEXT is part of a natural key (an order number, a phone, a rep and date) or a
     customer name (`华信科技` finds `华信科技有限公司`).
     """
+    from .errors import Bilingual
     from .history import history_document, history_lines
     from .sqlite_store import open_store
     from .store import default_store
 
+    if not text.strip():
+        raise click.UsageError(EMPTY_QUERY(lang_of(lang)))
+    if len(text) > MAX_QUERY:
+        raise click.UsageError(LONG_QUERY(lang_of(lang), n=len(text), most=MAX_QUERY))
     path = store or default_store(master)
     if not path.exists():
         raise click.UsageError(f"no store at {path}: run `salesflow sync` first")
-    with open_store(path) as db:
-        versions, total = db.history(text)
+    try:
+        with open_store(path) as db:
+            versions, total = db.history(text)
+    except Bilingual as exc:
+        fail(exc.message(lang))
     if as_json:
         echo_json(history_document(text, versions, total))
     else:

@@ -460,12 +460,18 @@ def history(text: str, master: Path, store: Path | None, as_json: bool, lang: La
 @LANG
 def demo(folder: Path, as_of: date | None, lang: Lang) -> None:
     """Write a sample team folder and check it (the sample has mistakes on purpose)."""
-    from .demo import make_team
+    from .demo import NotADemoFolder, claim_demo_folder, make_team
     from .run import XlsxMaster, sync_into
     from .sources import file_sources
     from .store import default_store
     from .summary import summary_lines
 
+    try:
+        claim_demo_folder(folder)
+    except NotADemoFolder as exc:
+        fail(exc.message(lang))
+    except OSError as exc:
+        fail(f"{folder}: {exc.strerror or exc}")
     master = folder / "master.xlsx"
     log_beside(folder, str(master), lang)
     as_of = as_of or date.today()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sync.summary import summary_lines
+
 from .conftest import run
 from .teams import build_team
 from .test_faults import as_nobody, open_dir
@@ -63,3 +65,21 @@ def test_a_file_really_deleted_is_gone(tmp_path: Path) -> None:
     gone = [(s.path, s.status) for s in result.sources if s.status == "gone"]
     assert gone == [("team/乙/登记表.xlsx", "gone")]
     assert result.records["calls"] == first.records["calls"] - len(team.rows["乙"]["calls"])
+
+
+def test_the_summary_says_an_unreadable_source_keeps_its_records(tmp_path: Path) -> None:
+    team = build_team(tmp_path / "team")
+    master = tmp_path / "master.xlsx"
+    run(team.folder, master)
+    team.path("丙").write_bytes(b"PK\x03\x04 half saved")
+    kept = sum(len(rows) for rows in team.rows["丙"].values())
+    zh = [line for line, _style in summary_lines(run(team.folder, master))]
+    en = [line for line, _style in summary_lines(run(team.folder, master, lang="en"))]
+    assert any(
+        line.startswith("  team/丙/登记表.xlsx: 无法读取")
+        and line.endswith(f"（上次的 {kept} 条记录保留在总表中）")
+        for line in zh
+    )
+    assert any(
+        line.endswith(f" (its {kept} records from the last sync stay in the master)") for line in en
+    )

@@ -38,7 +38,6 @@ from .workers import read_in_workers
 
 TARGETS_SETTING = "targets_rows"
 ProgressFn = Callable[[int, int, str], None]
-READ_FAILED = Text("读取时出错（{kind}: {exc}）", "failed while reading ({kind}: {exc})")
 IN_MASTER = Text("（总表）", "(master)")
 
 

@@ -87,3 +87,19 @@ def test_history_refuses_an_empty_or_overlong_query(tmp_path: Path) -> None:
     long = salesflow("history", "9" * 50_000, cwd=tmp_path)
     assert long.returncode == 2 and "Traceback" not in long.stderr
     assert "50000" in long.stderr
+
+
+def test_a_master_that_does_not_fit_on_the_disk_is_said_as_such(
+    tmp_path: Path, tiny_disk: Path
+) -> None:
+    """The store fits elsewhere; the master's folder is nearly full."""
+    build_team(tmp_path / "team")
+    (tiny_disk / "filler").write_bytes(b"\0" * 150_000)
+    master = tiny_disk / "master.xlsx"
+    store = tmp_path / "store.sqlite"
+    args = ("--master", str(master), "--store", str(store), *DAY)
+    out = salesflow("sync", "--from", "team", *args, cwd=tmp_path)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert "磁盘已满" in out.stderr and "master.xlsx" in out.stderr
+    assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler", "master.xlsx.lock"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -357,8 +358,8 @@ def sync_command(
     from .master_xlsx import backups
     from .run import MasterTarget, XlsxMaster, sync_into
     from .sources import file_sources
-    from .sqlite_store import set_aside
     from .store import StoreError, default_store
+    from .store_faults import set_aside
     from .summary import summary_lines, sync_json
 
     require_sources(
@@ -434,6 +435,7 @@ def history(text: str, master: Path, store: Path | None, as_json: bool, lang: La
     from .history import history_document, history_lines
     from .sqlite_store import open_store
     from .store import default_store
+    from .store_faults import store_error
 
     if not text.strip():
         raise click.UsageError(EMPTY_QUERY(lang_of(lang)))
@@ -447,6 +449,8 @@ def history(text: str, master: Path, store: Path | None, as_json: bool, lang: La
             versions, total = db.history(text)
     except Bilingual as exc:
         fail(exc.message(lang))
+    except sqlite3.Error as exc:  # a damaged page only this query reached
+        fail(store_error(path, exc).message(lang))
     if as_json:
         echo_json(history_document(text, versions, total))
     else:

@@ -34,6 +34,7 @@ from .parsed import ParsedSource, flatten
 from .sources import Source
 from .sqlite_store import open_store
 from .store import CurrentRecord, OpenVersion, Store, StoredSource, SyncCounts
+from .unreachable import kept_as_unreadable, unreachable
 from .workers import read_in_workers
 
 TARGETS_SETTING = "targets_rows"
@@ -305,71 +306,6 @@ def load_targets(
     return targets, problems
 
 
-# --- unreachable is not gone -------------------------------------------------------
-
-
-BEHIND_FOLDER = Text(
-    "所在文件夹 {folder} 这次无法打开，保留上次同步的记录",
-    "its folder {folder} could not be opened this time; the records of the last sync are kept",
-)
-BEHIND_GOOGLE = Text(
-    "Google 这次无法访问（{source}），保留上次同步的记录",
-    "Google could not be reached this time ({source}); the records of the last sync are kept",
-)
-
-
-def unreachable(sources: list[Source], known: Mapping[str, StoredSource]) -> dict[str, Text]:
-    """Stored sources missing from this sync because what holds them could not be
-    reached, each with the reason: unreachable, not gone, so they keep their records.
-
-    A folder that cannot be listed is itself listed as a source (refused, with its
-    reason): every stored file under it is unreachable. A Google spreadsheet that
-    could not be opened is a source named by its key, not by the title its records
-    were stored under: while any is, the stored Google sources not read are kept.
-    """
-    folders = [s.path.removesuffix("/.") + "/" for s in sources if s.kind == "file"]
-    google_down = [
-        s.path for s in sources if s.kind == "google" and s.content_hash.startswith("unreadable:")
-    ]
-    present = {s.path for s in sources}
-    out: dict[str, Text] = {}
-    for path, k in known.items():
-        if path in present or k.state == "gone":
-            continue
-        folder = next((f for f in folders if path.startswith(f)), None)
-        if k.kind == "file" and folder is not None:
-            out[path] = _filled(BEHIND_FOLDER, folder=folder.rstrip("/"))
-        elif k.kind == "google" and google_down:
-            out[path] = _filled(BEHIND_GOOGLE, source=", ".join(google_down))
-    return out
-
-
-def _filled(text: Text, **values: str) -> Text:
-    return Text(text("zh", **values), text("en", **values))
-
-
-def _kept(known: StoredSource, reason: Text) -> ParsedSource:
-    """An unreachable source as the store marks it: unreadable, records kept."""
-    zh, en = reason.both()
-    return ParsedSource(known.path, known.kind, known.content_hash or "", zh, en)
-
-
-def unreachable_statuses(kept: list[ParsedSource], store: Store, lang: Lang) -> list[SourceStatus]:
-    """Summary entries of the unreachable sources, with the records they still hold."""
-    counts = store.open_counts()
-    return [
-        SourceStatus(
-            p.path,
-            None,
-            "unreadable",
-            counts.get(p.path, 0),
-            0,
-            Text(p.error_zh or "", p.error_en or "")(lang_of(lang)),
-        )
-        for p in kept
-    ]
-
-
 # --- the run -----------------------------------------------------------------------
 
 
@@ -431,7 +367,7 @@ def _run(
             parsed[p.path] = p
         for path in gone:
             store.mark_gone(sync_id, path)
-        kept = [_kept(known[path], behind) for path, behind in sorted(hidden.items())]
+        kept = [kept_as_unreadable(known[path], behind) for path, behind in sorted(hidden.items())]
         for p in kept:
             store.mark_unreadable(sync_id, p)
 
@@ -533,3 +469,19 @@ def source_statuses(
             status = fresh if sheet.kind else "skipped"
             out.append(SourceStatus(s.path, sheet.sheet, status, sheet.valid, sheet.errors))
     return out
+
+
+def unreachable_statuses(kept: list[ParsedSource], store: Store, lang: Lang) -> list[SourceStatus]:
+    """Summary entries of the unreachable sources, with the records they still hold."""
+    counts = store.open_counts()
+    return [
+        SourceStatus(
+            p.path,
+            None,
+            "unreadable",
+            counts.get(p.path, 0),
+            0,
+            Text(p.error_zh or "", p.error_en or "")(lang_of(lang)),
+        )
+        for p in kept
+    ]

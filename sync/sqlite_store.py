@@ -23,8 +23,6 @@ Tables
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -38,18 +36,10 @@ from typing import Any
 from sheets_templates.codec import TIME_FIELDS, decode_record, decode_records, encode_record
 from sheets_templates.problems import Problem, Severity
 from sheets_templates.rules import customer_key
-from sheets_templates.words import Text
 
 from .parsed import ParsedSource, SheetSummary, text_hash
-from .store import (
-    CurrentRecord,
-    OpenVersion,
-    StoredSource,
-    StoreError,
-    SyncCounts,
-    SyncLogRow,
-    Version,
-)
+from .store import CurrentRecord, OpenVersion, StoredSource, SyncCounts, SyncLogRow, Version
+from .store_faults import store_error
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS syncs (
@@ -128,40 +118,6 @@ CODEC = 2
 """The record text's form (2: times `HH:MM`); older stores are rewritten on opening."""
 
 
-IN_USE = Text(
-    "无法打开或写入数据库 {path}：{error}（文件夹只读，或正被其他程序占用？）",
-    "cannot open or write the store {path}: {error} (read-only folder, or in use?)",
-)
-DISK_FULL = Text(
-    "磁盘已满：数据库 {path} 写不下，本次同步没有保存（之前的数据完好）；请腾出磁盘空间后再同步",
-    "disk full: the store {path} could not be written, so this sync was not saved (what "
-    "was saved before is intact); free some disk space and sync again",
-)
-DAMAGED = Text(
-    "数据库 {path} 已损坏（{error}）：可以在同步命令后加 --rebuild-store，从团队的文件重建它"
-    "（损坏的文件改名保留，不会删除）",
-    "the store {path} is damaged ({error}): add --rebuild-store to the sync command to "
-    "rebuild it from the team's files (the damaged file is kept aside, nothing is deleted)",
-)
-_FULL = {sqlite3.SQLITE_FULL}
-_BROKEN = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
-
-
-def store_error(path: Path, exc: sqlite3.Error | OSError) -> StoreError:
-    """What went wrong with the store, in words a manager can act on: a full disk, a
-    damaged file (rebuild it), or a file that cannot be opened or is busy."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code in _FULL or getattr(exc, "errno", None) == errno.ENOSPC:
-        return StoreError(path, *_both(DISK_FULL, path=path))
-    if code in _BROKEN or (code is None and isinstance(exc, sqlite3.DatabaseError)):
-        return StoreError(path, *_both(DAMAGED, path=path, error=exc), damaged=True)
-    return StoreError(path, *_both(IN_USE, path=path, error=exc))
-
-
-def _both(text: Text, **values: Any) -> tuple[str, str]:
-    return text("zh", **values), text("en", **values)
-
-
 def _now() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
@@ -175,25 +131,6 @@ def open_store(path: Path, timeout: float = 60.0) -> SqliteStore:
     """The store in the SQLite file at `path` (made if new); use it as `with open_store(p)
     as store:` so it is closed however the block ends."""
     return SqliteStore(path, timeout)
-
-
-def set_aside(path: Path, when: datetime) -> Path | None:
-    """Move a (damaged) store out of the way before it is rebuilt, with its journal
-    files, as `NAME.damaged-YYYYmmdd-HHMMSS`: nothing is deleted, and a hot journal is
-    never replayed into the new store. Returns where it went (None: no store there)."""
-    if not path.exists():
-        return None
-    aside = path.with_name(f"{path.name}.damaged-{when:%Y%m%d-%H%M%S}")
-    n = 1
-    while aside.exists():
-        n += 1
-        aside = path.with_name(f"{path.name}.damaged-{when:%Y%m%d-%H%M%S}-{n}")
-    for suffix in ("-journal", "-wal", "-shm"):
-        companion = path.with_name(path.name + suffix)
-        if companion.exists():
-            companion.rename(aside.with_name(aside.name + suffix))
-    path.rename(aside)
-    return aside
 
 
 class SqliteStore:
@@ -267,25 +204,18 @@ class SqliteStore:
             )
             (top,) = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM versions").fetchone()
         except sqlite3.Error as exc:
-            self._roll_back()
+            self.db.execute("ROLLBACK")
             raise store_error(self.path, exc) from None
         self._next_version = top + 1
         try:
             yield sync_id
             self.db.execute("COMMIT")
-        except sqlite3.Error as exc:  # a full disk, a damaged page met on the way
-            self._roll_back()
-            raise store_error(self.path, exc) from exc
-        except BaseException:
-            self._roll_back()
-            raise
-
-    def _roll_back(self) -> None:
-        """Undo the open transaction; SQLite may have undone it already (a full disk
-        rolls back by itself), which is no error here."""
-        with contextlib.suppress(sqlite3.Error):
-            if self.db.in_transaction:
+        except BaseException as exc:
+            if self.db.in_transaction:  # a full disk has rolled it back already
                 self.db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):  # a full disk, a damaged page met on the way
+                raise store_error(self.path, exc) from exc
+            raise
 
     def log_sync(self, sync_id: int, counts: SyncCounts) -> None:
         self.db.execute(
@@ -541,16 +471,14 @@ class SqliteStore:
         )
         ck = customer_key(text) or text
         params = (_like(text.strip()), _like(ck))
-        try:
-            (total,) = self.db.execute("SELECT COUNT(*)" + where, params).fetchone()
-            rows = self.db.execute(
-                "SELECT v.id, v.register, v.natural_key, v.data, v.source_path, v.sheet,"
-                " v.row_no, v.first_sync, s1.started_at, v.ended_sync, s2.started_at,"
-                " v.end_reason" + where + " ORDER BY v.register, v.natural_key, v.id LIMIT ?",
-                (*params, limit),
-            ).fetchall()
-        except sqlite3.Error as exc:
-            raise store_error(self.path, exc) from None
+        (total,) = self.db.execute("SELECT COUNT(*)" + where, params).fetchone()
+        rows = self.db.execute(
+            "SELECT v.id, v.register, v.natural_key, v.data, v.source_path, v.sheet, v.row_no,"
+            " v.first_sync, s1.started_at, v.ended_sync, s2.started_at, v.end_reason"
+            + where
+            + " ORDER BY v.register, v.natural_key, v.id LIMIT ?",
+            (*params, limit),
+        )
         versions = [Version(r[0], r[1], r[2], decode_record(r[1], r[3]), *r[4:]) for r in rows]
         return versions, total
 

@@ -8,10 +8,12 @@ nothing could be read or the surroundings refused (a busy sync, a read-only fold
 from __future__ import annotations
 
 import json
+import shlex
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -39,6 +41,22 @@ DEMO_MASTER = Text(
 )
 STORE_ENV = "SALESFLOW_STORE"
 """The environment variable that names the store when `--store` is not given."""
+REBUILD = Text("重建数据库的命令: {command}", "to rebuild the store: {command}")
+STORE_SET_ASIDE = Text(
+    "损坏的数据库已改名保留为 {aside}，正在从团队的文件重建",
+    "the damaged store was kept aside as {aside}; rebuilding it from the team's files",
+)
+EMPTY_QUERY = Text(
+    "请给出要查找的内容（订单号、电话、客户名称……）",
+    "say what to look for (an order number, a phone, a customer name…)",
+)
+LONG_QUERY = Text(
+    "查找内容太长（{n} 个字符，最多 {most} 个）",
+    "the text to look for is too long ({n} characters; at most {most})",
+)
+MAX_QUERY = 500
+"""History's query is part of a key or a customer name: longer text matches nothing,
+and SQLite refuses LIKE patterns past 50,000 characters."""
 LOG_AT = "salesflow.log_at"
 """`ctx.meta` key: (folder for the log, file worked on, language), set by a command."""
 
@@ -317,6 +335,11 @@ def fail(message: str) -> NoReturn:
     metavar="KEY",
     help="Also write the master into this Google spreadsheet (its targets tab is read back).",
 )
+@click.option(
+    "--rebuild-store",
+    is_flag=True,
+    help="Keep the store aside (NAME.damaged-…) and rebuild it from the team's files.",
+)
 @google_options
 @AS_OF
 @LANG
@@ -326,6 +349,7 @@ def sync_command(
     store: str | None,
     as_json: bool,
     wait: float,
+    rebuild_store: bool,
     as_of: date | None,
     lang: Lang,
     google_keys: tuple[str, ...],
@@ -337,7 +361,8 @@ def sync_command(
     from .master_xlsx import backups
     from .run import MasterTarget, XlsxMaster, sync_into
     from .sources import file_sources
-    from .store import default_store, location
+    from .store import StoreError, default_store, location
+    from .store_faults import set_aside
     from .summary import summary_lines, sync_json
 
     require_sources(
@@ -353,12 +378,22 @@ def sync_command(
     sources += google.sources(google_keys, as_of)
     online = google.master(google_master) if google_master else None
     targets: list[MasterTarget] = [online, XlsxMaster(master)] if online else [XlsxMaster(master)]
+    store_path = location(store) if store else default_store(master)
+    if rebuild_store:
+        if not isinstance(store_path, Path):
+            raise click.UsageError("--rebuild-store rebuilds a store file, not a database server")
+        try:
+            aside = set_aside(store_path, datetime.now())
+        except OSError as exc:
+            fail(f"{store_path}: {exc.strerror or exc}")
+        if aside is not None:
+            click.secho(STORE_SET_ASIDE(lang_of(lang), aside=aside), fg="yellow", err=True)
     with progress_bar(not as_json) as progress:
         try:
             result = sync_into(
                 sources,
                 targets,
-                location(store) if store else default_store(master),
+                store_path,
                 as_of,
                 lang,
                 lock=master,
@@ -366,7 +401,11 @@ def sync_command(
                 progress=progress,
             )
         except SyncFailed as exc:
-            fail(google.redact(exc.message(lang)))
+            message = google.redact(exc.message(lang))
+            if isinstance(exc.__cause__, StoreError) and exc.__cause__.damaged:
+                command = shlex.join(["salesflow", *sys.argv[1:], "--rebuild-store"])
+                message += "\n" + REBUILD(lang_of(lang), command=command)
+            fail(message)
     for notice in result.notices:
         click.secho(notice.message(lang), fg="yellow", err=True)
     if as_json:
@@ -401,17 +440,26 @@ def history(text: str, master: Path, store: str | None, as_json: bool, lang: Lan
     TEXT is part of a natural key (an order number, a phone, a rep and date) or a
     customer name (`华信科技` finds `华信科技有限公司`).
     """
+    from .errors import Bilingual
     from .history import history_document, history_lines
-    from .store import StoreError, default_store, location, open_store
+    from .store import default_store, location, open_store
+    from .store_faults import store_error
 
+    if not text.strip():
+        raise click.UsageError(EMPTY_QUERY(lang_of(lang)))
+    if len(text) > MAX_QUERY:
+        raise click.UsageError(LONG_QUERY(lang_of(lang), n=len(text), most=MAX_QUERY))
     where = location(store) if store else default_store(master)
     if isinstance(where, Path) and not where.exists():
         raise click.UsageError(f"no store at {where}: run `salesflow sync` first")
     try:
         with open_store(where) as db:
             versions, total = db.history(text)
-    except StoreError as exc:
+    except Bilingual as exc:
         fail(exc.message(lang))
+    except sqlite3.Error as exc:  # a damaged page only this query reached
+        assert isinstance(where, Path)
+        fail(store_error(where, exc).message(lang))
     if as_json:
         echo_json(history_document(text, versions, total))
     else:
@@ -425,12 +473,18 @@ def history(text: str, master: Path, store: str | None, as_json: bool, lang: Lan
 @LANG
 def demo(folder: Path, as_of: date | None, lang: Lang) -> None:
     """Write a sample team folder and check it (the sample has mistakes on purpose)."""
-    from .demo import make_team
+    from .demo import NotADemoFolder, claim_demo_folder, make_team
     from .run import XlsxMaster, sync_into
     from .sources import file_sources
     from .store import default_store
     from .summary import summary_lines
 
+    try:
+        claim_demo_folder(folder)
+    except NotADemoFolder as exc:
+        fail(exc.message(lang))
+    except OSError as exc:
+        fail(f"{folder}: {exc.strerror or exc}")
     master = folder / "master.xlsx"
     log_beside(folder, str(master), lang)
     as_of = as_of or date.today()

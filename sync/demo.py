@@ -19,7 +19,35 @@ import xlsxwriter
 from sheets_templates.excel import day_fraction
 from sheets_templates.registers import REGISTERS
 from sheets_templates.rules import is_working_day
-from sheets_templates.words import Lang
+from sheets_templates.words import Lang, Text
+
+from .errors import Bilingual
+
+DEMO_MARKER = ".salesflow-demo"
+"""The file `salesflow demo` leaves in the folder it makes: a folder with anything else
+in it and no such file is someone's real work, and the demo never writes into it."""
+NOT_A_DEMO_FOLDER = Text(
+    "{folder} 不是空文件夹，也不是 salesflow demo 建的：示例数据不会写进去。"
+    "请换一个新的文件夹名，例如 salesflow demo salesflow-demo",
+    "{folder} is not empty and was not made by salesflow demo, so the sample team is not "
+    "written into it; name a new folder instead, e.g. salesflow demo salesflow-demo",
+)
+
+
+class NotADemoFolder(Bilingual):
+    """The folder named for the demo holds someone's files: refused, nothing written."""
+
+
+def claim_demo_folder(folder: Path) -> None:
+    """Make `folder` the demo's (new, empty, or made by an earlier demo) and mark it, or
+    refuse: the demo's reps must never land in a real team, master or history."""
+    ours = folder.is_dir() and ((folder / DEMO_MARKER).exists() or not any(folder.iterdir()))
+    if folder.exists() and not ours:
+        values = {"folder": folder}
+        raise NotADemoFolder(NOT_A_DEMO_FOLDER("zh", **values), NOT_A_DEMO_FOLDER("en", **values))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / DEMO_MARKER).write_text("made by salesflow demo\n", encoding="utf-8")
+
 
 REPS = ("张三", "李四", "王五", "赵六")
 COMPANIES = (

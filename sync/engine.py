@@ -40,11 +40,11 @@ from .store import (
     SyncCounts,
     open_store,
 )
+from .unreachable import kept_as_unreadable, unreachable
 from .workers import read_in_workers
 
 TARGETS_SETTING = "targets_rows"
 ProgressFn = Callable[[int, int, str], None]
-READ_FAILED = Text("读取时出错（{kind}: {exc}）", "failed while reading ({kind}: {exc})")
 IN_MASTER = Text("（总表）", "(master)")
 
 
@@ -355,8 +355,11 @@ def _run(
             for n, s in enumerate(unchanged, start=1):
                 progress(n, len(sources), s.path)
         present = {s.path for s in sources}
+        hidden = unreachable(sources, known)
         gone = sorted(
-            path for path, k in known.items() if path not in present and k.state != "gone"
+            path
+            for path, k in known.items()
+            if path not in present and path not in hidden and k.state != "gone"
         )
         touched = reading | set(gone)
         before = store.open_rows(touched)
@@ -370,6 +373,9 @@ def _run(
             parsed[p.path] = p
         for path in gone:
             store.mark_gone(sync_id, path)
+        kept = [kept_as_unreadable(known[path], behind) for path, behind in sorted(hidden.items())]
+        for p in kept:
+            store.mark_unreadable(sync_id, p)
 
         current = load_current(store)
         changes = count_changes(before, current.rows, touched)
@@ -383,6 +389,7 @@ def _run(
         problems = source_problems + target_problems
         statuses = source_statuses(sources, parsed, store, lang)
         statuses += [SourceStatus(path, None, "gone", 0, 0) for path in gone]
+        statuses += unreachable_statuses(kept, store, lang)
         duplicates = sheet_duplicates(source_problems, store) + current.duplicates
         records = {name: len(rows) for name, rows in current.registers.items()}
         counts = SyncCounts(
@@ -404,7 +411,9 @@ def _run(
         duplicates=duplicates,
         problems=problems,
         unreadable=[
-            (p.path, p.error_zh or "", p.error_en or "") for p in parsed.values() if p.error_zh
+            (p.path, p.error_zh or "", p.error_en or "")
+            for p in (*parsed.values(), *kept)
+            if p.error_zh
         ],
         targets_header=targets_header,
         targets_rows=targets_table,
@@ -466,3 +475,19 @@ def source_statuses(
             status = fresh if sheet.kind else "skipped"
             out.append(SourceStatus(s.path, sheet.sheet, status, sheet.valid, sheet.errors))
     return out
+
+
+def unreachable_statuses(kept: list[ParsedSource], store: Store, lang: Lang) -> list[SourceStatus]:
+    """Summary entries of the unreachable sources, with the records they still hold."""
+    counts = store.open_counts()
+    return [
+        SourceStatus(
+            p.path,
+            None,
+            "unreadable",
+            counts.get(p.path, 0),
+            0,
+            Text(p.error_zh or "", p.error_en or "")(lang_of(lang)),
+        )
+        for p in kept
+    ]

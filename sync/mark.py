@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 import openpyxl
 from openpyxl.comments import Comment
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook import Workbook
 
@@ -33,7 +34,12 @@ from sheets_templates.table import SheetResult
 from sheets_templates.words import Lang
 
 from .excel_text import looks_like_formula
-from .reader import Unreadable, read_files
+from .reader import Unreadable, load_grids, read_files
+from .sources import OUTPUT_MARKED, OUTPUT_PROPERTY
+
+OPENPYXL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+"""The formats a marked copy can keep everything of (styles, formulas, notes); any other
+(CSV, .xls, .ods, WPS) is copied as its values into a new `.xlsx`."""
 
 PROBLEMS_SHEET = {"zh": "问题", "en": "Problems"}
 MARK_FILL = {Severity.ERROR: "#FFC7CE", Severity.WARNING: "#FFEB9C"}
@@ -234,8 +240,35 @@ class MarkResult:
 
 
 def default_out(path: Path) -> Path:
-    """`张三.xlsx` → `张三.marked.xlsx`, beside the original."""
-    return path.with_name(f"{path.stem}.marked{path.suffix}")
+    """`张三.xlsx` → `张三.marked.xlsx`, beside the original (`张三.csv` → `张三.marked.xlsx`):
+    a name, like the marker inside, that check and sync never read as a source."""
+    suffix = path.suffix if path.suffix.lower() in OPENPYXL_SUFFIXES else ".xlsx"
+    return path.with_name(f"{path.stem}.marked{suffix}")
+
+
+def _load_book(path: Path) -> Workbook:
+    """The workbook to mark: the file itself for Excel's own formats, else a new one
+    holding each sheet's values as read (a CSV is one sheet named after the file)."""
+    if path.suffix.lower() in OPENPYXL_SUFFIXES:
+        return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", rich_text=True)
+    book = Workbook()
+    book.remove(book.active)
+    for name, grid in load_grids(path):
+        sheet = book.create_sheet(name)
+        for r, row in enumerate(grid, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is None or value == "":
+                    continue
+                cell = sheet.cell(row=r, column=c, value=value)
+                if isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"  # typed as text, stays text
+    return book
+
+
+def _mark_as_output(book: Workbook) -> None:
+    """The marker check and sync know a marked copy by, whatever it is renamed to."""
+    if OUTPUT_PROPERTY not in book.custom_doc_props.names:
+        book.custom_doc_props.append(StringProperty(name=OUTPUT_PROPERTY, value=OUTPUT_MARKED))
 
 
 def mark_file(
@@ -249,7 +282,7 @@ def mark_file(
     [result] = read_files([(path, path.parent)], as_of or date.today(), keep_records=False)
     if result.error:
         raise Unreadable(result.error, result.error_en or result.error)
-    book = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", rich_text=True)
+    book = _load_book(path)
     old: list[Placed] = []
     for name in PROBLEMS_SHEET.values():
         if name in book.sheetnames:
@@ -260,6 +293,7 @@ def mark_file(
     rows = remark(_OpenpyxlCells(book), old, marks, lang)
     _write_problems_sheet(book, PROBLEMS_SHEET[lang], rows)
     book.calculation.fullCalcOnLoad = True
+    _mark_as_output(book)
     out.parent.mkdir(parents=True, exist_ok=True)
     _save(book, out)
     problems = [p for m in marks for p in m.problems]

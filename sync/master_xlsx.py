@@ -25,10 +25,12 @@ previous master is kept as `NAME.backup-YYYYmmdd-HHMMSS.xlsx` (the last few).
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import re
 import shutil
+import stat
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -61,6 +63,7 @@ from .master_model import (
 )
 from .master_words import SHEET_TITLES
 from .processes import process_alive
+from .sources import OUTPUT_MASTER, OUTPUT_PROPERTY
 
 KEEP_BACKUPS = 5
 EXCEL_MAX_TEXT = 32767
@@ -228,6 +231,7 @@ def _frame(sheets: list[MasterSheet], layouts: list[list[Placed]]) -> tuple[byte
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
     if _style(wb.add_format({"quote_prefix": True})) != QUOTED:
         raise AssertionError("the quotePrefix style must be the frame's first format")
+    wb.set_custom_property(OUTPUT_PROPERTY, OUTPUT_MASTER)  # never read as a source
     title = wb.add_format({"bold": True, "font_size": 13, "font_color": "#1F3864"})
     header_props = {
         "bold": True,
@@ -410,15 +414,42 @@ def glob_escape(text: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", text)
 
 
+OPEN_IN_EXCEL = Text(
+    "总表 {path} 正在 Excel 中打开（旁边有 {owner}），未替换：请关闭它后再同步。"
+    "若没有人打开它，{owner} 是 Excel 异常退出留下的，删除它即可",
+    "the master {path} is open in Excel ({owner} lies beside it), so it was not replaced: "
+    "close it and sync again. If nobody has it open, {owner} was left by Excel closing "
+    "abnormally: delete it",
+)
+MASTER_DISK_FULL = Text(
+    "磁盘已满：总表 {path} 写不下，原总表未改动；请腾出磁盘空间后再同步",
+    "disk full: the master {path} could not be written and the old one was left as it "
+    "was; free some disk space and sync again",
+)
+
+
+def owner_file(path: Path) -> Path | None:
+    """The owner file Excel keeps beside a workbook it has open (`~$master.xlsx`), if any."""
+    owner = path.with_name(f"~${path.name}")
+    return owner if owner.exists() else None
+
+
+def _both(text: Text, **values: object) -> tuple[str, str]:
+    return text("zh", **values), text("en", **values)
+
+
 def write_master_xlsx(
     sheets: list[MasterSheet], path: Path, keep: int = KEEP_BACKUPS
 ) -> Path | None:
     """Write the master atomically; keep the previous one as a backup (the last `keep`).
 
     Returns the backup made (None on a first write). A master that cannot be replaced
-    (open in Excel on Windows, read-only folder) raises `MasterWriteError` and leaves
-    the old master untouched.
+    (open in Excel: its owner file lies beside it; a read-only folder; a full disk)
+    raises `MasterWriteError` and leaves the old master untouched. The new master
+    keeps the old one's file mode (a read-only master stays read-only).
     """
+    if (owner := owner_file(path)) is not None:
+        raise MasterWriteError(*_both(OPEN_IN_EXCEL, path=path, owner=owner.name))
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_dead_temps(path)
     temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -428,6 +459,7 @@ def write_master_xlsx(
         with temp.open("rb+") as fh:
             os.fsync(fh.fileno())
         if path.exists():
+            temp.chmod(stat.S_IMODE(path.stat().st_mode))
             backup = backup_name(path, datetime.now())
             shutil.copy2(path, backup)
         os.replace(temp, path)
@@ -437,6 +469,8 @@ def write_master_xlsx(
         if backup is not None:
             with contextlib.suppress(OSError):
                 backup.unlink()
+        if exc.errno == errno.ENOSPC:
+            raise MasterWriteError(*_both(MASTER_DISK_FULL, path=path)) from None
         raise MasterWriteError(
             f"无法写入总表 {path}：它可能正在 Excel 中打开，或文件夹是只读的；"
             f"请关闭后重试（{type(exc).__name__}: {exc.strerror or exc}）",

@@ -26,8 +26,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from .errors import Bilingual
-from .sqlite_store import SCHEMA, SqliteStore
+from .schema import SCHEMA
+from .sqlite_store import SqliteStore
 from .store import StoreError
 
 SYNC_LOCK = 0x5A1E5F10
@@ -62,8 +62,8 @@ class ServerStoreError(StoreError):
     """The database server cannot be reached or written; says where and why."""
 
     def __init__(self, where: str, exc: BaseException) -> None:
-        Bilingual.__init__(
-            self,
+        super().__init__(
+            where,
             f"无法连接或写入数据库服务器 {where}：{exc}（服务器是否在运行？地址、用户和权限是否正确？）",
             f"cannot reach or write the store on the server {where}: {exc}"
             " (is the server running, and are the address, user and rights right?)",
@@ -118,6 +118,12 @@ class Dialect:
 
     def executescript(self, sql: str) -> None:
         self.execute(sql)
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open, as sqlite3's connection says it."""
+        idle = psycopg.pq.TransactionStatus.IDLE
+        return not self.conn.closed and self.conn.info.transaction_status != idle
 
     def close(self) -> None:
         self.conn.close()

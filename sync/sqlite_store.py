@@ -1,24 +1,7 @@
-"""The SQLite store: the schema and the `Store` protocol kept in one file.
+"""The SQLite store: the `Store` protocol kept in one file beside the master.
 
-Portable SQL, so a later issue can move the store to PostgreSQL unchanged:
-- column types are TEXT and INTEGER only; dates and timestamps are ISO text;
-  states are words (`present` / `unreadable` / `gone`), not booleans;
-- ids are assigned by the program (MAX + 1 inside the sync's transaction), so there is
-  no AUTOINCREMENT / SERIAL / IDENTITY to translate;
-- rows are changed with plain INSERT / UPDATE / DELETE (no INSERT OR REPLACE, no
-  upsert); transactions are explicit BEGIN / COMMIT; LIKE uses an explicit ESCAPE;
-- placeholders are DB-API `qmark` (`?`); psycopg's `%s` is a mechanical swap.
-SQLite is the default because it is one file beside the master and needs no server.
-
-Tables
-- `syncs`: one row per sync (the master's sync log).
-- `sources`: each source ever seen: content hash, as-of date of its last read, state.
-- `source_sheets`, `problems`: what the last good read of each source found.
-- `versions`: every version of every record: register, natural key, data (the
-  `codec`'s JSON text), source file / sheet / row, the
-  sync that first saw it and the sync that ended it, with why (`updated`,
-  `removed`, `source_gone`).
-- `settings`: small named values (the targets rows last used).
+The tables and why they are shaped so are in `schema`; the PostgreSQL store
+(`postgres_store`) runs these same statements through a small dialect.
 """
 
 from __future__ import annotations
@@ -38,87 +21,9 @@ from sheets_templates.problems import Problem, Severity
 from sheets_templates.rules import customer_key
 
 from .parsed import ParsedSource, SheetSummary, text_hash
-from .store import (
-    CurrentRecord,
-    OpenVersion,
-    StoredSource,
-    StoreError,
-    SyncCounts,
-    SyncLogRow,
-    Version,
-)
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS syncs (
-    id INTEGER PRIMARY KEY,
-    started_at TEXT NOT NULL,
-    finished_at TEXT,
-    as_of TEXT NOT NULL,
-    synced INTEGER, unchanged INTEGER, skipped INTEGER, unreadable INTEGER, gone INTEGER,
-    records INTEGER, added INTEGER, updated INTEGER, removed INTEGER, issues INTEGER
-);
-CREATE TABLE IF NOT EXISTS sources (
-    path TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    content_hash TEXT,
-    parsed_as_of TEXT,
-    as_of_dependent INTEGER NOT NULL,
-    state TEXT NOT NULL,
-    error_zh TEXT,
-    error_en TEXT,
-    first_sync INTEGER NOT NULL,
-    last_sync INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS source_sheets (
-    path TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    sheet TEXT NOT NULL,
-    kind TEXT,
-    header_row INTEGER,
-    rep TEXT,
-    rows_read INTEGER NOT NULL,
-    valid INTEGER NOT NULL,
-    errors INTEGER NOT NULL,
-    warnings INTEGER NOT NULL,
-    PRIMARY KEY (path, position)
-);
-CREATE TABLE IF NOT EXISTS problems (
-    path TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    sheet TEXT NOT NULL,
-    code TEXT NOT NULL,
-    severity TEXT NOT NULL,
-    row_no INTEGER,
-    col_letter TEXT,
-    header TEXT,
-    field TEXT,
-    value TEXT,
-    message_zh TEXT NOT NULL,
-    message_en TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS problems_path ON problems (path);
-CREATE TABLE IF NOT EXISTS versions (
-    id INTEGER PRIMARY KEY,
-    register TEXT NOT NULL,
-    natural_key TEXT NOT NULL,
-    rep TEXT,
-    customer TEXT,
-    data TEXT NOT NULL,
-    data_hash TEXT NOT NULL,
-    source_path TEXT NOT NULL,
-    sheet TEXT NOT NULL,
-    row_no INTEGER NOT NULL,
-    first_sync INTEGER NOT NULL,
-    ended_sync INTEGER,
-    end_reason TEXT
-);
-CREATE INDEX IF NOT EXISTS versions_open ON versions (ended_sync, source_path);
-CREATE TABLE IF NOT EXISTS settings (
-    name TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-"""
-
+from .schema import SCHEMA
+from .store import CurrentRecord, OpenVersion, StoredSource, SyncCounts, SyncLogRow, Version
+from .store_faults import store_error
 
 CODEC_SETTING = "record_codec"
 CODEC = 2
@@ -150,6 +55,9 @@ class Connection(Protocol):
 
     def executescript(self, sql: str, /) -> Any: ...
 
+    @property
+    def in_transaction(self) -> bool: ...
+
     def close(self) -> None: ...
 
 
@@ -167,7 +75,7 @@ class SqliteStore:
             self.db.executescript(SCHEMA)
             self._times_without_seconds()
         except (sqlite3.Error, OSError) as exc:
-            raise StoreError(path, exc) from None
+            raise store_error(path, exc) from None
         self._next_version = 0
 
     def close(self) -> None:
@@ -228,14 +136,17 @@ class SqliteStore:
             (top,) = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM versions").fetchone()
         except sqlite3.Error as exc:
             self.db.execute("ROLLBACK")
-            raise StoreError(self.path, exc) from None
+            raise store_error(self.path, exc) from None
         self._next_version = top + 1
         try:
             yield sync_id
-        except BaseException:
-            self.db.execute("ROLLBACK")
+            self.db.execute("COMMIT")
+        except BaseException as exc:
+            if self.db.in_transaction:  # a full disk has rolled it back already
+                self.db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):  # a full disk, a damaged page met on the way
+                raise store_error(self.path, exc) from exc
             raise
-        self.db.execute("COMMIT")
 
     def log_sync(self, sync_id: int, counts: SyncCounts) -> None:
         self.db.execute(

@@ -237,10 +237,10 @@ def default_store(master: Path) -> Path:
 
 
 class StoreError(Bilingual):
-    """The store cannot be opened or written; the message says where and why."""
+    """The store cannot be opened or written; the message says where, why and what to
+    do. `damaged` is set when the file is no longer a store at all: nothing but a
+    rebuild from the team's files (`salesflow sync … --rebuild-store`) gets past it."""
 
-    def __init__(self, path: Location, exc: BaseException) -> None:
-        super().__init__(
-            f"无法打开或写入数据库 {path}：{exc}（文件夹只读，或正被其他程序占用？）",
-            f"cannot open or write the store {path}: {exc} (read-only folder, or in use?)",
-        )
+    def __init__(self, path: Location, zh: str, en: str, damaged: bool = False) -> None:
+        super().__init__(zh, en)
+        self.path, self.damaged = path, damaged

@@ -169,6 +169,11 @@ FLAGS = Text(
 )
 KPI = Text("今日指标（{day}）:", "Today's KPIs ({day}):")
 UNREADABLE = Text("  {path}: 无法读取 — {error}", "  {path}: unreadable — {error}")
+KEPT = Count(
+    "（上次的 {n} 条记录保留在总表中）",
+    " (its {n} record from the last sync stays in the master)",
+    " (its {n} records from the last sync stay in the master)",
+)
 THIS_MONTH = Text("（本月）", " (month)")
 
 
@@ -178,7 +183,11 @@ def summary_lines(result: SyncResult) -> list[tuple[str, str | None]]:
     counts = {s: result.count(s) for s in STATUSES}
     lines: list[tuple[str, str | None]] = [(SOURCES(len(result.sources), lang, **counts), "bold")]
     lines += [
-        (UNREADABLE(lang, path=s.path, error=s.error), "red")
+        (
+            UNREADABLE(lang, path=s.path, error=s.error)
+            + (KEPT(s.records, lang) if s.records else ""),
+            "red",
+        )
         for s in result.sources
         if s.status == "unreadable"
     ]

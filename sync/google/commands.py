@@ -60,19 +60,35 @@ class GoogleSettings:
             sys.exit(2)
 
     def client(self) -> gspread.Client:
+        return self._run(self._connected)
+
+    def _connected(self) -> gspread.Client:
+        """The client, connecting once; raises `GoogleError` when that fails."""
         from .access import connect
 
         if self._client is None:
-            self._access = self._run(lambda: connect(self.credentials, self.token, self.api_root))
+            self._access = connect(self.credentials, self.token, self.api_root)
             self._client = self._access.client()
         return self._client
 
     def sources(self, keys: tuple[str, ...], as_of: date) -> list[Source]:
+        """The spreadsheets as sources; when Google cannot be reached at all, each one
+        is an unreachable source, so the local files still sync."""
         if not keys:
             return []  # before the import: gspread costs a second to load
-        from .source import google_sources
+        from .errors import GoogleError
+        from .source import google_sources, spreadsheet_key, unreachable_source
 
-        return self._run(lambda: google_sources(self.client(), keys, as_of))
+        def find() -> list[Source]:
+            try:
+                client = self._connected()
+            except GoogleError as error:
+                if not error.outage:
+                    raise
+                return [unreachable_source(spreadsheet_key(k), error) for k in keys]
+            return google_sources(client, keys, as_of)
+
+        return self._run(find)
 
     def check_files(
         self, keys: tuple[str, ...], as_of: date, keep_records: bool

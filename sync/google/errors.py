@@ -45,6 +45,9 @@ class GoogleError(Bilingual):
 
     `status` is the HTTP status when Google answered one; `fatal` is true when no other
     spreadsheet can succeed either (credentials), so a sync stops instead of skipping.
+    `outage` is true when Google could not be reached at all (network, proxy, no
+    answer): no other spreadsheet can be read this time either, but the local files
+    still sync, with the Google sources listed as unreachable.
     """
 
     def __init__(
@@ -54,11 +57,13 @@ class GoogleError(Bilingual):
         status: int | None = None,
         secrets: Iterable[str] = (),
         fatal: bool = False,
+        outage: bool = False,
     ) -> None:
         secrets = tuple(secrets)
         super().__init__(redact(zh, secrets), redact(en, secrets))
         self.status = status
         self.fatal = fatal
+        self.outage = outage
 
 
 def google_message(response: requests.Response) -> tuple[str, str]:
@@ -159,14 +164,14 @@ def explain(
             f"连不上 Google（网络或代理问题）：{type(exc).__name__}",
             f"Cannot reach Google (network or proxy problem): {type(exc).__name__}: {exc}",
             secrets=secrets,
-            fatal=True,
+            outage=True,
         )
     if isinstance(exc, requests.Timeout):
         return GoogleError(
             "Google 长时间没有响应，请稍后再试。",
             f"Google did not answer in time; try again later ({type(exc).__name__}).",
             secrets=secrets,
-            fatal=True,
+            outage=True,
         )
     raise exc
 

@@ -186,34 +186,47 @@ def _unreadable(shown: str, error: GoogleError) -> FileResult:
     return FileResult(shown, error=error.zh, error_en=error.en)
 
 
+def unreachable_source(key: str, error: GoogleError) -> Source:
+    """A spreadsheet that could not be opened, as a source that reads as unreadable with
+    the reason (named by its key: its title is unknown)."""
+    shown = f"Google {key}"
+    return Source(
+        shown, f"unreadable:{error.status}", partial(_unreadable, shown, error), kind="google"
+    )
+
+
 def google_sources(
     client: gspread.Client, keys: Iterable[str], as_of: date | None = None
 ) -> list[Source]:
     """One `Source` per spreadsheet, its values already fetched and hashed.
 
     A spreadsheet that cannot be opened (missing, not shared, quota exhausted after
-    the retries) becomes an unreadable source with the reason, like a locked file, and
-    the others still sync; credentials Google refuses stop everything (`GoogleError`).
-    Two spreadsheets with the same title are told apart by their keys.
+    the retries, Google unreachable) becomes an unreadable source with the reason,
+    like a locked file, and the others still sync; once Google cannot be reached at
+    all, the rest are not tried. Credentials Google refuses stop everything
+    (`GoogleError`). Two spreadsheets with the same title are told apart by their keys.
     """
     day = as_of or date.today()
     books: list[tuple[str, Book | GoogleError]] = []
+    outage: GoogleError | None = None
     for text in keys:
         key = spreadsheet_key(text)
+        if outage is not None:
+            books.append((key, outage))
+            continue
         try:
             books.append((key, fetch_book(client, key)))
         except Exception as exc:  # every failure is explained or re-raised
             error = explain(exc, account_of(client), secrets_of(client))
             if error.fatal:
                 raise error from None
+            outage = error if error.outage else None
             books.append((key, error))
     titles = [b.title for _, b in books if isinstance(b, Book)]
     sources = []
     for key, book in books:
         if isinstance(book, GoogleError):
-            shown = f"Google {key}"
-            read = partial(_unreadable, shown, book)
-            sources.append(Source(shown, f"unreadable:{book.status}", read, kind="google"))
+            sources.append(unreachable_source(key, book))
             continue
         shown = book.title if titles.count(book.title) == 1 else f"{book.title} ({key})"
         read = partial(read_book, book, shown, day)

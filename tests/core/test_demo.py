@@ -37,3 +37,20 @@ def test_the_demo_command(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "team" / "张三.xlsx").exists()
     assert "示例团队已写入" in done.stdout
     assert "[phone.invalid]" in done.stdout and "无法读取" in done.stdout
+
+
+def test_the_demo_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    """`salesflow demo .` in a manager's folder writes nothing there; the demo's own
+    folder (marked when made) can be made again."""
+    real = tmp_path / "office"
+    (real / "team").mkdir(parents=True)
+    (real / "team" / "王磊.csv").write_text("日期,电话\n", encoding="utf-8")
+    refused = salesflow("demo", ".", "--as-of", AS_OF.isoformat(), cwd=real)
+    assert refused.returncode == 2
+    assert "Traceback" not in refused.stderr and "不是空文件夹" in refused.stderr
+    assert sorted(p.name for p in real.rglob("*")) == ["team", "王磊.csv"]
+
+    for _ in range(2):
+        again = salesflow("demo", "demo", "--as-of", AS_OF.isoformat(), cwd=tmp_path)
+        assert again.returncode == 0, again.stderr
+    assert (tmp_path / "demo" / "master.xlsx").exists()

@@ -16,7 +16,7 @@ from sheets_templates.problems import Problem, Severity
 from sync.engine import count_changes
 from sync.parsed import ParsedSource, RecordRow, SheetSummary
 from sync.postgres_store import SCHEMA_VERSION, shown
-from sync.sqlite_store import SCHEMA
+from sync.schema import SCHEMA
 from sync.store import (
     CurrentRecord,
     Location,

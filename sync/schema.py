@@ -1,0 +1,93 @@
+"""The store's tables, in portable SQL shared by the SQLite and PostgreSQL stores.
+
+Portable SQL, so a later issue can move the store to PostgreSQL unchanged:
+- column types are TEXT and INTEGER only; dates and timestamps are ISO text;
+  states are words (`present` / `unreadable` / `gone`), not booleans;
+- ids are assigned by the program (MAX + 1 inside the sync's transaction), so there is
+  no AUTOINCREMENT / SERIAL / IDENTITY to translate;
+- rows are changed with plain INSERT / UPDATE / DELETE (no INSERT OR REPLACE, no
+  upsert); transactions are explicit BEGIN / COMMIT; LIKE uses an explicit ESCAPE;
+- placeholders are DB-API `qmark` (`?`); psycopg's `%s` is a mechanical swap.
+SQLite is the default because it is one file beside the master and needs no server.
+
+Tables
+- `syncs`: one row per sync (the master's sync log).
+- `sources`: each source ever seen: content hash, as-of date of its last read, state.
+- `source_sheets`, `problems`: what the last good read of each source found.
+- `versions`: every version of every record: register, natural key, data (the
+  `codec`'s JSON text), source file / sheet / row, the
+  sync that first saw it and the sync that ended it, with why (`updated`,
+  `removed`, `source_gone`).
+- `settings`: small named values (the targets rows last used).
+"""
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS syncs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    as_of TEXT NOT NULL,
+    synced INTEGER, unchanged INTEGER, skipped INTEGER, unreadable INTEGER, gone INTEGER,
+    records INTEGER, added INTEGER, updated INTEGER, removed INTEGER, issues INTEGER
+);
+CREATE TABLE IF NOT EXISTS sources (
+    path TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    content_hash TEXT,
+    parsed_as_of TEXT,
+    as_of_dependent INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    error_zh TEXT,
+    error_en TEXT,
+    first_sync INTEGER NOT NULL,
+    last_sync INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS source_sheets (
+    path TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    sheet TEXT NOT NULL,
+    kind TEXT,
+    header_row INTEGER,
+    rep TEXT,
+    rows_read INTEGER NOT NULL,
+    valid INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    warnings INTEGER NOT NULL,
+    PRIMARY KEY (path, position)
+);
+CREATE TABLE IF NOT EXISTS problems (
+    path TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    sheet TEXT NOT NULL,
+    code TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    row_no INTEGER,
+    col_letter TEXT,
+    header TEXT,
+    field TEXT,
+    value TEXT,
+    message_zh TEXT NOT NULL,
+    message_en TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS problems_path ON problems (path);
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY,
+    register TEXT NOT NULL,
+    natural_key TEXT NOT NULL,
+    rep TEXT,
+    customer TEXT,
+    data TEXT NOT NULL,
+    data_hash TEXT NOT NULL,
+    source_path TEXT NOT NULL,
+    sheet TEXT NOT NULL,
+    row_no INTEGER NOT NULL,
+    first_sync INTEGER NOT NULL,
+    ended_sync INTEGER,
+    end_reason TEXT
+);
+CREATE INDEX IF NOT EXISTS versions_open ON versions (ended_sync, source_path);
+CREATE TABLE IF NOT EXISTS settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""

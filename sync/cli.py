@@ -11,8 +11,6 @@ import json
 import shlex
 import sqlite3
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -24,8 +22,8 @@ from sheets_templates.words import Count, Lang, Text, lang_of
 
 from .check import report_json, report_text, run_check
 from .crash import EXIT_BUG, report_bug
-from .engine import ProgressFn
 from .google.commands import GoogleSettings, google_keys_option, google_options
+from .progress import progress_bar
 from .run import SyncFailed, tune_gc
 
 TEMPLATES_WRITTEN = Text("模板已写入:", "Templates written:")
@@ -267,31 +265,6 @@ def mark(file: Path, out: Path | None, as_json: bool, as_of: date | None, lang: 
             )
         )
     sys.exit(1 if result.problems else 0)
-
-
-@contextmanager
-def progress_bar(wanted: bool) -> Iterator[ProgressFn | None]:
-    """A progress bar on stderr while sources are read, only on a terminal (never in
-    `--json` output, never in a log)."""
-    if not (wanted and sys.stderr.isatty()):
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    columns = (
-        TextColumn("sync"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-    )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("", total=None)
-
-        def advance(done: int, total: int, path: str) -> None:
-            bar.update(task, completed=done, total=total, description=path)
-
-        yield advance
 
 
 def fail(message: str) -> NoReturn:

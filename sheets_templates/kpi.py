@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -294,6 +294,11 @@ class Figures:
     collisions: list[Collision]
     receivables: list[Receivable]
     objections: list[Record]
+    days: Mapping[tuple[str, date], Tally] = field(default_factory=dict)
+    """Each metric per (rep, day), so the meeting can rank any day (yesterday's final
+    results in the morning, and the day before for the change)."""
+    targets: Targets = DEFAULT_TARGETS
+    """The targets the KPIs were measured against."""
 
     @property
     def overdue(self) -> list[Receivable]:
@@ -314,10 +319,11 @@ def figures(
     graded = gradings(registers)
     first = first_gradings(graded)
     reps = rep_names(registers, targets)
+    days = daily_figures(registers, first)
     return Figures(
         as_of=as_of,
         reps=reps,
-        kpis=kpis(daily_figures(registers, first), reps, as_of, targets),
+        kpis=kpis(days, reps, as_of, targets),
         pipeline=pipeline(graded, first),
         stalled=flags.stalled_customers(registers.get("visits", ())),
         collisions=flags.collisions(registers.get("leads", ())),
@@ -327,4 +333,6 @@ def figures(
             for c in registers.get("calls", ())
             if c.get("date") == as_of and (c.get("objection") or c.get("open_question"))
         ],
+        days=days,
+        targets=targets,
     )

@@ -8,10 +8,11 @@ nothing could be read or the surroundings refused (a busy sync, a read-only fold
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -24,6 +25,7 @@ from .check import report_json, report_text, run_check
 from .crash import EXIT_BUG, report_bug
 from .engine import ProgressFn
 from .google.commands import GoogleSettings, google_keys_option, google_options
+from .meeting import KINDS, Kind, Moment
 from .run import SyncFailed, tune_gc
 
 TEMPLATES_WRITTEN = Text("模板已写入:", "Templates written:")
@@ -62,6 +64,40 @@ AS_OF = click.option(
     "--as-of",
     callback=_as_of,
     help="The day to report on (YYYY-MM-DD); default today. Gives `11月3日` its year.",
+)
+
+
+AT_CLOCK = re.compile(r"[T ](\d{1,2}:\d{2})$")
+"""The meeting's clock time after the day: `2026-11-30T08:30`, `2026-11-30 8:30`."""
+
+
+def _as_of_at(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[date, time | None] | None:
+    """A day, or a day and the clock time of the meeting."""
+    if value is None:
+        return None
+    text = value.strip()
+    clock = AT_CLOCK.search(text)
+    as_of = _as_of(ctx, param, text[: clock.start()] if clock else text)
+    if as_of is None or clock is None:
+        return None if as_of is None else (as_of, None)
+    try:
+        return as_of, time.fromisoformat(clock.group(1).zfill(5))
+    except ValueError:
+        raise click.BadParameter(f"not a time of day: {clock.group(1)} (use HH:MM)") from None
+
+
+AS_OF_AT = click.option(
+    "--as-of",
+    callback=_as_of_at,
+    help="The day to report on, and the meeting's time (2026-11-30 or 2026-11-30T08:30); "
+    "default now. A day alone is today's clock time, or any other day's end.",
+)
+MEETING = click.option(
+    "--meeting",
+    type=click.Choice(KINDS),
+    help="Which meeting the master opens on; default: morning before 12:00, else evening.",
 )
 
 
@@ -315,7 +351,8 @@ def fail(message: str) -> NoReturn:
     help="Also write the master into this Google spreadsheet (its targets tab is read back).",
 )
 @google_options
-@AS_OF
+@AS_OF_AT
+@MEETING
 @LANG
 def sync_command(
     folders: tuple[Path, ...],
@@ -323,7 +360,8 @@ def sync_command(
     store: Path | None,
     as_json: bool,
     wait: float,
-    as_of: date | None,
+    as_of: tuple[date, time | None] | None,
+    meeting: Kind | None,
     lang: Lang,
     google_keys: tuple[str, ...],
     google_master: str | None,
@@ -345,9 +383,9 @@ def sync_command(
             "the master must be an .xlsx file (an .xlsm master refreshes itself)"
         )
     log_beside(master.parent, str(master), lang)
-    as_of = as_of or date.today()
-    sources = file_sources(list(folders), as_of, exclude=[master, *backups(master)])
-    sources += google.sources(google_keys, as_of)
+    day, at = as_of or (date.today(), None)
+    sources = file_sources(list(folders), day, exclude=[master, *backups(master)])
+    sources += google.sources(google_keys, day)
     online = google.master(google_master) if google_master else None
     targets: list[MasterTarget] = [online, XlsxMaster(master)] if online else [XlsxMaster(master)]
     with progress_bar(not as_json) as progress:
@@ -356,11 +394,12 @@ def sync_command(
                 sources,
                 targets,
                 store or default_store(master),
-                as_of,
+                day,
                 lang,
                 lock=master,
                 wait=wait,
                 progress=progress,
+                moment=Moment(at, meeting),
             )
         except SyncFailed as exc:
             fail(google.redact(exc.message(lang)))

@@ -20,6 +20,8 @@ from sheets_templates.kpi import Figures
 from sheets_templates.problems import Problem
 from sheets_templates.words import Lang
 
+from .meeting import Meeting
+
 TEXT, INT, NUMBER, MONEY, DATE, TIME, PERCENT, RANK = (
     "text",
     "int",
@@ -149,3 +151,4 @@ class MasterInput:
     targets_header: list[str]
     targets_rows: list[list[Any]]
     sync_log: list[tuple[Any, ...]]
+    meeting: Meeting

@@ -39,6 +39,19 @@ UNKNOWN_REP = "rep.unknown"
 """The problem code of a rep the roster does not know (`health.unknown_reps`)."""
 
 
+@dataclass(frozen=True)
+class Moment:
+    """When a sync's meeting is held: a clock time (None: as `clock_for` says) and the
+    meeting, when the user pinned it (`--meeting`)."""
+
+    at: time | None = None
+    kind: Kind | None = None
+
+
+NOW = Moment()
+"""The meeting the clock says (a Refresh click, a sync without `--as-of` time)."""
+
+
 def kind_at(at: time, pinned: Kind | None = None) -> Kind:
     """The meeting held at `at`: morning before 12:00, evening after, unless pinned."""
     if pinned is not None:

@@ -21,12 +21,14 @@ and 乙 20 short; signings due by Thursday are 3 × 19 / 22 = 2.59.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
 from subprocess import CompletedProcess
 from typing import Any
 
+import openpyxl
 import pytest
 
 from sync.demo import write_workbook
@@ -126,3 +128,50 @@ def test_a_pinned_evening_at_half_past_eight_expects_no_calls_yet(
     m = meeting(folder, cli, "2026-11-26 08:30", "--meeting", "evening")
     assert (m["kind"], m["day"]) == ("evening", "2026-11-26")
     assert shortfalls(m) == {(r, "signed_customers"): 2.59 for r in ("甲", "乙", "丙")}
+
+
+def below(rows: list[list[Any]], *header: str) -> int:
+    """The 0-based index of the row under the header that starts with `header`."""
+    return next(i for i, row in enumerate(rows) if tuple(row[: len(header)]) == header) + 1
+
+
+def test_the_master_opens_on_the_pinned_meeting_with_links_to_the_lists(
+    folder: Path, cli: Callable[..., CompletedProcess[str]]
+) -> None:
+    meeting(folder, cli, "2026-11-26T18:00", "--meeting", "morning")
+    wb = openpyxl.load_workbook(folder / "master-20261126T1800meetingmorning.xlsx")
+    assert wb.sheetnames[:2] == ["晨会", "夕会"]
+    sheet = wb["晨会"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][0].startswith("晨会：回顾 2026-11-25（周三）全天结果")
+    banner = below(rows, "无法读取的文件", "数据问题", "当天无数据的销售员", "未登记的销售员")
+    assert rows[banner][:5] == [0, 0, "丁", "（无）", 0]
+    links = {
+        c.coordinate: c.hyperlink.location for row in sheet.iter_rows() for c in row if c.hyperlink
+    }
+    assert links == {
+        f"{col}{banner + 1}": f"'{title}'!A1"
+        for col, title in zip(
+            "ABCDE", ("数据问题", "数据问题", "指标完成情况", "数据问题", "预警"), strict=True
+        )
+    }
+    ranking = below(rows, "名次", "销售员", "有效通话", "目标", "应完成（全天）", "完成率")
+    assert [r[:8] for r in rows[ranking : ranking + 5]] == [
+        ["🥇 1", "甲", 120, 100, 100, 1.2, "达标", "↑"],
+        ["🥈 2", "丙", 100, 100, 100, 1, "达标", "↓"],
+        ["🥉 3", "乙", 70, 100, 100, 0.7, "落后", "↓"],
+        [None, "丁", None, None, None, None, "无数据", None],
+        [None, "合计", 290, 300, 300, 0.9667, None, None],
+    ]
+    praise = next(r for r in rows if r[0] == "有效通话" and isinstance(r[1], str))
+    assert praise[1] == "🥇 甲 120 · 🥈 丙 100"
+    short = below(rows, "销售员", "有效通话", "添加微信", "新增意向客户", "陌生拜访")
+    assert [r[:7] for r in rows[short : short + 4]] == [
+        ["甲", None, 30, 2, 3, 2, 2.45],
+        ["丙", None, 30, 2, 3, 2, 2.45],
+        ["乙", 30, 30, 2, 3, 2, 2.45],
+        ["合计", 30, 90, 6, 9, 6, 7.35],
+    ]
+    for title in ("晨会", "夕会"):
+        texts = [str(c.value) for row in wb[title].iter_rows() for c in row if c.value is not None]
+        assert not [t for t in texts if re.search(r"1[3-9]\d{9}", t)]  # no phone numbers

@@ -1,5 +1,5 @@
-"""The meeting's figures: KPIs per rep per day / week / month, the PK ranking, praise
-and under-target lists, the pipeline; and `figures`, everything the meeting pack shows
+"""The meeting's figures: KPIs per rep per day / week / month, the PK ranking (praise and
+shortfalls are the meeting's, `sync.meeting`), the pipeline; and `figures`, everything the meeting pack shows
 (with the flags of `flags`, against the targets of `targets`).
 
 Pure functions over records: any `Mapping` of field name → typed value as the
@@ -29,8 +29,7 @@ Record = Mapping[str, Any]
 PERIODS = ("day", "week", "month")
 MONEY_METRICS = frozenset({"sales_amount", "collected_amount"})
 PK_METRICS = ("effective_calls", "wechat_adds", "new_intent_leads", "signed_customers")
-"""What the evening PK ranks and the morning meeting praises."""
-PRAISE_TOP = 3
+"""What the meetings rank (PK) and praise."""
 Tally = dict[str, int | Decimal]
 """Each metric's count (or sum of money) for one rep over one day or period."""
 
@@ -118,13 +117,6 @@ class Kpi:
     @property
     def behind(self) -> bool:
         return self.due is not None and Decimal(self.actual) < self.due
-
-    @property
-    def shortfall(self) -> Decimal:
-        """How much is missing against what is due by the as-of date (0 when not behind)."""
-        if self.due is None or not self.behind:
-            return Decimal(0)
-        return self.due - Decimal(self.actual)
 
     @property
     def status(self) -> str | None:
@@ -230,20 +222,6 @@ def ranking(entries: Iterable[Kpi], period: str, metric: str) -> list[tuple[int,
         rank = ranked[-1][0] if ranked and ranked[-1][1].actual == k.actual else i + 1
         ranked.append((rank, k))
     return ranked
-
-
-def praise(entries: Iterable[Kpi], period: str, metric: str) -> list[tuple[int, Kpi]]:
-    """The top three of a PK metric (ties included); nobody is praised for zero."""
-    return [
-        (rank, k)
-        for rank, k in ranking(entries, period, metric)
-        if rank <= PRAISE_TOP and k.actual > 0
-    ]
-
-
-def under_target(entries: Iterable[Kpi]) -> list[Kpi]:
-    """Every rep, period and metric behind what is due by the as-of date."""
-    return [k for k in entries if k.behind]
 
 
 # --- pipeline ----------------------------------------------------------------------

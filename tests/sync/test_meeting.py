@@ -136,3 +136,16 @@ def test_a_date_alone_is_now_on_today_and_the_end_of_any_other_day() -> None:
     now = datetime(2026, 11, 26, 9, 5, 42)
     assert clock_for(THU, now) == time(9, 5)
     assert clock_for(WED, now) == time(17, 30)
+
+
+def test_nobody_is_praised_for_nothing_even_against_a_target_of_nothing() -> None:
+    figures = kpi.figures(
+        {"calls": calls("甲", THU, 3) + calls("乙", THU, 0)},
+        THU,
+        Targets({"wechat_adds": Decimal(0)}),
+    )
+    m = build_meeting(figures, time(18, 0), "evening", [], 0)
+    assert [(s.rep, s.actual, s.status) for s in m.ranking if s.metric == "wechat_adds"] == [
+        ("甲", 0, "met")
+    ]
+    assert m.praise == []

@@ -1,5 +1,5 @@
-"""The meeting's figures: KPIs per rep per day / week / month, the PK ranking, praise
-and under-target lists, the pipeline; and `figures`, everything the meeting pack shows
+"""The meeting's figures: KPIs per rep per day / week / month, the PK ranking (praise and
+shortfalls are the meeting's, `sync.meeting`), the pipeline; and `figures`, everything the meeting pack shows
 (with the flags of `flags`, against the targets of `targets`).
 
 Pure functions over records: any `Mapping` of field name → typed value as the
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -29,8 +29,7 @@ Record = Mapping[str, Any]
 PERIODS = ("day", "week", "month")
 MONEY_METRICS = frozenset({"sales_amount", "collected_amount"})
 PK_METRICS = ("effective_calls", "wechat_adds", "new_intent_leads", "signed_customers")
-"""What the evening PK ranks and the morning meeting praises."""
-PRAISE_TOP = 3
+"""What the meetings rank (PK) and praise."""
 Tally = dict[str, int | Decimal]
 """Each metric's count (or sum of money) for one rep over one day or period."""
 
@@ -118,13 +117,6 @@ class Kpi:
     @property
     def behind(self) -> bool:
         return self.due is not None and Decimal(self.actual) < self.due
-
-    @property
-    def shortfall(self) -> Decimal:
-        """How much is missing against what is due by the as-of date (0 when not behind)."""
-        if self.due is None or not self.behind:
-            return Decimal(0)
-        return self.due - Decimal(self.actual)
 
     @property
     def status(self) -> str | None:
@@ -232,20 +224,6 @@ def ranking(entries: Iterable[Kpi], period: str, metric: str) -> list[tuple[int,
     return ranked
 
 
-def praise(entries: Iterable[Kpi], period: str, metric: str) -> list[tuple[int, Kpi]]:
-    """The top three of a PK metric (ties included); nobody is praised for zero."""
-    return [
-        (rank, k)
-        for rank, k in ranking(entries, period, metric)
-        if rank <= PRAISE_TOP and k.actual > 0
-    ]
-
-
-def under_target(entries: Iterable[Kpi]) -> list[Kpi]:
-    """Every rep, period and metric behind what is due by the as-of date."""
-    return [k for k in entries if k.behind]
-
-
 # --- pipeline ----------------------------------------------------------------------
 
 
@@ -294,6 +272,11 @@ class Figures:
     collisions: list[Collision]
     receivables: list[Receivable]
     objections: list[Record]
+    days: Mapping[tuple[str, date], Tally] = field(default_factory=dict)
+    """Each metric per (rep, day), so the meeting can rank any day (yesterday's final
+    results in the morning, and the day before for the change)."""
+    targets: Targets = DEFAULT_TARGETS
+    """The targets the KPIs were measured against."""
 
     @property
     def overdue(self) -> list[Receivable]:
@@ -314,10 +297,11 @@ def figures(
     graded = gradings(registers)
     first = first_gradings(graded)
     reps = rep_names(registers, targets)
+    days = daily_figures(registers, first)
     return Figures(
         as_of=as_of,
         reps=reps,
-        kpis=kpis(daily_figures(registers, first), reps, as_of, targets),
+        kpis=kpis(days, reps, as_of, targets),
         pipeline=pipeline(graded, first),
         stalled=flags.stalled_customers(registers.get("visits", ())),
         collisions=flags.collisions(registers.get("leads", ())),
@@ -327,4 +311,6 @@ def figures(
             for c in registers.get("calls", ())
             if c.get("date") == as_of and (c.get("objection") or c.get("open_question"))
         ],
+        days=days,
+        targets=targets,
     )

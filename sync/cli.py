@@ -11,18 +11,19 @@ import json
 import shlex
 import sqlite3
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-from sheets_templates.values import ReadContext, parse_date
 from sheets_templates.words import Count, Lang, Text, lang_of
 
 from .check import report_json, report_text, run_check
 from .crash import EXIT_BUG, report_bug
 from .google.commands import GoogleSettings, google_keys_option, google_options
+from .meeting import Kind, Moment
+from .options import AS_OF, AS_OF_AT, LANG, MEETING
 from .progress import progress_bar
 from .run import SyncFailed, tune_gc
 
@@ -57,30 +58,6 @@ MAX_QUERY = 500
 and SQLite refuses LIKE patterns past 50,000 characters."""
 LOG_AT = "salesflow.log_at"
 """`ctx.meta` key: (folder for the log, file worked on, language), set by a command."""
-
-LANG = click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Language of messages (the team's language is zh).",
-)
-
-
-def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return parse_date(value, ReadContext(year=date.today().year))
-    except ValueError:
-        raise click.BadParameter(f"not a date: {value} (use YYYY-MM-DD)") from None
-
-
-AS_OF = click.option(
-    "--as-of",
-    callback=_as_of,
-    help="The day to report on (YYYY-MM-DD); default today. Gives `11月3日` its year.",
-)
 
 
 def echo_lines(lines: list[tuple[str, str | None]]) -> None:
@@ -314,7 +291,8 @@ def fail(message: str) -> NoReturn:
     help="Keep the store aside (NAME.damaged-…) and rebuild it from the team's files.",
 )
 @google_options
-@AS_OF
+@AS_OF_AT
+@MEETING
 @LANG
 def sync_command(
     folders: tuple[Path, ...],
@@ -323,7 +301,8 @@ def sync_command(
     as_json: bool,
     wait: float,
     rebuild_store: bool,
-    as_of: date | None,
+    as_of: tuple[date, time | None] | None,
+    meeting: Kind | None,
     lang: Lang,
     google_keys: tuple[str, ...],
     google_master: str | None,
@@ -346,9 +325,9 @@ def sync_command(
             "the master must be an .xlsx file (an .xlsm master refreshes itself)"
         )
     log_beside(master.parent, str(master), lang)
-    as_of = as_of or date.today()
-    sources = file_sources(list(folders), as_of, exclude=[master, *backups(master)])
-    sources += google.sources(google_keys, as_of)
+    day, at = as_of or (date.today(), None)
+    sources = file_sources(list(folders), day, exclude=[master, *backups(master)])
+    sources += google.sources(google_keys, day)
     online = google.master(google_master) if google_master else None
     targets: list[MasterTarget] = [online, XlsxMaster(master)] if online else [XlsxMaster(master)]
     store_path = location(store) if store else default_store(master)
@@ -367,11 +346,12 @@ def sync_command(
                 sources,
                 targets,
                 store_path,
-                as_of,
+                day,
                 lang,
                 lock=master,
                 wait=wait,
                 progress=progress,
+                moment=Moment(at, meeting),
             )
         except SyncFailed as exc:
             message = google.redact(exc.message(lang))

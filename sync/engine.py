@@ -29,6 +29,7 @@ from .errors import Bilingual
 from .master_model import Duplicate, MasterInput, MasterSheet
 from .master_sheets import build_sheets
 from .master_words import DUP_OTHER, SHEET_TITLES
+from .meeting import NOW, Meeting, Moment, build_meeting, clock_for, kind_at
 from .parsed import ParsedSource, flatten
 from .sources import Source
 from .store import (
@@ -83,6 +84,7 @@ class SyncResult:
     duplicates: list[Duplicate]
     figures: Figures
     sheets: list[MasterSheet]
+    meeting: Meeting
     parsed: list[str] = field(default_factory=list)
     notices: list[Bilingual] = field(default_factory=list)
     """Faults the sync worked around (an unreadable targets sheet), for the user to hear."""
@@ -322,6 +324,7 @@ def run_sync(
     lang: Lang = "zh",
     targets_rows: list[list[Any]] | None = None,
     progress: ProgressFn | None = None,
+    moment: Moment = NOW,
 ) -> SyncResult:
     """Sync `sources` into the store at `store_path` and compute the master's content.
 
@@ -333,7 +336,7 @@ def run_sync(
     for source in sources:  # a file named twice (overlapping folders) is read once
         unique.setdefault(source.path, source)
     with open_store(store_path) as store:
-        result = _run(store, list(unique.values()), as_of, lang, targets_rows, progress)
+        result = _run(store, list(unique.values()), as_of, lang, targets_rows, progress, moment)
         keep_as_long_lived()
     return result
 
@@ -345,6 +348,7 @@ def _run(
     lang: Lang,
     targets_rows: list[list[Any]] | None,
     progress: ProgressFn | None,
+    moment: Moment,
 ) -> SyncResult:
     with store.transaction(as_of) as sync_id:  # committed here, before the master is built
         known = store.sources()
@@ -402,9 +406,13 @@ def _run(
         )
         store.log_sync(sync_id, counts)
         sync_log: list[tuple[Any, ...]] = [*store.sync_log()]
+    synced_at = datetime.now()
+    at = moment.at or clock_for(as_of, synced_at)
+    unreadable = sum(1 for s in statuses if s.status == "unreadable")
+    meeting = build_meeting(figures, at, kind_at(at, moment.kind), problems, unreadable)
     master = MasterInput(
         as_of=as_of,
-        synced_at=datetime.now(),
+        synced_at=synced_at,
         lang=lang,
         registers=current.registers,
         figures=figures,
@@ -418,6 +426,7 @@ def _run(
         targets_header=targets_header,
         targets_rows=targets_table,
         sync_log=sync_log,
+        meeting=meeting,
     )
     return SyncResult(
         sync_id=sync_id,
@@ -431,6 +440,7 @@ def _run(
         duplicates=duplicates,
         figures=figures,
         sheets=build_sheets(master),
+        meeting=meeting,
         parsed=list(parsed),
     )
 

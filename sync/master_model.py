@@ -20,6 +20,8 @@ from sheets_templates.kpi import Figures
 from sheets_templates.problems import Problem
 from sheets_templates.words import Lang
 
+from .meeting import Meeting
+
 TEXT, INT, NUMBER, MONEY, DATE, TIME, PERCENT, RANK = (
     "text",
     "int",
@@ -64,6 +66,8 @@ class Table:
 
     `autofilter` asks for a filter on the header; `empty` is shown when there are no
     rows. A table without columns is a title line alone (the meeting's heading).
+    `links` makes every data cell of a column (by position) a link to the top of the
+    sheet titled so (the meeting's health banner → the sheets listing the problems).
     """
 
     title: str | None
@@ -71,6 +75,7 @@ class Table:
     rows: list[list[Any]]
     autofilter: bool = False
     empty: str | None = None
+    links: Mapping[int, str] = field(default_factory=dict)
 
     @property
     def header(self) -> list[str]:
@@ -87,13 +92,15 @@ class Table:
 @dataclass
 class Chart:
     """A column chart of one table's column per row, with another column as a line
-    (effective calls per rep against the target)."""
+    (effective calls per rep against the target); `rows` plots the first rows only
+    (the ranked reps, not the no-data reps or the total row)."""
 
     title: str
     table: int
     categories: int
     values: int
     line: int | None = None
+    rows: int | None = None
 
 
 @dataclass
@@ -101,6 +108,8 @@ class MasterSheet:
     """One sheet: a stable key, a title in the team's language, its tables.
 
     `freeze` keeps the first table's header in view (sheets that are one long table).
+    `one_page` is a sheet projected and printed as is (a meeting): its heading stays in
+    view, and it prints on one landscape A4 page.
     """
 
     key: str
@@ -108,6 +117,7 @@ class MasterSheet:
     tables: list[Table]
     chart: Chart | None = None
     freeze: bool = False
+    one_page: bool = False
 
 
 Row = Mapping[str, Any]
@@ -149,3 +159,4 @@ class MasterInput:
     targets_header: list[str]
     targets_rows: list[list[Any]]
     sync_log: list[tuple[Any, ...]]
+    meeting: Meeting

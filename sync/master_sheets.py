@@ -1,5 +1,5 @@
-"""The master's sheets, built from what the sync gathered: the meeting, the KPIs, the
-pipeline, the flags, the receivables, the data problems, the registers, the targets
+"""The master's sheets, built from what the sync gathered: the two meetings (their
+own module, `master_meeting`), the KPIs, the objections, the pipeline, the flags, the receivables, the data problems, the registers, the targets
 and the sync log, each as `Table`s of `Column`s (`master_model`) in the team's
 language (`master_words`)."""
 
@@ -12,11 +12,12 @@ from typing import Any
 
 from sheets_templates import rules
 from sheets_templates.flags import AGING_BUCKETS, aging
-from sheets_templates.kpi import PERIODS, PK_METRICS, Kpi, praise, ranking, under_target
+from sheets_templates.kpi import PERIODS, Kpi
 from sheets_templates.registers import REGISTERS
 from sheets_templates.words import Lang, Text, lang_of
 
 from . import master_words as w
+from .master_meeting import meeting_sheets, status_column
 from .master_model import (
     BAD,
     DATE,
@@ -25,11 +26,9 @@ from .master_model import (
     MONEY,
     NUMBER,
     PERCENT,
-    RANK,
     TEXT,
     TIME,
     WARN,
-    Chart,
     Column,
     MasterInput,
     MasterSheet,
@@ -37,17 +36,20 @@ from .master_model import (
     Table,
 )
 from .master_registers import field_column, register_table, shipment_status, source_columns
+from .meeting import KINDS
 
 SHEET_KEYS = tuple(w.SHEET_TITLES)
-"""The sheets in workbook order: the meeting first, the raw registers after."""
+"""Every sheet: the two meetings first (`master_meeting`), the raw registers after."""
 
 
 def build_sheets(data: MasterInput) -> list[MasterSheet]:
-    """Every sheet of the master, in workbook order (`SHEET_KEYS`)."""
+    """Every sheet of the master, in workbook order: the sync's meeting first (the
+    workbook opens on it), the other meeting, then as `SHEET_KEYS` lists them."""
     lang = lang_of(data.lang)
+    titles = {key: title(lang) for key, title in w.SHEET_TITLES.items()}
     builders: dict[str, Callable[[], list[Table]]] = {
-        "meeting": lambda: meeting_tables(data),
         "kpis": lambda: [kpi_table(data.figures.kpis, lang)],
+        "objections": lambda: [objection_table(data.figures.objections, lang)],
         "pipeline": lambda: pipeline_tables(data),
         "flags": lambda: flag_tables(data),
         "receivables": lambda: receivable_tables(data),
@@ -55,26 +57,16 @@ def build_sheets(data: MasterInput) -> list[MasterSheet]:
         "targets": lambda: [targets_table(data)],
         "sync_log": lambda: [log_table(data)],
     }
-    sheets = []
+    sheets = meeting_sheets(data, titles)
     for key in SHEET_KEYS:
+        if key in KINDS:
+            continue
         tables = [register_table(data, key)] if key in REGISTERS else builders[key]()
-        single = len(tables) == 1
-        chart = (
-            Chart(w.CHART(lang), MEETING_CHART_TABLE, categories=0, values=1, line=2)
-            if key == "meeting"
-            else None
-        )
-        sheets.append(MasterSheet(key, w.SHEET_TITLES[key](lang), tables, chart, freeze=single))
+        sheets.append(MasterSheet(key, titles[key], tables, freeze=len(tables) == 1))
     return sheets
 
 
-# --- meeting -----------------------------------------------------------------------
-
-
-def _status_column(header: str, lang: Lang) -> Column:
-    """A KPI status column, met and on pace in green, behind in red."""
-    tones = {"met": GOOD, "on_pace": GOOD, "behind": BAD}
-    return Column(header, TEXT, {w.KPI_STATUS[s](lang): tone for s, tone in tones.items()})
+# --- KPIs, objections --------------------------------------------------------------
 
 
 def _status(k: Kpi, lang: Lang) -> str | None:
@@ -83,91 +75,6 @@ def _status(k: Kpi, lang: Lang) -> str | None:
 
 def _metric(name: str, lang: Lang) -> str:
     return rules.METRICS_BY_NAME[name].label(lang)
-
-
-MEETING_CHART_TABLE = 1
-"""The meeting's chart plots its second table (the day's effective calls per rep, with
-the target as a line), right under the heading."""
-
-
-def meeting_tables(data: MasterInput) -> list[Table]:
-    lang, fig = lang_of(data.lang), data.figures
-    day = [k for k in fig.kpis if k.period == "day"]
-    weekday = w.WEEKDAYS[data.as_of.weekday()](lang)
-    synced = data.synced_at.strftime("%Y-%m-%d %H:%M")
-    heading = Table(
-        w.AS_OF(lang, day=data.as_of.isoformat(), weekday=weekday, synced=synced), [], []
-    )
-    calls = [k for k in day if k.metric == "effective_calls"]
-    day_calls = Table(
-        w.DAY_CALLS(lang),
-        [
-            Column(w.REP(lang)),
-            Column(_metric("effective_calls", lang), INT),
-            Column(w.TARGET(lang), NUMBER),
-            Column(w.RATIO(lang), PERCENT),
-            _status_column(w.STATUS(lang), lang),
-        ],
-        [[k.rep, k.actual, k.target, k.ratio, _status(k, lang)] for k in calls],
-    )
-    return [
-        heading,
-        day_calls,
-        pk_table(day, lang),
-        praise_table(day, lang),
-        under_table(fig.kpis, lang),
-        objection_table(fig.objections, lang),
-    ]
-
-
-def pk_table(day: list[Kpi], lang: Lang) -> Table:
-    """Reps in the order of effective calls, each PK metric with its rank."""
-    ranks = {m: {k.rep: (rank, k.actual) for rank, k in ranking(day, "day", m)} for m in PK_METRICS}
-    order = [k.rep for _rank, k in ranking(day, "day", PK_METRICS[0])]
-    columns = [Column(w.REP(lang))]
-    for m in PK_METRICS:
-        columns += [Column(_metric(m, lang), INT), Column(w.RANK(lang), RANK)]
-    rows = [
-        [rep] + [x for m in PK_METRICS for x in (ranks[m][rep][1], ranks[m][rep][0])]
-        for rep in order
-    ]
-    return Table(w.PK(lang), columns, rows)
-
-
-def praise_table(day: list[Kpi], lang: Lang) -> Table:
-    rows = [
-        [_metric(m, lang), rank, k.rep, k.actual]
-        for m in PK_METRICS
-        for rank, k in praise(day, "day", m)
-    ]
-    columns = [
-        Column(w.METRIC(lang)),
-        Column(w.RANK(lang), RANK),
-        Column(w.REP(lang)),
-        Column(w.COUNT(lang), INT),
-    ]
-    return Table(w.PRAISE(lang), columns, rows, empty=w.NONE(lang))
-
-
-def under_table(entries: list[Kpi], lang: Lang) -> Table:
-    """Per rep and period, each targeted metric's shortfall against what is due by the
-    as-of date (blank: met or on pace)."""
-    targeted = [
-        m.name for m in rules.METRICS if any(k.metric == m.name and k.target for k in entries)
-    ]
-    short = {(k.rep, k.period, k.metric): k.shortfall for k in under_target(entries)}
-    rows = []
-    for rep in dict.fromkeys(k.rep for k in entries):
-        for period in PERIODS:
-            cells = [short.get((rep, period, m)) for m in targeted]
-            if any(c is not None for c in cells):
-                rows.append([rep, w.PERIODS[period](lang), *cells])
-    columns = [
-        Column(w.REP(lang)),
-        Column(w.PERIOD(lang)),
-        *(Column(_metric(m, lang), NUMBER) for m in targeted),
-    ]
-    return Table(w.UNDER(lang), columns, rows, empty=w.NONE(lang))
 
 
 def objection_table(calls: list[Row], lang: Lang) -> Table:
@@ -207,7 +114,7 @@ def kpi_table(entries: list[Kpi], lang: Lang) -> Table:
             Column(actual, NUMBER),
             Column(target, NUMBER),
             Column(ratio, PERCENT),
-            _status_column(status, lang),
+            status_column(status, lang),
         ]
     rows = []
     for rep, metric in dict.fromkeys((k.rep, k.metric) for k in entries):

@@ -10,8 +10,10 @@ from __future__ import annotations
 from sheets_templates.words import Count, Text
 
 SHEET_TITLES = {
-    "meeting": Text("晨会·夕会", "Meeting"),
+    "morning": Text("晨会", "Morning meeting"),
+    "evening": Text("夕会", "Evening meeting"),
     "kpis": Text("指标完成情况", "KPIs"),
+    "objections": Text("客户异议", "Objections"),
     "pipeline": Text("客户分级", "Pipeline"),
     "flags": Text("预警", "Flags"),
     "receivables": Text("应收款", "Receivables"),
@@ -23,8 +25,8 @@ SHEET_TITLES = {
     "targets": Text("指标", "Targets"),
     "sync_log": Text("同步记录", "Sync log"),
 }
-"""Each sheet's title, in workbook order: the meeting first, the raw registers after
-(Excel forbids `/` in a sheet name, hence 晨会·夕会)."""
+"""Each sheet's title: the two meetings first (the sync's meeting in front), the raw
+registers after."""
 
 # --- words shared by many tables ---------------------------------------------------
 
@@ -64,29 +66,8 @@ KPI_STATUS = {
 }
 """A KPI's status, by `Kpi.status`."""
 
-# --- meeting -----------------------------------------------------------------------
+# --- the objections sheet, every KPI ----------------------------------------------
 
-WEEKDAYS = (
-    Text("周一", "Mon"),
-    Text("周二", "Tue"),
-    Text("周三", "Wed"),
-    Text("周四", "Thu"),
-    Text("周五", "Fri"),
-    Text("周六", "Sat"),
-    Text("周日", "Sun"),
-)
-"""Monday first, as `date.weekday()` counts."""
-AS_OF = Text(
-    "数据日期 {day}（{weekday}），同步于 {synced}", "Figures for {day} ({weekday}), synced {synced}"
-)
-DAY_CALLS = Text("今日有效通话", "Effective calls today")
-CHART = Text("今日有效通话与目标", "Effective calls today against the target")
-PK = Text("今日 PK 排名", "Today's PK ranking")
-PRAISE = Text("表扬（今日前三）", "Praise (today's top 3)")
-UNDER = Text(
-    "未达标差额（截至今日应完成 − 实际；空白 = 已达标或进度正常）",
-    "Shortfall against what is due by today (blank: met or on pace)",
-)
 OBJECTIONS = Text("今日客户异议与待解决问题", "Today's objections and open questions")
 OBJECTION = Text("客户异议", "Objection")
 QUESTION = Text("待解决问题", "Open question")

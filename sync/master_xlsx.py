@@ -225,6 +225,10 @@ def _row(r: int, cells: list[str]) -> str:
 # --- the frame ---------------------------------------------------------------------
 
 
+A4 = 9
+"""xlsxwriter's paper code for A4."""
+
+
 def _frame(sheets: list[MasterSheet], layouts: list[list[Placed]]) -> tuple[bytes, Styles]:
     """The workbook without cells, built by xlsxwriter in memory."""
     buffer = io.BytesIO()
@@ -277,10 +281,19 @@ def _frame(sheets: list[MasterSheet], layouts: list[list[Placed]]) -> tuple[byte
                                 "format": tones[tone],
                             },
                         )
+        for p in placed:
+            for c, target in p.table.links.items():
+                for r, row in enumerate(p.table.rows, start=p.first_row):
+                    ws.write_url(r, c, f"internal:'{target}'!A1", string=str(row[c]))
         if sheet.chart is not None:
             _chart(wb, ws, sheet, placed[sheet.chart.table])
         ws.set_landscape()
-        ws.fit_to_pages(1, 0)
+        ws.fit_to_pages(1, 1 if sheet.one_page else 0)
+        if sheet.one_page and placed:
+            ws.freeze_panes(1, 0)
+            ws.set_paper(A4)
+            last = max(p.chart_row + CHART_ROWS if p.chart_row else p.last_row for p in placed)
+            ws.print_area(0, 0, last, max(len(p.table.header) for p in placed) - 1)
         if len(placed) == 1 and placed[0].header_row is not None:
             ws.repeat_rows(0, placed[0].header_row)
     styles = Styles(
@@ -296,9 +309,10 @@ def _frame(sheets: list[MasterSheet], layouts: list[list[Placed]]) -> tuple[byte
 def _chart(wb: Any, ws: Any, sheet: MasterSheet, p: Placed) -> None:
     spec = sheet.chart
     assert spec is not None and p.chart_row is not None and p.header_row is not None
-    if not p.table.rows:
+    if not p.table.rows or spec.rows == 0:
         return
-    name, first, last = sheet.title, p.first_row, p.last_row
+    name, first = sheet.title, p.first_row
+    last = p.last_row if spec.rows is None else first + spec.rows - 1
     columns = wb.add_chart({"type": "column"})
     columns.add_series(
         {
@@ -342,6 +356,8 @@ def _sheet_paths(frame: zipfile.ZipFile) -> list[str]:
 def _write_sheet(
     out: zipfile.ZipFile, name: str, skeleton: str, placed: list[Placed], styles: Styles
 ) -> None:
+    # xlsxwriter wrote the linked cells only for their <hyperlinks>; the cells are ours
+    skeleton = re.sub(r"<sheetData>.*</sheetData>", "<sheetData/>", skeleton, flags=re.S)
     head, tail = skeleton.split("<sheetData/>")
     width = max(
         [len(p.table.header) for p in placed]

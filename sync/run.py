@@ -27,6 +27,7 @@ from .errors import Bilingual
 from .lock import DEFAULT_WAIT, sync_lock
 from .master_model import MasterSheet
 from .master_xlsx import TargetsUnreadable, read_targets_xlsx, write_master_xlsx
+from .meeting import NOW, Moment
 from .sources import Source
 from .store import Location
 
@@ -97,6 +98,7 @@ def sync_into(
     lock: Path,
     wait: float = DEFAULT_WAIT,
     progress: ProgressFn | None = None,
+    moment: Moment = NOW,
 ) -> SyncResult:
     """Sync `sources` into the store and write the master into every target.
 
@@ -116,7 +118,7 @@ def sync_into(
             except TargetsUnreadable as exc:  # said, never silently replaced by defaults
                 rows = None
                 notices.append(exc)
-            result = run_sync(list(sources), store_path, as_of, lang, rows, progress)
+            result = run_sync(list(sources), store_path, as_of, lang, rows, progress, moment)
             result.notices = notices
             failures: list[Exception] = []
             for target in targets:

@@ -20,6 +20,7 @@ from sheets_templates.words import Count, Text, lang_of
 from .engine import STATUSES, SourceStatus, SyncResult
 from .master_model import Duplicate
 from .master_words import KPI_STATUS
+from .meeting import Meeting
 
 
 def source_json(s: SourceStatus) -> dict[str, Any]:
@@ -49,6 +50,7 @@ def sync_json(result: SyncResult) -> dict[str, Any]:
         "issues": result.issues,
         "flags": flags_json(result.figures, result.duplicates),
         "kpi": [kpi_json(k) for k in result.figures.kpis],
+        "meeting": meeting_json(result.meeting),
     }
 
 
@@ -58,19 +60,70 @@ def _number(value: Decimal | int | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _figure(metric: str, value: Decimal | int | None) -> str | int | float | None:
+    """A metric's value in the contract: money as exact text, counts as numbers."""
+    if value is None:
+        return None
+    return money_text(Decimal(value)) if metric in kpi.MONEY_METRICS else _number(value)
+
+
 def kpi_json(k: kpi.Kpi) -> dict[str, Any]:
     """A KPI entry of the contract; money metrics as exact text, counts as numbers."""
-    money = k.metric in kpi.MONEY_METRICS
     return {
         "rep": k.rep,
         "period": k.period,
         "start": k.start.isoformat(),
         "metric": k.metric,
-        "actual": money_text(Decimal(k.actual)) if money else k.actual,
-        "target": (money_text(k.target) if money else _number(k.target))
-        if k.target is not None
-        else None,
+        "actual": _figure(k.metric, k.actual),
+        "target": _figure(k.metric, k.target),
         "met": k.met,
+    }
+
+
+def meeting_json(m: Meeting) -> dict[str, Any]:
+    """The contract's `meeting`: the meeting the master opens on, as issue 11 lays it
+    out (praise never holds a rep below target; shortfalls are against what was due)."""
+    return {
+        "kind": m.kind,
+        "day": m.day.isoformat(),
+        "at": m.at.strftime("%H:%M"),
+        "ranking": [
+            {
+                "rep": s.rep,
+                "metric": s.metric,
+                "actual": _figure(s.metric, s.actual),
+                "target": _figure(s.metric, s.target),
+                "rank": s.rank,
+                "change": s.change,
+            }
+            for s in m.ranking
+        ],
+        "praise": [
+            {
+                "rep": s.rep,
+                "metric": s.metric,
+                "actual": _figure(s.metric, s.actual),
+                "target": _figure(s.metric, s.target),
+            }
+            for s in m.praise
+        ],
+        "shortfalls": [
+            {
+                "rep": s.rep,
+                "metric": s.metric,
+                "actual": _figure(s.metric, s.actual),
+                "expected": _figure(s.metric, s.expected),
+                "gap": _figure(s.metric, s.gap),
+            }
+            for s in m.shortfalls
+        ],
+        "health": {
+            "unreadable": m.health.unreadable,
+            "problems": m.health.problems,
+            "reps_without_data": m.health.reps_without_data,
+            "unknown_reps": m.health.unknown_reps,
+        },
+        "follow_ups": m.follow_ups,
     }
 
 

@@ -95,7 +95,7 @@ def test_a_second_write_replaces_the_contents(
     )
     tab = SHEET_TITLES["calls"]("zh")
     assert len(sheets_emulator.values(master, tab)) == 41
-    meeting = SHEET_TITLES["meeting"]("zh")
+    meeting = SHEET_TITLES["evening"]("zh")
     colours = sheets_emulator.conditional_formats(master, meeting)
     words = {r["booleanRule"]["condition"]["values"][0]["userEnteredValue"] for r in colours}
     assert {"达标", "落后"} <= words

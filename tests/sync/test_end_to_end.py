@@ -163,7 +163,20 @@ def test_summary_matches_the_contract_field_by_field(tmp_path: Path) -> None:
     team = make_team(tmp_path / "team", AS_OF)
     code, doc = sync_json("--from", "team", "--master", "master.xlsx", cwd=tmp_path)
     assert code == 1  # the demo has mistakes on purpose; the sync still completed
-    assert set(doc) == {"sources", "records", "changes", "issues", "flags", "kpi"}
+    assert set(doc) == {"sources", "records", "changes", "issues", "flags", "kpi", "meeting"}
+    meeting = doc["meeting"]  # its figures: tests/sync/test_meeting_json.py
+    assert set(meeting) == {
+        "kind",
+        "day",
+        "at",
+        "ranking",
+        "praise",
+        "shortfalls",
+        "health",
+        "follow_ups",
+    }
+    assert (meeting["kind"], meeting["at"]) == ("evening", "17:30")  # a past day alone: its end
+    assert meeting["health"]["problems"] == doc["issues"]
     for source in doc["sources"]:
         assert {"path", "sheet", "status", "records", "errors"} <= set(source)
         assert source["status"] in ("synced", "unchanged", "skipped", "unreadable")
@@ -195,13 +208,14 @@ def test_summary_matches_the_contract_field_by_field(tmp_path: Path) -> None:
 
 def test_master_holds_every_sheet_in_the_teams_language(team: Team, tmp_path: Path) -> None:
     for lang, titles in (
-        ("zh", ["晨会·夕会", "电话记录", "数据问题", "指标", "同步记录", "应收款", "预警"]),
-        ("en", ["Meeting", "Calls", "Data problems", "Targets", "Sync log", "Receivables"]),
+        ("zh", ["夕会", "电话记录", "数据问题", "指标", "同步记录", "应收款", "预警", "晨会"]),
+        ("en", ["Evening meeting", "Calls", "Data problems", "Targets", "Sync log", "Receivables"]),
     ):
         master = tmp_path / f"master-{lang}.xlsx"
         result = run(team.folder, master, lang=lang)
         wb = openpyxl.load_workbook(master)
         assert set(titles) <= set(wb.sheetnames)
+        assert wb.sheetnames[0] == titles[0]  # a past day alone is its end: the evening's
         assert [s.title for s in result.sheets] == wb.sheetnames
         calls = wb[titles[1]]
         assert calls.freeze_panes == "A2"

@@ -179,7 +179,9 @@ def test_killed_while_writing_the_master_leaves_the_old_one_intact(tmp_path: Pat
     assert killed, "the sync always finished before it could be killed mid-write"
     assert list(tmp_path.glob("master.xlsx.*.tmp"))  # the half-written file, never renamed
     assert master.read_bytes() == before
-    assert openpyxl.load_workbook(master, read_only=True).sheetnames[0] == "晨会·夕会"
+    assert (
+        openpyxl.load_workbook(master, read_only=True).sheetnames[0] == "夕会"
+    )  # a past day alone: its end
     code, doc = sync_json("--from", "team", cwd=tmp_path)  # and the next sync just works
     assert code == 0 and doc["records"]["calls"] == 12000
     assert not list(tmp_path.glob("master.xlsx.*.tmp"))  # and removes the dead one's file
@@ -268,14 +270,14 @@ def test_text_that_looks_like_a_formula_stays_text(team: Team, tmp_path: Path) -
     run(team.folder, master)
     wb = openpyxl.load_workbook(master)
     found = {}
-    for title in ("电话记录", "晨会·夕会"):
+    for title in ("电话记录", "客户异议"):
         for row in wb[title].iter_rows():
             for cell in row:
                 if cell.value in injected.values():
                     assert cell.data_type == "s", (title, cell.coordinate, cell.value)
                     found[(title, cell.value)] = True
     assert {v for _t, v in found} == set(injected.values())
-    assert {t for t, _v in found} == {"电话记录", "晨会·夕会"}
+    assert {t for t, _v in found} == {"电话记录", "客户异议"}
 
 
 def test_backups_keep_the_last_five_masters(team: Team, tmp_path: Path) -> None:
@@ -340,4 +342,4 @@ def test_a_master_that_cannot_be_written_does_not_stop_the_others(
         )
     assert failed.value.en.startswith(f"cannot create a file in {tmp_path / 'blocker'}")
     assert failed.value.zh.startswith(f"无法在 {tmp_path / 'blocker'} 创建文件")
-    assert openpyxl.load_workbook(written.path, read_only=True).sheetnames[0] == "Meeting"
+    assert openpyxl.load_workbook(written.path, read_only=True).sheetnames[0] == "Evening meeting"

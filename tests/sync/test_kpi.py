@@ -1,5 +1,5 @@
 """The meeting's figures on small hand-made registers: targets from a sheet, pace to
-date, PK ranks and praise, collisions, stalled customers, receivables aging."""
+date, PK ranks, collisions, stalled customers, receivables aging."""
 
 from __future__ import annotations
 
@@ -44,22 +44,19 @@ def test_a_period_target_is_due_in_step_with_its_working_days() -> None:
     assert rules.target_to_date(None, D(3), "month", AS_OF) == D("2.59")  # 19 of 22 days
     entries = kpi.kpis({}, ["甲"], wednesday, target_sheet.DEFAULT_TARGETS)
     week = next(k for k in entries if k.period == "week" and k.metric == "effective_calls")
-    assert (week.target, week.due, week.status, week.shortfall) == (500, 300, "behind", 300)
+    assert (week.target, week.due, week.status) == (500, 300, "behind")
 
 
 def calls(rep: str, day: date, effective: int) -> list[dict[str, Any]]:
     return [{"rep": rep, "date": day, "effective": True, "customer": "x"}] * effective
 
 
-def test_pk_ranks_share_ties_and_praise_skips_zero() -> None:
+def test_pk_ranks_share_ties() -> None:
     registers = {"calls": calls("甲", AS_OF, 5) + calls("乙", AS_OF, 3) + calls("丙", AS_OF, 3)}
     days = kpi.daily_figures(registers, {})
     entries = kpi.kpis(days, ["甲", "乙", "丙", "丁"], AS_OF, target_sheet.DEFAULT_TARGETS)
     ranked = [(rank, k.rep, k.actual) for rank, k in kpi.ranking(entries, "day", "effective_calls")]
     assert ranked == [(1, "甲", 5), (2, "丙", 3), (2, "乙", 3), (4, "丁", 0)]
-    praised = [k.rep for _rank, k in kpi.praise(entries, "day", "effective_calls")]
-    assert praised == ["甲", "丙", "乙"]
-    assert kpi.praise(entries, "day", "signed_customers") == []
 
 
 def test_new_intent_leads_count_on_the_first_grading_only() -> None:

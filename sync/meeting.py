@@ -1,0 +1,284 @@
+"""The meeting pack's content: what 晨会 and 夕会 say, as plain data.
+
+Pure functions from the sync's `Figures` to a `Meeting`, so the master's two meeting
+sheets (`master_meeting`), `sync --json`'s `meeting` and a test all read the same
+answer. The morning meeting (晨会) reviews the last working day's *final* results,
+because today has barely started; the evening meeting (夕会) reviews today so far
+against the time-of-day pace (`rules.expected_by`: 40 by 12:00, 100 by 17:30).
+
+Each metric is measured over its target's unit: a daily target over the day, a
+monthly one (signings) over the month so far, so three signings a month never read as
+0.14 a day. A rep with no record on the reviewed day has "no data": they are named in
+the health banner, never ranked, praised or listed as a red zero.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Literal
+
+from sheets_templates import kpi, rules
+from sheets_templates.kpi import PK_METRICS, Figures, Kpi
+from sheets_templates.problems import Problem
+from sheets_templates.targets import MONTHLY_TARGETS
+
+Kind = Literal["morning", "evening"]
+KINDS: tuple[Kind, ...] = ("morning", "evening")
+NOON = rules.MORNING[1]
+"""Before noon the meeting is the morning one, after it the evening one."""
+DAY_END = rules.AFTERNOON[1]
+"""The clock time a date given alone stands for (its working day is over)."""
+MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+UP, DOWN, SAME = "↑", "↓", "="
+OBJECTIONS_TOP = 5
+UNKNOWN_REP = "rep.unknown"
+"""The problem code of a rep the roster does not know (`health.unknown_reps`)."""
+
+
+@dataclass(frozen=True)
+class Moment:
+    """When a sync's meeting is held: a clock time (None: as `clock_for` says) and the
+    meeting, when the user pinned it (`--meeting`)."""
+
+    at: time | None = None
+    kind: Kind | None = None
+
+
+NOW = Moment()
+"""The meeting the clock says (a Refresh click, a sync without `--as-of` time)."""
+
+
+def kind_at(at: time, pinned: Kind | None = None) -> Kind:
+    """The meeting held at `at`: morning before 12:00, evening after, unless pinned."""
+    if pinned is not None:
+        return pinned
+    return "morning" if at < NOON else "evening"
+
+
+def clock_for(as_of: date, now: datetime) -> time:
+    """The time of day a date alone stands for: now on today, else the day's end."""
+    return now.time().replace(second=0, microsecond=0) if as_of == now.date() else DAY_END
+
+
+def previous_working_day(day: date, holidays: frozenset[date] = frozenset()) -> date:
+    """The last working day before `day` (Monday's is Friday)."""
+    before = day - timedelta(days=1)
+    while not rules.is_working_day(before, holidays):
+        before -= timedelta(days=1)
+    return before
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One rep on one metric for the reviewed day: how far, against what, and where
+    that puts them. `expected` is what was due (the full target in the morning, the
+    pace at `at` in the evening); `rank` is None for a metric nobody ranks."""
+
+    rep: str
+    metric: str
+    actual: int | Decimal
+    target: Decimal | None
+    expected: Decimal | None
+    rank: int | None = None
+    change: str | None = None
+
+    @property
+    def status(self) -> str | None:
+        """met (the target reached), on_pace (what is due reached), behind; None
+        without a target — the same three words as every other surface."""
+        if self.target is None:
+            return None
+        if Decimal(self.actual) >= self.target:
+            return "met"
+        return "behind" if self.gap > 0 else "on_pace"
+
+    @property
+    def gap(self) -> Decimal:
+        """What is missing against what was due (0 when nothing is)."""
+        if self.expected is None:
+            return Decimal(0)
+        return max(Decimal(0), self.expected - Decimal(self.actual))
+
+    @property
+    def medal(self) -> str:
+        return MEDALS.get(self.rank or 0, "")
+
+
+@dataclass(frozen=True)
+class Total:
+    """The team's row of one metric: the reps with data, summed."""
+
+    metric: str
+    actual: int | Decimal
+    target: Decimal | None
+    expected: Decimal | None
+
+
+@dataclass(frozen=True)
+class Health:
+    """What the figures may be missing: files not read, problems, silent reps."""
+
+    unreadable: int
+    problems: int
+    reps_without_data: list[str]
+    unknown_reps: list[str]
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One meeting: which, the day it reviews (`day`), the clock time it is held
+    (`at`) and the day its ranking changes are measured against (`before`)."""
+
+    kind: Kind
+    day: date
+    at: time
+    before: date
+    standings: list[Standing]
+    totals: list[Total]
+    health: Health
+    follow_ups: int
+    objections: list[tuple[str, int]]
+
+    @property
+    def ranking(self) -> list[Standing]:
+        """The PK metrics, each highest first."""
+        ranked = [s for s in self.standings if s.rank is not None]
+        return sorted(ranked, key=lambda s: (PK_METRICS.index(s.metric), s.rank or 0, s.rep))
+
+    @property
+    def praise(self) -> list[Standing]:
+        """Who met a PK metric's target (with something to show for it), by rank."""
+        return [s for s in self.ranking if s.status == "met" and s.actual > 0]
+
+    @property
+    def shortfalls(self) -> list[Standing]:
+        """Every rep and targeted metric behind what was due, biggest gap first."""
+        behind = [s for s in self.standings if s.status == "behind"]
+        return sorted(behind, key=lambda s: (_metric_order(s.metric), -s.gap, s.rep))
+
+
+def _metric_order(metric: str) -> int:
+    return [m.name for m in rules.METRICS].index(metric)
+
+
+def _period(metric: str) -> str:
+    """A metric is measured over its target's unit: the day, or the month so far."""
+    return "month" if metric in MONTHLY_TARGETS else "day"
+
+
+def day_kpis(fig: Figures, day: date, reps: Sequence[str]) -> list[Kpi]:
+    """Each rep's KPIs on `day`, one per metric over the metric's own period."""
+    chosen = set(reps)
+    return [
+        k
+        for k in kpi.kpis(fig.days, fig.reps, day, fig.targets)
+        if k.rep in chosen and k.period == _period(k.metric)
+    ]
+
+
+def _expected(k: Kpi, at: time | None) -> Decimal | None:
+    """What was due: all of it (the day is over), or by `at` at the day's pace."""
+    if at is None or k.due is None or k.period != "day":
+        return k.due
+    return rules.expected_by(at, *rules.pace_split(k.due))
+
+
+def _ranks(entries: list[Kpi]) -> dict[tuple[str, str], int]:
+    return {
+        (k.rep, metric): rank
+        for metric in PK_METRICS
+        for rank, k in kpi.ranking(entries, _period(metric), metric)
+    }
+
+
+def _change(now: int, then: int | None) -> str | None:
+    if then is None:
+        return None
+    return UP if now < then else DOWN if now > then else SAME
+
+
+def with_data(fig: Figures, day: date) -> list[str]:
+    """The reps with at least one record dated `day`."""
+    return [rep for rep in fig.reps if (rep, day) in fig.days]
+
+
+def build_meeting(
+    fig: Figures,
+    at: time,
+    kind: Kind,
+    problems: Sequence[Problem],
+    unreadable: int,
+    holidays: frozenset[date] = frozenset(),
+) -> Meeting:
+    """The meeting held on `fig.as_of` at `at`: the morning one reviews the last
+    working day before it (final results, due = the full target), the evening one
+    today (due = the pace at `at`). Ranks change against the working day before the
+    reviewed one."""
+    day = previous_working_day(fig.as_of, holidays) if kind == "morning" else fig.as_of
+    before = previous_working_day(day, holidays)
+    present = with_data(fig, day)
+    entries = day_kpis(fig, day, present)
+    ranks = _ranks(entries)
+    earlier = _ranks(day_kpis(fig, before, with_data(fig, before)))
+    clock = at if kind == "evening" else None
+    standings = []
+    for k in entries:
+        rank = ranks.get((k.rep, k.metric))
+        if k.target is None and rank is None:
+            continue
+        change = _change(rank, earlier.get((k.rep, k.metric))) if rank is not None else None
+        standings.append(
+            Standing(k.rep, k.metric, k.actual, k.target, _expected(k, clock), rank, change)
+        )
+    unknown = sorted({p.value for p in problems if p.code == UNKNOWN_REP and p.value})
+    return Meeting(
+        kind=kind,
+        day=day,
+        at=at,
+        before=before,
+        standings=standings,
+        totals=_totals(standings),
+        health=Health(
+            unreadable,
+            len(problems),
+            [rep for rep in fig.reps if rep not in present],
+            unknown,
+        ),
+        follow_ups=len(fig.stalled) + len(fig.overdue),
+        objections=top_objections(fig) if kind == "evening" else [],
+    )
+
+
+def _sum(values: list[Decimal | None]) -> Decimal | None:
+    known = [v for v in values if v is not None]
+    return sum(known, Decimal(0)) if known else None
+
+
+def _totals(standings: list[Standing]) -> list[Total]:
+    metrics = sorted({s.metric for s in standings}, key=_metric_order)
+    totals = []
+    for metric in metrics:
+        rows = [s for s in standings if s.metric == metric]
+        actual: int | Decimal = sum((s.actual for s in rows), start=0)
+        totals.append(
+            Total(
+                metric,
+                actual,
+                _sum([s.target for s in rows]),
+                _sum([s.expected for s in rows]),
+            )
+        )
+    return totals
+
+
+def top_objections(fig: Figures) -> list[tuple[str, int]]:
+    """Today's objections by kind (the words as typed, trimmed), the five most heard,
+    with how often: no customer, no phone number."""
+    kinds = Counter(
+        str(c["objection"]).strip() for c in fig.objections if str(c.get("objection") or "").strip()
+    )
+    return sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))[:OBJECTIONS_TOP]

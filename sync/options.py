@@ -1,0 +1,71 @@
+"""The command-line options several commands share: the language, the as-of day (and
+the meeting's clock time), which meeting."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+
+import click
+
+from sheets_templates.values import ReadContext, parse_date
+
+from .meeting import KINDS
+
+LANG = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of messages (the team's language is zh).",
+)
+
+
+def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return parse_date(value, ReadContext(year=date.today().year))
+    except ValueError:
+        raise click.BadParameter(f"not a date: {value} (use YYYY-MM-DD)") from None
+
+
+AS_OF = click.option(
+    "--as-of",
+    callback=_as_of,
+    help="The day to report on (YYYY-MM-DD); default today. Gives `11月3日` its year.",
+)
+
+
+AT_CLOCK = re.compile(r"[T ](\d{1,2}:\d{2})$")
+"""The meeting's clock time after the day: `2026-11-30T08:30`, `2026-11-30 8:30`."""
+
+
+def _as_of_at(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[date, time | None] | None:
+    """A day, or a day and the clock time of the meeting."""
+    if value is None:
+        return None
+    text = value.strip()
+    clock = AT_CLOCK.search(text)
+    as_of = _as_of(ctx, param, text[: clock.start()] if clock else text)
+    if as_of is None or clock is None:
+        return None if as_of is None else (as_of, None)
+    try:
+        return as_of, time.fromisoformat(clock.group(1).zfill(5))
+    except ValueError:
+        raise click.BadParameter(f"not a time of day: {clock.group(1)} (use HH:MM)") from None
+
+
+AS_OF_AT = click.option(
+    "--as-of",
+    callback=_as_of_at,
+    help="The day to report on, and the meeting's time (2026-11-30 or 2026-11-30T08:30); "
+    "default now. A day alone is today's clock time, or any other day's end.",
+)
+MEETING = click.option(
+    "--meeting",
+    type=click.Choice(KINDS),
+    help="Which meeting the master opens on; default: morning before 12:00, else evening.",
+)

@@ -62,8 +62,8 @@ def test_the_roster_knows_other_names_and_offices() -> None:
 
 def test_the_roster_sheet_round_trips_as_a_manager_edits_it() -> None:
     rows = roster_rows(TEAM, "zh")
-    assert rows[0] == ["姓名", "其他叫法", "办公室/区域"]
-    assert rows[1] == ["王磊", "小王、wang lei", "华东区"]
+    assert rows[0] == ["姓名", "其他叫法", "办公室/区域", "状态"]
+    assert rows[1] == ["王磊", "小王、wang lei", "华东区", None]
     edited = [["团队名单"], *rows, [None, None, None], ["赵六", "小赵，六哥", "华北区"]]
     roster = roster_from_rows(edited)
     assert [m.name for m in roster.members] == ["王磊", "张三", "李四", "赵六"]
@@ -71,6 +71,19 @@ def test_the_roster_sheet_round_trips_as_a_manager_edits_it() -> None:
     assert roster.members[0].other_names == ("小王", "wang lei")
 
 
-def test_new_names_are_added_once_at_the_end() -> None:
-    grown = TEAM.with_new(["赵六", "小王", "赵六"])
+def test_new_names_are_added_once_at_the_end_marked_new() -> None:
+    grown = TEAM.with_new(["赵六", "小王", "赵六"], {"赵六": "华北区"})
     assert [m.name for m in grown.members] == ["王磊", "张三", "李四", "赵六"]
+    assert grown.members[3] == Member("赵六", (), "华北区", new=True)
+    assert roster_rows(grown, "en")[4] == ["赵六", None, "华北区", "new, to confirm"]
+    assert roster_from_rows(roster_rows(grown, "zh")).members[3].new
+    confirmed = [row[:3] for row in roster_rows(grown, "zh")]  # the manager clears 状态
+    assert not roster_from_rows(confirmed).members[3].new
+    seeded = Roster().with_new(["王磊"], {}, new=False)
+    assert seeded.members == (Member("王磊"),)
+
+
+def test_a_written_name_is_shown_as_the_members_name() -> None:
+    assert TEAM.name_of("小王") == "王磊"
+    assert TEAM.name_of(" Wang Lei ") == "王磊"
+    assert TEAM.name_of("赵六") == "赵六"

@@ -194,9 +194,17 @@ _NOT_NAMES = {
         "共享",
         "客户",
         "模板",
+        "其他",
+        "其它",
+        "新",
+        "旧",
+        "表",
+        "老",
+        "全部",
+        "临时",
     )
 }
-_HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}$")
+_HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{1,4}$|^[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}$")
 _LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z'.-]*( [A-Za-z][A-Za-z'.-]*){0,2}$")
 _REGISTER_WORDS = re.compile(
     r"(电话记录表?|电话|通话记录|拜访记录表?|拜访|意向客户|意向|发货单?|出库|记录表?|登记表?|"
@@ -218,8 +226,8 @@ def is_office(word: str, roster: Roster) -> bool:
 
 def names_a_person(word: str, roster: Roster) -> bool:
     """A folder or file name that is a rep's name: one on the roster, or one shaped like a
-    person's name (two to four Chinese characters, or one to three Latin words) that is
-    no period, office or everyday folder word."""
+    person's name (one to four Chinese characters, as 甲 and 乙 stand for people, or one
+    to three Latin words) that is no period, office or everyday folder word."""
     word = word.strip()
     if roster.member(word):
         return True
@@ -230,15 +238,21 @@ def names_a_person(word: str, roster: Roster) -> bool:
 
 def name_in_file(stem: str, roster: Roster) -> str | None:
     """The rep a file name names: a roster name in it (`11月电话记录-王磊`), else what is
-    left when register words and dates are taken out, if that is a Chinese name (a Latin
-    word left in a file name is as often `report` as a person: only the roster says)."""
+    left when register words and dates are taken out, if that is a Chinese name of two
+    characters or more (a Latin word or a lone 表 left in a file name is as often not a
+    person as one: only the roster says)."""
     member = roster.name_in(stem)
     if member:
         return member.name
     parts = [p for p in _STEM_NOISE.split(_REGISTER_WORDS.sub(" ", stem)) if p]
     words = [p for p in parts if not is_period(p) and not p.isdigit()]
     candidate = " ".join(words)
-    if len(words) == 1 and _HAN_NAME.match(candidate) and names_a_person(candidate, roster):
+    if (
+        len(words) == 1
+        and len(candidate) > 1
+        and _HAN_NAME.match(candidate)
+        and names_a_person(candidate, roster)
+    ):
         return candidate
     return None
 

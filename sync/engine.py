@@ -23,6 +23,7 @@ from sheets_templates.codec import decode_record, decode_records
 from sheets_templates.kpi import Figures
 from sheets_templates.problems import Problem, column_letter
 from sheets_templates.registers import REGISTERS
+from sheets_templates.roster import roster_rows
 from sheets_templates.words import Lang, Text, lang_of
 
 from .crash import FailedOn
@@ -34,6 +35,7 @@ from .parsed import ParsedSource, flatten
 from .sources import Source
 from .sqlite_store import open_store
 from .store import CurrentRecord, OpenVersion, Store, StoredSource, SyncCounts
+from .team import ROSTER_SETTING, apply_roster, load_roster
 from .workers import read_in_workers
 
 TARGETS_SETTING = "targets_rows"
@@ -316,18 +318,21 @@ def run_sync(
     lang: Lang = "zh",
     targets_rows: list[list[Any]] | None = None,
     progress: ProgressFn | None = None,
+    team_rows: list[list[Any]] | None = None,
 ) -> SyncResult:
     """Sync `sources` into the store at `store_path` and compute the master's content.
 
     `targets_rows` are the rows of the targets sheet as the manager left them (from
     `master_xlsx.read_targets_xlsx`, a Google tab or the open workbook); None uses the
-    targets of the last sync, or the defaults on the first.
+    targets of the last sync, or the defaults on the first. `team_rows` are the 团队
+    sheet's rows the same way (`team.load_roster`).
     """
     unique: dict[str, Source] = {}
     for source in sources:  # a file named twice (overlapping folders) is read once
         unique.setdefault(source.path, source)
     with open_store(store_path) as store:
-        result = _run(store, list(unique.values()), as_of, lang, targets_rows, progress)
+        sheets = (targets_rows, team_rows)
+        result = _run(store, list(unique.values()), as_of, lang, sheets, progress)
         keep_as_long_lived()
     return result
 
@@ -337,10 +342,13 @@ def _run(
     sources: list[Source],
     as_of: date,
     lang: Lang,
-    targets_rows: list[list[Any]] | None,
+    manager_rows: tuple[list[list[Any]] | None, list[list[Any]] | None],
     progress: ProgressFn | None,
 ) -> SyncResult:
+    targets_rows, team_rows = manager_rows
     with store.transaction(as_of) as sync_id:  # committed here, before the master is built
+        roster = load_roster(store, team_rows)
+        sources = [s.owned_by(roster) for s in sources]
         known = store.sources()
         to_read = [s for s in sources if needs_reading(s, known.get(s.path), as_of)]
         reading = {s.path for s in to_read}
@@ -367,6 +375,9 @@ def _run(
 
         current = load_current(store)
         changes = count_changes(before, current.rows, touched)
+        team = apply_roster(current.registers, roster, {s.path: s.office for s in sources})
+        team_table = roster_rows(team.roster, lang)
+        store.put_setting(ROSTER_SETTING, team_table)
         targets, target_problems = load_targets(store, targets_rows, lang)
         figures = kpi.figures(current.registers, as_of, targets)
         targets_header = target_sheet.targets_header(lang)
@@ -374,10 +385,12 @@ def _run(
         store.put_setting(TARGETS_SETTING, [targets_header, *targets_table])
 
         source_problems = store.problems()
-        problems = source_problems + target_problems
+        problems = source_problems + target_problems + team.problems
         statuses = source_statuses(sources, parsed, store, lang)
         statuses += [SourceStatus(path, None, "gone", 0, 0) for path in gone]
         duplicates = sheet_duplicates(source_problems, store) + current.duplicates
+        for d in duplicates:
+            d.rep = team.roster.name_of(d.rep) if d.rep else d.rep
         records = {name: len(rows) for name, rows in current.registers.items()}
         counts = SyncCounts(
             **{status: sum(1 for s in statuses if s.status == status) for status in STATUSES},
@@ -402,6 +415,7 @@ def _run(
         ],
         targets_header=targets_header,
         targets_rows=targets_table,
+        team_rows=team_table,
         sync_log=sync_log,
     )
     return SyncResult(

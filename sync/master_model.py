@@ -149,3 +149,5 @@ class MasterInput:
     targets_header: list[str]
     targets_rows: list[list[Any]]
     sync_log: list[tuple[Any, ...]]
+    team_rows: list[list[Any]]
+    """The 团队 sheet: its header, then a row per rep (`sheets_templates.roster`)."""

@@ -23,7 +23,7 @@ from sheets_templates.codec import decode_record, decode_records
 from sheets_templates.kpi import Figures
 from sheets_templates.problems import Problem, column_letter
 from sheets_templates.registers import REGISTERS
-from sheets_templates.roster import roster_rows
+from sheets_templates.roster import Roster, roster_rows
 from sheets_templates.words import Lang, Text, lang_of
 
 from .crash import FailedOn
@@ -35,7 +35,7 @@ from .parsed import ParsedSource, flatten
 from .sources import Source
 from .sqlite_store import open_store
 from .store import CurrentRecord, OpenVersion, Store, StoredSource, SyncCounts
-from .team import ROSTER_SETTING, apply_roster, load_roster
+from .team import ROSTER_SETTING, apply_roster, load_roster, targets_by_roster
 from .workers import read_in_workers
 
 TARGETS_SETTING = "targets_rows"
@@ -82,6 +82,8 @@ class SyncResult:
     parsed: list[str] = field(default_factory=list)
     notices: list[Bilingual] = field(default_factory=list)
     """Faults the sync worked around (an unreadable targets sheet), for the user to hear."""
+    team: Roster = field(default_factory=Roster)
+    """The roster as the sync used and grew it (the master's 团队 sheet)."""
 
     @property
     def issues(self) -> int:
@@ -379,6 +381,7 @@ def _run(
         team_table = roster_rows(team.roster, lang)
         store.put_setting(ROSTER_SETTING, team_table)
         targets, target_problems = load_targets(store, targets_rows, lang)
+        targets = targets_by_roster(targets, team.roster)
         figures = kpi.figures(current.registers, as_of, targets)
         targets_header = target_sheet.targets_header(lang)
         targets_table = target_sheet.targets_rows(targets, figures.reps, lang)
@@ -431,6 +434,7 @@ def _run(
         figures=figures,
         sheets=build_sheets(master),
         parsed=list(parsed),
+        team=team.roster,
     )
 
 

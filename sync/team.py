@@ -13,11 +13,13 @@ into a rep's other names.
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from sheets_templates.problems import REP_UNKNOWN, Problem
 from sheets_templates.roster import Roster, roster_from_rows
+from sheets_templates.targets import Targets
 
 from .store import Store
 
@@ -47,12 +49,13 @@ def apply_roster(
 ) -> Team:
     """Give every record its rep's roster name, in place, and grow the roster.
 
-    `offices` is the office each source's path names, by source path: a name found
-    there joins the roster with that office. Records name their source as
+    `offices` is the office each source's path names, by source path: a name joins
+    the roster with the first office its records' paths name. Records name their source as
     `source` = (path, sheet, row); a warning points at a name's first record.
     """
     first: dict[str, tuple[str, str, int]] = {}
     names: dict[str, str] = {}  # a team writes a few names on many rows
+    found_offices: dict[str, str | None] = {}
     for rows in registers.values():
         for record in rows:
             written = record.get("rep")
@@ -63,8 +66,9 @@ def apply_roster(
             place = record["source"]
             if name not in first or place < first[name]:
                 first[name] = place
+            if name not in found_offices and (office := offices.get(place[0])):
+                found_offices[name] = office
     first = dict(sorted(first.items(), key=lambda item: item[1]))  # the order found
-    found_offices = {name: offices.get(place[0]) for name, place in first.items()}
     if not roster:
         return Team(roster.with_new(first, found_offices, new=False), [])
     unknown = [n for n in first if (m := roster.member(n)) is None or m.new]
@@ -73,3 +77,19 @@ def apply_roster(
         path, sheet, row = first[name]
         problems.append(Problem.place(REP_UNKNOWN.at(name), path, sheet, row))
     return Team(roster.with_new(unknown, found_offices), problems)
+
+
+def targets_by_roster(targets: Targets, roster: Roster) -> Targets:
+    """The targets with each rep row under the rep's roster name: a row the manager
+    kept for 孙七 after merging 孙七 into 王磊 is 王磊's (王磊's own row wins where both
+    fill a metric), so a merged name leaves the KPIs instead of ranking at zero."""
+    reps: dict[str, dict[str, Decimal | None]] = {}
+    for written, own in sorted(
+        targets.reps.items(), key=lambda item: roster.name_of(item[0]) == item[0]
+    ):
+        reps.setdefault(roster.name_of(written), {}).update(own)
+    unread = {
+        (roster.name_of(rep) if rep else rep, metric): raw
+        for (rep, metric), raw in targets.unread.items()
+    }
+    return replace(targets, reps=reps, unread=unread)

@@ -114,8 +114,8 @@ class Found:
     """One entry found under the roots: a file to read, or, when `refused` is set, a
     path listed with the reason it is not read (`refused` is the reason, both languages).
 
-    `root` is the folder named (or a named file's folder): a folder per rep inside it
-    names the rep.
+    `root` is the folder named (or a named file's folder): the folders and file name
+    below it may name the rep (`reader.owner_of`).
     """
 
     path: Path

@@ -24,13 +24,25 @@ NOBODY = Roster()
 
 @pytest.mark.parametrize(
     "folder",
-    ["华东区", "2026-11", "11月", "2026年11月", "Q4", "第47周", "销售部", "team", "新建文件夹"],
+    [
+        "华东区",
+        "2026-11",
+        "11月",
+        "2026年11月",
+        "Q4",
+        "第47周",
+        "销售部",
+        "team",
+        "新建文件夹",
+        "报表",
+        "新",
+    ],
 )
 def test_offices_months_and_everyday_folders_are_not_people(folder: str) -> None:
     assert not names_a_person(folder, NOBODY)
 
 
-@pytest.mark.parametrize("folder", ["王磊", "欧阳娜娜", "Li Wei", "zhangsan"])
+@pytest.mark.parametrize("folder", ["王磊", "欧阳娜娜", "Li Wei", "zhangsan", "甲"])
 def test_names_shaped_like_people_are(folder: str) -> None:
     assert names_a_person(folder, NOBODY)
 
@@ -50,6 +62,7 @@ def test_the_file_name_names_the_rep() -> None:
     assert name_in_file("calls", NOBODY) is None
     assert name_in_file("report", NOBODY) is None
     assert name_in_file("电话记录表", NOBODY) is None
+    assert name_in_file("意向客户表", NOBODY) is None  # a lone 表 left over is no one
 
 
 def test_the_roster_knows_other_names_and_offices() -> None:

@@ -158,3 +158,25 @@ def test_a_name_off_the_roster_is_a_warning_once_and_still_counts(
     code, confirmed = sync(cli, tmp_path, as_of)
     assert code == 0 and confirmed["issues"] == 0
     assert month_calls(confirmed) == {"王磊": 5, "赵六": 2}
+
+
+def test_a_roster_edit_that_names_a_files_rep_has_it_read_again(
+    tmp_path: Path, as_of: date, cli: Cli
+) -> None:
+    team_folder(tmp_path)
+    write_calls(
+        tmp_path / "team" / "报表" / "Wang Lei - calls.csv",
+        [call("2026-11-26", "13800000010", "星光")],
+    )
+    code, doc = sync(cli, tmp_path, as_of)  # a Latin word in a file name: only the roster says
+    latin = [s for s in doc["sources"] if s["path"] == "team/报表/Wang Lei - calls.csv"]
+    assert code == 1 and [(s["records"], s["errors"]) for s in latin] == [(0, 1)]
+    book = openpyxl.load_workbook(tmp_path / "m.xlsx")
+    book["团队"]["B3"] = "Wang Lei"
+    book.save(tmp_path / "m.xlsx")
+    code, doc = sync(cli, tmp_path, as_of)
+    assert code == 0 and doc["issues"] == 0
+    read = {s["path"]: (s["status"], s["records"], s["errors"]) for s in doc["sources"]}
+    assert read["team/报表/Wang Lei - calls.csv"] == ("synced", 1, 0)
+    assert read["team/王磊.csv"] == ("unchanged", 1, 0)
+    assert month_calls(doc) == {"王磊": 5}

@@ -142,9 +142,10 @@ def sheet_blocks(sheets: list[MasterSheet]) -> list[SheetBlocks]:
     return out
 
 
-def targets_rows(grids: dict[str, list[list[Any]]]) -> list[list[Any]] | None:
-    """The targets sheet (指标 / Targets) as the manager left it in the open master."""
-    for title in SHEET_TITLES["targets"].both():
+def targets_rows(grids: dict[str, list[list[Any]]], key: str = "targets") -> list[list[Any]] | None:
+    """A sheet the manager edits (the targets, 指标 / Targets, or the team, 团队 / Team)
+    as the manager left it in the open master."""
+    for title in SHEET_TITLES[key].both():
         grid = grids.get(title)
         if grid:
             return grid
@@ -266,6 +267,9 @@ class OpenWorkbook:
 
     def read_targets(self) -> list[list[Any]] | None:
         return targets_rows(self.grids)
+
+    def read_team(self) -> list[list[Any]] | None:
+        return targets_rows(self.grids, "team")
 
     def write(self, sheets: list[MasterSheet]) -> None:
         write_blocks(self.book, sheet_blocks(sheets))

@@ -192,6 +192,15 @@ DATE_TOO_LATE = ProblemKind(
     "Date more than a year after {today}: {value} (check the year)",
 )
 
+# --- the roster (issue 10: the wrong rep, silently) ---------------------------------
+REP_UNKNOWN = ProblemKind(
+    "rep.unknown",
+    W,
+    "未知销售员: {value}（不在团队表上）：已计入；如是新人请在“团队”表确认，如是别人的其他叫法请并入",
+    "Unknown rep: {value} (not on the Team sheet): counted; confirm them on the Team sheet "
+    "if new, or add the name to a rep's other names",
+)
+
 KINDS: dict[str, ProblemKind] = {
     k.code: k for k in list(globals().values()) if isinstance(k, ProblemKind)
 }

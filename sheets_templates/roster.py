@@ -12,7 +12,7 @@ new rep.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +22,12 @@ from .words import Lang, Text
 NAME = Text("姓名", "Name")
 OTHER_NAMES = Text("其他叫法", "Other names")
 OFFICE = Text("办公室/区域", "Office")
+STATUS = Text("状态", "Status")
+NEW = Text("新，待确认", "new, to confirm")
+"""The status of a name a sync found that is not on the roster: the manager confirms
+it (clears the cell) or merges it into a rep's other names (deletes the row)."""
 ROSTER_SHEET = Text("团队", "Team")
-ROSTER_HEADERS = (NAME, OTHER_NAMES, OFFICE)
+ROSTER_HEADERS = (NAME, OTHER_NAMES, OFFICE, STATUS)
 NAME_SEPARATOR = Text("、", ", ")
 
 _NAME_WORDS = {normalize_header(w) for w in ("姓名", "销售员", "名字", "name", "rep")}
@@ -31,6 +35,8 @@ _OTHER_WORDS = {normalize_header(w) for w in ("其他叫法", "别名", "other n
 _OFFICE_WORDS = {
     normalize_header(w) for w in ("办公室/区域", "办公室", "区域", "分部", "office", "region")
 }
+_STATUS_WORDS = {normalize_header(w) for w in ("状态", "status")}
+_NEW_WORDS = {normalize_header(w) for w in NEW.both()}
 _SEPARATORS = re.compile(r"\s*[、,，;；/|\n]+\s*")
 
 
@@ -41,11 +47,13 @@ def key(name: str) -> str:
 
 @dataclass(frozen=True)
 class Member:
-    """One rep: the name the master shows, the other names they go by, their office."""
+    """One rep: the name the master shows, the other names they go by, their office;
+    `new` while the manager has not confirmed a name a sync found off the roster."""
 
     name: str
     other_names: tuple[str, ...] = ()
     office: str | None = None
+    new: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,9 +90,21 @@ class Roster:
     def offices(self) -> set[str]:
         return {key(m.office) for m in self.members if m.office}
 
-    def with_new(self, names: Iterable[str]) -> Roster:
-        """The roster with names it did not know added at the end (the first sync seeds it)."""
-        added = [Member(n) for n in dict.fromkeys(names) if n and self.member(n) is None]
+    def name_of(self, written: str) -> str:
+        """The name the master shows for a written name: the member's, else as written."""
+        member = self.member(written)
+        return member.name if member else written
+
+    def with_new(
+        self, names: Iterable[str], offices: Mapping[str, str | None], new: bool = True
+    ) -> Roster:
+        """The roster with names it did not know added at the end, with their office;
+        `new` marks them for the manager to confirm (the first sync seeds them unmarked)."""
+        added = [
+            Member(n, office=offices.get(n), new=new)
+            for n in dict.fromkeys(names)
+            if n and self.member(n) is None
+        ]
         return Roster((*self.members, *added)) if added else self
 
 
@@ -92,7 +112,8 @@ def roster_rows(roster: Roster, lang: Lang) -> list[list[Any]]:
     """The 团队 sheet's header and rows, as the manager edits them."""
     rows: list[list[Any]] = [[h(lang) for h in ROSTER_HEADERS]]
     for m in roster.members:
-        rows.append([m.name, NAME_SEPARATOR(lang).join(m.other_names) or None, m.office])
+        others = NAME_SEPARATOR(lang).join(m.other_names) or None
+        rows.append([m.name, others, m.office, NEW(lang) if m.new else None])
     return rows
 
 
@@ -108,10 +129,11 @@ def roster_from_rows(rows: Sequence[Sequence[Any]]) -> Roster:
     def column(names: set[str]) -> int | None:
         return next((i for i, w in enumerate(words) if w in names), None)
 
-    name_col, other_col, office_col = (
+    name_col, other_col, office_col, status_col = (
         column(_NAME_WORDS),
         column(_OTHER_WORDS),
         column(_OFFICE_WORDS),
+        column(_STATUS_WORDS),
     )
 
     def cell(row: Sequence[Any], col: int | None) -> str:
@@ -124,7 +146,8 @@ def roster_from_rows(rows: Sequence[Sequence[Any]]) -> Roster:
         if not name:
             continue
         others = tuple(p for p in _SEPARATORS.split(cell(row, other_col)) if p)
-        members.append(Member(name, others, cell(row, office_col) or None))
+        new = key(cell(row, status_col)) in _NEW_WORDS
+        members.append(Member(name, others, cell(row, office_col) or None, new))
     return Roster(tuple(members))
 
 
@@ -171,9 +194,31 @@ _NOT_NAMES = {
         "共享",
         "客户",
         "模板",
+        "报表",
+        "表格",
+        "文件",
+        "文档",
+        "记录",
+        "统计",
+        "日报",
+        "周报",
+        "月报",
+        "业务",
+        "市场",
+        "下载",
+        "桌面",
+        "工作",
+        "其他",
+        "其它",
+        "新",
+        "旧",
+        "表",
+        "老",
+        "全部",
+        "临时",
     )
 }
-_HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}$")
+_HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{1,4}$|^[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}$")
 _LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z'.-]*( [A-Za-z][A-Za-z'.-]*){0,2}$")
 _REGISTER_WORDS = re.compile(
     r"(电话记录表?|电话|通话记录|拜访记录表?|拜访|意向客户|意向|发货单?|出库|记录表?|登记表?|"
@@ -195,8 +240,8 @@ def is_office(word: str, roster: Roster) -> bool:
 
 def names_a_person(word: str, roster: Roster) -> bool:
     """A folder or file name that is a rep's name: one on the roster, or one shaped like a
-    person's name (two to four Chinese characters, or one to three Latin words) that is
-    no period, office or everyday folder word."""
+    person's name (one to four Chinese characters, as 甲 and 乙 stand for people, or one
+    to three Latin words) that is no period, office or everyday folder word."""
     word = word.strip()
     if roster.member(word):
         return True
@@ -207,15 +252,21 @@ def names_a_person(word: str, roster: Roster) -> bool:
 
 def name_in_file(stem: str, roster: Roster) -> str | None:
     """The rep a file name names: a roster name in it (`11月电话记录-王磊`), else what is
-    left when register words and dates are taken out, if that is a Chinese name (a Latin
-    word left in a file name is as often `report` as a person: only the roster says)."""
+    left when register words and dates are taken out, if that is a Chinese name of two
+    characters or more (a Latin word or a lone 表 left in a file name is as often not a
+    person as one: only the roster says)."""
     member = roster.name_in(stem)
     if member:
         return member.name
     parts = [p for p in _STEM_NOISE.split(_REGISTER_WORDS.sub(" ", stem)) if p]
     words = [p for p in parts if not is_period(p) and not p.isdigit()]
     candidate = " ".join(words)
-    if len(words) == 1 and _HAN_NAME.match(candidate) and names_a_person(candidate, roster):
+    if (
+        len(words) == 1
+        and len(candidate) > 1
+        and _HAN_NAME.match(candidate)
+        and names_a_person(candidate, roster)
+    ):
         return candidate
     return None
 

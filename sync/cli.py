@@ -256,7 +256,7 @@ def fail(message: str) -> NoReturn:
     "folders",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="The team's folder (a folder per rep names the rep); repeat for more.",
+    help="The team's folder (a rep's file or folder name names the rep); repeat for more.",
 )
 @click.option(
     "--master",

@@ -22,6 +22,7 @@ from sheets_templates.codec import decode_record, decode_records
 from sheets_templates.kpi import Figures
 from sheets_templates.problems import Problem, column_letter
 from sheets_templates.registers import REGISTERS
+from sheets_templates.roster import Roster, roster_rows
 from sheets_templates.words import Lang, Text, lang_of
 
 from .crash import FailedOn
@@ -41,6 +42,7 @@ from .store import (
     SyncCounts,
     open_store,
 )
+from .team import ROSTER_SETTING, apply_roster, load_roster, targets_by_roster
 from .unreachable import kept_as_unreadable, unreachable
 from .workers import read_in_workers
 
@@ -88,6 +90,8 @@ class SyncResult:
     parsed: list[str] = field(default_factory=list)
     notices: list[Bilingual] = field(default_factory=list)
     """Faults the sync worked around (an unreadable targets sheet), for the user to hear."""
+    team: Roster = field(default_factory=Roster)
+    """The roster as the sync used and grew it (the master's 团队 sheet)."""
 
     @property
     def issues(self) -> int:
@@ -325,18 +329,21 @@ def run_sync(
     targets_rows: list[list[Any]] | None = None,
     progress: ProgressFn | None = None,
     moment: Moment = NOW,
+    team_rows: list[list[Any]] | None = None,
 ) -> SyncResult:
     """Sync `sources` into the store at `store_path` and compute the master's content.
 
     `targets_rows` are the rows of the targets sheet as the manager left them (from
     `master_xlsx.read_targets_xlsx`, a Google tab or the open workbook); None uses the
-    targets of the last sync, or the defaults on the first.
+    targets of the last sync, or the defaults on the first. `team_rows` are the 团队
+    sheet's rows the same way (`team.load_roster`).
     """
     unique: dict[str, Source] = {}
     for source in sources:  # a file named twice (overlapping folders) is read once
         unique.setdefault(source.path, source)
     with open_store(store_path) as store:
-        result = _run(store, list(unique.values()), as_of, lang, targets_rows, progress, moment)
+        sheets = (targets_rows, team_rows)
+        result = _run(store, list(unique.values()), as_of, lang, sheets, progress, moment)
         keep_as_long_lived()
     return result
 
@@ -346,11 +353,14 @@ def _run(
     sources: list[Source],
     as_of: date,
     lang: Lang,
-    targets_rows: list[list[Any]] | None,
+    manager_rows: tuple[list[list[Any]] | None, list[list[Any]] | None],
     progress: ProgressFn | None,
     moment: Moment,
 ) -> SyncResult:
+    targets_rows, team_rows = manager_rows
     with store.transaction(as_of) as sync_id:  # committed here, before the master is built
+        roster = load_roster(store, team_rows)
+        sources = [s.owned_by(roster) for s in sources]
         known = store.sources()
         to_read = [s for s in sources if needs_reading(s, known.get(s.path), as_of)]
         reading = {s.path for s in to_read}
@@ -383,18 +393,24 @@ def _run(
 
         current = load_current(store)
         changes = count_changes(before, current.rows, touched)
+        team = apply_roster(current.registers, roster, {s.path: s.office for s in sources})
+        team_table = roster_rows(team.roster, lang)
+        store.put_setting(ROSTER_SETTING, team_table)
         targets, target_problems = load_targets(store, targets_rows, lang)
+        targets = targets_by_roster(targets, team.roster)
         figures = kpi.figures(current.registers, as_of, targets)
         targets_header = target_sheet.targets_header(lang)
         targets_table = target_sheet.targets_rows(targets, figures.reps, lang)
         store.put_setting(TARGETS_SETTING, [targets_header, *targets_table])
 
         source_problems = store.problems()
-        problems = source_problems + target_problems
+        problems = source_problems + target_problems + team.problems
         statuses = source_statuses(sources, parsed, store, lang)
         statuses += [SourceStatus(path, None, "gone", 0, 0) for path in gone]
         statuses += unreachable_statuses(kept, store, lang)
         duplicates = sheet_duplicates(source_problems, store) + current.duplicates
+        for d in duplicates:
+            d.rep = team.roster.name_of(d.rep) if d.rep else d.rep
         records = {name: len(rows) for name, rows in current.registers.items()}
         counts = SyncCounts(
             **{status: sum(1 for s in statuses if s.status == status) for status in STATUSES},
@@ -425,6 +441,7 @@ def _run(
         ],
         targets_header=targets_header,
         targets_rows=targets_table,
+        team_rows=team_table,
         sync_log=sync_log,
         meeting=meeting,
     )
@@ -442,6 +459,7 @@ def _run(
         sheets=build_sheets(master),
         meeting=meeting,
         parsed=list(parsed),
+        team=team.roster,
     )
 
 

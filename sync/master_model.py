@@ -160,3 +160,5 @@ class MasterInput:
     targets_rows: list[list[Any]]
     sync_log: list[tuple[Any, ...]]
     meeting: Meeting
+    team_rows: list[list[Any]]
+    """The 团队 sheet: its header, then a row per rep (`sheets_templates.roster`)."""

@@ -14,6 +14,7 @@ from sheets_templates import rules
 from sheets_templates.flags import AGING_BUCKETS, aging
 from sheets_templates.kpi import PERIODS, Kpi
 from sheets_templates.registers import REGISTERS
+from sheets_templates.roster import NEW
 from sheets_templates.words import Lang, Text, lang_of
 
 from . import master_words as w
@@ -55,6 +56,7 @@ def build_sheets(data: MasterInput) -> list[MasterSheet]:
         "receivables": lambda: receivable_tables(data),
         "problems": lambda: [problem_table(data)],
         "targets": lambda: [targets_table(data)],
+        "team": lambda: [team_table(data)],
         "sync_log": lambda: [log_table(data)],
     }
     sheets = meeting_sheets(data, titles)
@@ -343,6 +345,14 @@ def targets_table(data: MasterInput) -> Table:
     header = data.targets_header
     columns = [Column(header[0]), *(Column(h, NUMBER) for h in header[1:])]
     return Table(w.TARGETS_NOTE(lang_of(data.lang)), columns, data.targets_rows)
+
+
+def team_table(data: MasterInput) -> Table:
+    """The team roster as the sync used and grew it, for the manager to edit."""
+    header, *rows = data.team_rows
+    new = NEW(lang_of(data.lang))
+    columns = [*(Column(h) for h in header[:-1]), Column(header[-1], TEXT, {new: WARN})]
+    return Table(w.TEAM_NOTE(lang_of(data.lang)), columns, rows)
 
 
 def log_table(data: MasterInput) -> Table:

@@ -7,6 +7,7 @@ of a master use `SHEET_TITLES` to find a sheet by its title in either language.
 
 from __future__ import annotations
 
+from sheets_templates.roster import ROSTER_SHEET
 from sheets_templates.words import Count, Text
 
 SHEET_TITLES = {
@@ -23,6 +24,7 @@ SHEET_TITLES = {
     "leads": Text("意向客户", "Leads"),
     "shipments": Text("发货", "Shipments"),
     "targets": Text("指标", "Targets"),
+    "team": ROSTER_SHEET,
     "sync_log": Text("同步记录", "Sync log"),
 }
 """Each sheet's title: the two meetings first (the sync's meeting in front), the raw
@@ -144,6 +146,15 @@ SEVERITIES = {"error": Text("错误", "Error"), "warning": Text("提醒", "Warni
 """A problem's severity, by `str(Problem.severity)`."""
 UNREADABLE = Text("无法读取", "Unreadable")
 EXTRA = Text("其他列", "Other columns")
+TEAM_NOTE = Text(
+    "团队名单可直接在此修改，下次同步生效：同一人的其他写法填在“其他叫法”（用、分隔），"
+    "文件夹里的办公室/区域填在“办公室/区域”。“状态”为“新，待确认”的是同步时发现的新名字："
+    "确认是新人请清空“状态”，是别人的其他叫法请把它填到那人的“其他叫法”里并删除这一行。",
+    "Edit the team here; the next sync uses it. Put other ways a rep's name is written "
+    "under Other names (comma-separated) and their office or region under Office. Rows "
+    "whose Status is 'new, to confirm' are names a sync found: clear the Status to confirm "
+    "a new rep, or add the name to a rep's Other names and delete the row.",
+)
 TARGETS_NOTE = Text(
     "指标可直接在此修改，下次同步生效。“全部”行是全队的默认指标（留空表示不设指标）；"
     "销售员行只填要单独设置的指标，留空表示沿用“全部”。",

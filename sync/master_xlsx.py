@@ -523,17 +523,47 @@ TARGETS_UNREADABLE = Text(
 )
 
 
+TEAM_UNREADABLE = Text(
+    "总表 {path} 的团队表无法读取（{error}）：本次沿用上次同步的团队名单，"
+    "在其中改过的内容没有生效；原总表另存为备份，请在新总表的团队表中重新填写",
+    "The Team sheet of the master {path} cannot be read ({error}): this sync uses the "
+    "last sync's team, so edits there did not apply; the old master is kept as a backup: "
+    "make them again in the new master's Team sheet",
+)
+UNREADABLE_SHEET = {"targets": TARGETS_UNREADABLE, "team": TEAM_UNREADABLE}
+"""What the sync says when a sheet the manager edits cannot be read, by sheet key."""
+
+
 class TargetsUnreadable(Bilingual):
-    """The master is there but its targets sheet cannot be read: the manager's edits
-    there would be lost without a word, so the sync says so."""
+    """The master is there but a sheet the manager edits (targets, team) cannot be
+    read: the manager's edits there would be lost without a word, so the sync says so."""
 
 
 def read_targets_xlsx(path: Path) -> list[list[Any]] | None:
-    """The rows of the master's targets sheet (指标 / Targets) as raw values, or None
-    when there is no master or no such sheet. A master that is there but cannot be
-    read (damaged, not a workbook, unreadable) raises `TargetsUnreadable`."""
+    """The rows of the master's targets sheet (指标 / Targets): `read_manager_sheet_xlsx`."""
+    return read_manager_sheet_xlsx(path, "targets")
+
+
+def read_manager_sheet_xlsx(path: Path, key: str) -> list[list[Any]] | None:
+    """The rows of a sheet of the master the manager edits (`UNREADABLE_SHEET`) as raw
+    values, or None when there is no master or no such sheet. A master that is there
+    but cannot be read (damaged, not a workbook, unreadable) raises `TargetsUnreadable`."""
     if not path.exists():
         return None
+    names = set(SHEET_TITLES[key].both())
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        for name in workbook.sheet_names:
+            if name in names:
+                return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine's own errors, OSError, a damaged part: all told
+        error = f"{type(exc).__name__}: {exc}"
+        unreadable = UNREADABLE_SHEET[key]
+        raise TargetsUnreadable(
+            unreadable("zh", path=path, error=error),
+            unreadable("en", path=path, error=error),
+        ) from exc
+    return None
     names = set(SHEET_TITLES["targets"].both())
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))

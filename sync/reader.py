@@ -24,6 +24,7 @@ import python_calamine
 from sheets_templates.header import year_in
 from sheets_templates.problems import CELL_FAR_OFF, Problem, column_letter, display
 from sheets_templates.registers import REP_WORDS, normalize_header
+from sheets_templates.roster import Owner, Roster, owner_from_path
 from sheets_templates.table import SheetContext, SheetResult, fill_merged, read_grid
 from sheets_templates.values import is_blank
 from sheets_templates.words import Lang, Text
@@ -102,13 +103,24 @@ TOO_LARGE = Text(
 CSV_NOT_TEXT = Text("不是文本格式的 CSV 文件", "not a text CSV file")
 
 
-def owner_of(path: Path, root: Path) -> str | None:
-    """A folder per rep names the rep: `team/张三/calls.xlsx` belongs to 张三."""
+NO_ROSTER = Roster()
+"""The roster of a read with no master (`check`): names are told by their shape alone."""
+
+
+def owner_of(parts: tuple[str, ...], roster: Roster) -> Owner:
+    """Who a file's path within the synced folder says it belongs to (`owner_from_path`):
+    `华东区/王磊/calls.csv` and `2026-11/王磊.csv` are 王磊's, never 华东区's or 2026-11's."""
+    if not parts:
+        return Owner(None, None)
+    return owner_from_path(parts[:-1], Path(parts[-1]).stem, roster)
+
+
+def parts_within(path: Path, root: Path) -> tuple[str, ...]:
+    """The folders and file name of `path` below the folder synced (`root`)."""
     try:
-        parts = path.relative_to(root).parts
+        return path.relative_to(root).parts
     except ValueError:
-        return None
-    return parts[0] if len(parts) > 1 else None
+        return (path.name,)
 
 
 def display_path(path: Path) -> str:
@@ -279,20 +291,20 @@ def read_file(
     root: Path,
     as_of: date | None,
     keep_records: bool = True,
-    owner: str | None = None,
+    roster: Roster = NO_ROSTER,
 ) -> FileResult:
     """Read one source file; an unreadable file comes back with its reason.
 
-    `as_of` None means today, with no as-of date asked for (see `SheetContext`).
-    `owner` is the rep a sync config names for this source; without one, a folder per
-    rep names the rep (`owner_of`). Either comes last, after the sheet's own word.
+    `as_of` None means today, with no as-of date asked for (see `SheetContext`). The
+    file's name and folders may name its rep (`owner_of`, by the `roster`), which comes
+    last, after the sheet's own word.
     """
     shown = display_path(path)
     try:
         grids, strays = load_cells(path)
     except Unreadable as exc:
         return FileResult(shown, error=exc.zh, error_en=exc.en)
-    owner = owner or owner_of(path, root)
+    owner = owner_of(parts_within(path, root), roster).rep
     sheets = read_grids(grids, shown, as_of, owner, year_in(path.stem), keep_records)
     for sheet in sheets:
         sheet.problems += [

@@ -26,7 +26,12 @@ from .engine import ProgressFn, SyncResult, run_sync
 from .errors import Bilingual
 from .lock import DEFAULT_WAIT, sync_lock
 from .master_model import MasterSheet
-from .master_xlsx import TargetsUnreadable, read_targets_xlsx, write_master_xlsx
+from .master_xlsx import (
+    TargetsUnreadable,
+    read_manager_sheet_xlsx,
+    read_targets_xlsx,
+    write_master_xlsx,
+)
 from .meeting import NOW, Moment
 from .sources import Source
 from .store import Location
@@ -58,10 +63,14 @@ def tune_gc() -> None:
 
 class MasterTarget(Protocol):
     """A place the master is written to; the first target of a sync also holds the
-    targets sheet (指标) the manager edits, which the sync reads back."""
+    sheets the manager edits, targets (指标) and team (团队), which the sync reads back."""
 
     def read_targets(self) -> list[list[Any]] | None:
         """The targets sheet's rows as the manager left them; None when there is none."""
+        ...
+
+    def read_team(self) -> list[list[Any]] | None:
+        """The team sheet's rows as the manager left them; None when there is none."""
         ...
 
     def write(self, sheets: list[MasterSheet]) -> None:
@@ -78,6 +87,9 @@ class XlsxMaster:
 
     def read_targets(self) -> list[list[Any]] | None:
         return read_targets_xlsx(self.path) if self.path.exists() else None
+
+    def read_team(self) -> list[list[Any]] | None:
+        return read_manager_sheet_xlsx(self.path, "team")
 
     def write(self, sheets: list[MasterSheet]) -> None:
         write_master_xlsx(sheets, self.path)
@@ -113,12 +125,15 @@ def sync_into(
     try:
         with sync_lock(lock, wait):
             notices: list[Bilingual] = []
+            rows = team = None
             try:
                 rows = targets[0].read_targets() if targets else None
+                team = targets[0].read_team() if targets else None
             except TargetsUnreadable as exc:  # said, never silently replaced by defaults
-                rows = None
                 notices.append(exc)
-            result = run_sync(list(sources), store_path, as_of, lang, rows, progress, moment)
+            result = run_sync(
+                list(sources), store_path, as_of, lang, rows, progress, moment, team_rows=team
+            )
             result.notices = notices
             failures: list[Exception] = []
             for target in targets:

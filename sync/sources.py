@@ -25,14 +25,15 @@ import re
 import stat
 import zipfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
 
+from sheets_templates.roster import Roster
 from sheets_templates.words import Lang, Text
 
-from .reader import FileResult, owner_of, read_file
+from .reader import FileResult, owner_of, parts_within, read_file
 
 SOURCE_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et", ".ett", ".csv"})
 """What offices save registers as: Excel (and its binary and macro forms), LibreOffice,
@@ -113,8 +114,8 @@ class Found:
     """One entry found under the roots: a file to read, or, when `refused` is set, a
     path listed with the reason it is not read (`refused` is the reason, both languages).
 
-    `root` is the folder named (or a named file's folder): a folder per rep inside it
-    names the rep.
+    `root` is the folder named (or a named file's folder): the folders and file name
+    below it may name the rep (`reader.owner_of`).
     """
 
     path: Path
@@ -283,16 +284,36 @@ HASH_CHUNK = 1 << 20
 
 @dataclass
 class Source:
-    """One workbook to sync: its path as shown to people, its content hash, its reader.
+    """One workbook to sync: its path as shown to people, its content hash, its reader
+    (a file's takes the team's `roster` as a keyword).
 
-    `kind` is `file` or `google`; `owner` is the rep a folder-per-rep layout names.
+    `kind` is `file` or `google`. A file's `parts` (its folders and name below the folder
+    synced) may name its rep and office; `owner` and `office` are what they name by
+    the team's roster (`owned_by`).
     """
 
     path: str
     content_hash: str
-    read: Callable[[], FileResult]
+    read: Callable[..., FileResult]
     owner: str | None = None
     kind: str = "file"
+    parts: tuple[str, ...] = ()
+    office: str | None = None
+
+    def owned_by(self, roster: Roster) -> Source:
+        """This source read by `roster`: the rep and office its path names (`owner_of`).
+
+        The rep its path names is part of what its records are, so it joins the content
+        hash: a roster that changes whose file this is has it read again; a roster
+        that only adds other names does not."""
+        if not self.parts:
+            return self
+        owner = owner_of(self.parts, roster)
+        content_hash = f"{self.content_hash}|{owner.rep}" if owner.rep else self.content_hash
+        read = partial(self.read, roster=roster)
+        return replace(
+            self, content_hash=content_hash, read=read, owner=owner.rep, office=owner.office
+        )
 
 
 def file_hash(path: Path) -> str:
@@ -331,7 +352,8 @@ def _shown(path: Path) -> str:
 def file_sources(
     dirs: list[Path], as_of: date | None = None, exclude: Iterable[Path] = ()
 ) -> list[Source]:
-    """Every source file under `dirs` (recursively; a folder per rep names the rep).
+    """Every source file under `dirs` (recursively; a file's name and folders may name
+    its rep: `Source.owned_by`).
 
     `as_of` gives a year to dates typed without one (default today). `exclude` keeps
     files out that live among the sources but are not sources, such as the master
@@ -344,8 +366,10 @@ def file_sources(
         path, root = found.path, found.root
         if os.path.realpath(path) in skip:
             continue
+        parts: tuple[str, ...] = ()
         if found.refused is None:
             content_hash, read = file_hash(path), partial(read_file, path, root, day)
+            parts = parts_within(path, root)
         else:
             zh, en = found.refused.both()
             content_hash = f"refused:{en}"
@@ -355,7 +379,7 @@ def file_sources(
                 path=source_name(path, root),
                 content_hash=content_hash,
                 read=read,
-                owner=owner_of(path, root),
+                parts=parts,
             )
         )
     return sources

@@ -51,6 +51,10 @@ def sync_json(result: SyncResult) -> dict[str, Any]:
         "flags": flags_json(result.figures, result.duplicates),
         "kpi": [kpi_json(k) for k in result.figures.kpis],
         "meeting": meeting_json(result.meeting),
+        "team": [
+            {"name": m.name, "other_names": list(m.other_names), "office": m.office, "new": m.new}
+            for m in result.team.members
+        ],
     }
 
 

@@ -187,12 +187,15 @@ def _write(
     return MasterWrite([t for t, _ in tabs], sum(len(lines) for _, lines in tabs), made)
 
 
-def read_targets_google(client: gspread.Client, key: str) -> list[list[Any]] | None:
-    """The rows of the master's targets tab (指标 / Targets) as raw values, or None when
-    the spreadsheet has no such tab yet (the first sync): two read requests."""
+def read_targets_google(
+    client: gspread.Client, key: str, tab: str = "targets"
+) -> list[list[Any]] | None:
+    """The rows of a master's tab the manager edits (`tab`: the targets, 指标 / Targets,
+    or the team, 团队 / Team) as raw values, or None when the spreadsheet has no such tab
+    yet (the first sync): two read requests."""
     try:
         http = client.http_client
-        names = {title.casefold() for title in SHEET_TITLES["targets"].both()}
+        names = {title.casefold() for title in SHEET_TITLES[tab].both()}
         for title, _gid in grid_tabs(http.fetch_sheet_metadata(key)):
             if title.casefold() in names:
                 params: dict[str, str | int | bool | float | list[str] | None] = {
@@ -217,6 +220,9 @@ class GoogleMaster:
 
     def read_targets(self) -> list[list[Any]] | None:
         return read_targets_google(self.client, self.key)
+
+    def read_team(self) -> list[list[Any]] | None:
+        return read_targets_google(self.client, self.key, "team")
 
     def write(self, sheets: list[MasterSheet]) -> None:
         self.written = write_master_google(self.client, self.key, sheets)

@@ -44,12 +44,18 @@ def peak_rss_mb() -> float:
 # --- the team ----------------------------------------------------------------------
 
 
+def rep_name(rep: int) -> str:
+    """A rep's name, shaped like a person's (`Rep Ab`), so the folder named after them
+    names them from the first sync on (`sheets_templates.roster.names_a_person`)."""
+    return f"Rep {chr(65 + rep // 26)}{chr(97 + rep % 26)}"
+
+
 def rep_rows(rep: int, calls: int) -> list[dict[str, Any]]:
     from sync.demo import _workdays, call_rows
 
     per_day = 100
     days = _workdays(AS_OF, max(1, -(-calls // per_day)))
-    return call_rows(random.Random(rep), f"rep{rep:02d}", days, per_day)[:calls]
+    return call_rows(random.Random(rep), rep_name(rep), days, per_day)[:calls]
 
 
 def edit_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -63,7 +69,7 @@ def write_rep(folder: Path, rep: int, calls: int, edited: bool = False) -> Path:
     from sync.demo import write_workbook
 
     rows = rep_rows(rep, calls)
-    path = folder / f"rep{rep:02d}" / "calls.xlsx"
+    path = folder / rep_name(rep) / "calls.xlsx"
     write_workbook(path, [("电话记录", "calls", edit_rows(rows) if edited else rows, "zh")])
     return path
 

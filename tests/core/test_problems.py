@@ -68,6 +68,7 @@ def test_the_codes_scripts_rely_on() -> None:
         "phone.zero_restored",
         "quantity.invalid",
         "rep.missing",
+        "rep.unknown",
         "required.missing",
         "row.duplicate",
         "time.invalid",
@@ -80,6 +81,7 @@ def test_the_codes_scripts_rely_on() -> None:
         "date.year_assumed",
         "grade.disagrees",
         "phone.zero_restored",
+        "rep.unknown",
         "row.duplicate",
     ]
 

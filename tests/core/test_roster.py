@@ -24,13 +24,25 @@ NOBODY = Roster()
 
 @pytest.mark.parametrize(
     "folder",
-    ["华东区", "2026-11", "11月", "2026年11月", "Q4", "第47周", "销售部", "team", "新建文件夹"],
+    [
+        "华东区",
+        "2026-11",
+        "11月",
+        "2026年11月",
+        "Q4",
+        "第47周",
+        "销售部",
+        "team",
+        "新建文件夹",
+        "报表",
+        "新",
+    ],
 )
 def test_offices_months_and_everyday_folders_are_not_people(folder: str) -> None:
     assert not names_a_person(folder, NOBODY)
 
 
-@pytest.mark.parametrize("folder", ["王磊", "欧阳娜娜", "Li Wei", "zhangsan"])
+@pytest.mark.parametrize("folder", ["王磊", "欧阳娜娜", "Li Wei", "zhangsan", "甲"])
 def test_names_shaped_like_people_are(folder: str) -> None:
     assert names_a_person(folder, NOBODY)
 
@@ -50,6 +62,7 @@ def test_the_file_name_names_the_rep() -> None:
     assert name_in_file("calls", NOBODY) is None
     assert name_in_file("report", NOBODY) is None
     assert name_in_file("电话记录表", NOBODY) is None
+    assert name_in_file("意向客户表", NOBODY) is None  # a lone 表 left over is no one
 
 
 def test_the_roster_knows_other_names_and_offices() -> None:
@@ -62,8 +75,8 @@ def test_the_roster_knows_other_names_and_offices() -> None:
 
 def test_the_roster_sheet_round_trips_as_a_manager_edits_it() -> None:
     rows = roster_rows(TEAM, "zh")
-    assert rows[0] == ["姓名", "其他叫法", "办公室/区域"]
-    assert rows[1] == ["王磊", "小王、wang lei", "华东区"]
+    assert rows[0] == ["姓名", "其他叫法", "办公室/区域", "状态"]
+    assert rows[1] == ["王磊", "小王、wang lei", "华东区", None]
     edited = [["团队名单"], *rows, [None, None, None], ["赵六", "小赵，六哥", "华北区"]]
     roster = roster_from_rows(edited)
     assert [m.name for m in roster.members] == ["王磊", "张三", "李四", "赵六"]
@@ -71,6 +84,19 @@ def test_the_roster_sheet_round_trips_as_a_manager_edits_it() -> None:
     assert roster.members[0].other_names == ("小王", "wang lei")
 
 
-def test_new_names_are_added_once_at_the_end() -> None:
-    grown = TEAM.with_new(["赵六", "小王", "赵六"])
+def test_new_names_are_added_once_at_the_end_marked_new() -> None:
+    grown = TEAM.with_new(["赵六", "小王", "赵六"], {"赵六": "华北区"})
     assert [m.name for m in grown.members] == ["王磊", "张三", "李四", "赵六"]
+    assert grown.members[3] == Member("赵六", (), "华北区", new=True)
+    assert roster_rows(grown, "en")[4] == ["赵六", None, "华北区", "new, to confirm"]
+    assert roster_from_rows(roster_rows(grown, "zh")).members[3].new
+    confirmed = [row[:3] for row in roster_rows(grown, "zh")]  # the manager clears 状态
+    assert not roster_from_rows(confirmed).members[3].new
+    seeded = Roster().with_new(["王磊"], {}, new=False)
+    assert seeded.members == (Member("王磊"),)
+
+
+def test_a_written_name_is_shown_as_the_members_name() -> None:
+    assert TEAM.name_of("小王") == "王磊"
+    assert TEAM.name_of(" Wang Lei ") == "王磊"
+    assert TEAM.name_of("赵六") == "赵六"

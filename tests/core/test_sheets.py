@@ -12,6 +12,7 @@ import pytest
 import xlsxwriter
 
 from sheets_templates.problems import column_letter
+from sheets_templates.roster import Member, Roster
 from sync.reader import read_file
 
 from .helpers import AS_OF, codes, only_sheet, read_one, template_headers, write_xlsx
@@ -648,12 +649,15 @@ def test_visits_keyed_by_customer_name_as_compared(tmp_path: Path) -> None:
     assert sheet.valid == 1 and sheet.records[0].breakthrough is False
 
 
-def test_a_configured_owner_comes_after_the_sheets_own_word(tmp_path: Path) -> None:
+def test_the_rosters_name_for_the_folder_comes_after_the_sheets_own_word(
+    tmp_path: Path,
+) -> None:
+    roster = Roster((Member("孙七", ("王五",)),))  # the folder uses an other name
     path = _rep_workbook(tmp_path, None, None, None)
-    configured = read_file(path, tmp_path / "团队", AS_OF, owner="孙七")
-    assert only_sheet(configured).records[0].rep == "孙七"
+    rostered = read_file(path, tmp_path / "团队", AS_OF, roster=roster)
+    assert only_sheet(rostered).records[0].rep == "孙七"
     labelled = _rep_workbook(tmp_path, "销售员：李四", None, None)
-    assert only_sheet(read_file(labelled, tmp_path, AS_OF, owner="孙七")).records[0].rep == "李四"
+    assert only_sheet(read_file(labelled, tmp_path, AS_OF, roster=roster)).records[0].rep == "李四"
 
 
 def test_a_header_used_twice_keeps_both_columns(tmp_path: Path) -> None:

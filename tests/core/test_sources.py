@@ -24,6 +24,7 @@ import openpyxl
 import pytest
 from openpyxl.packaging.custom import StringProperty
 
+from sheets_templates.roster import Roster
 from sync.check import CheckReport, run_check
 from sync.sources import (
     OUTPUT_MARKED,
@@ -208,7 +209,7 @@ def test_a_sync_lists_bad_entries_as_sources_that_never_open(tmp_path: Path, no_
     assert again["team/管道.csv"].content_hash == fifo.content_hash  # stable: not re-read
     result = fifo.read()
     assert (result.status, result.error) == ("unreadable", "不是普通文件（管道），未读取")
-    assert sources["team/王磊/calls.xlsx"].owner == "王磊"
+    assert sources["team/张三/calls.xlsx"].owned_by(Roster()).owner == "张三"
     good = sources["team/张三/calls.xlsx"].read()
     assert good.error is None and good.sheets[0].valid == 2
 

@@ -163,7 +163,16 @@ def test_summary_matches_the_contract_field_by_field(tmp_path: Path) -> None:
     team = make_team(tmp_path / "team", AS_OF)
     code, doc = sync_json("--from", "team", "--master", "master.xlsx", cwd=tmp_path)
     assert code == 1  # the demo has mistakes on purpose; the sync still completed
-    assert set(doc) == {"sources", "records", "changes", "issues", "flags", "kpi", "meeting"}
+    assert set(doc) == {
+        "sources",
+        "records",
+        "changes",
+        "issues",
+        "flags",
+        "kpi",
+        "meeting",
+        "team",
+    }
     meeting = doc["meeting"]  # its figures: tests/sync/test_meeting_json.py
     assert set(meeting) == {
         "kind",
@@ -204,6 +213,9 @@ def test_summary_matches_the_contract_field_by_field(tmp_path: Path) -> None:
     reps = {e["rep"] for e in doc["kpi"]}
     assert reps == {"张三", "李四", "王五", "赵六"}
     assert len(doc["kpi"]) == len(reps) * 3 * len(METRIC_NAMES)
+    assert {m["name"] for m in doc["team"]} == reps  # the first sync seeds the roster
+    for member in doc["team"]:
+        assert set(member) == {"name", "other_names", "office", "new"} and not member["new"]
 
 
 def test_master_holds_every_sheet_in_the_teams_language(team: Team, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ syncs that keep history run against both stores (`store_at`: SQLite and PostgreS
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -12,7 +13,7 @@ import openpyxl
 from sheets_templates.rules import customer_key
 from sync.engine import run_sync
 from sync.reader import FileResult
-from sync.sources import Source, file_sources
+from sync.sources import file_sources
 from sync.store import Location, open_store
 from sync.summary import sync_json
 
@@ -44,7 +45,7 @@ def test_an_unchanged_source_is_never_read(team: Team, tmp_path: Path) -> None:
         calls.append(path)
         raise AssertionError("an unchanged source was read")
 
-    again = [Source(s.path, s.content_hash, lambda p=s.path: refusing(p)) for s in sources]
+    again = [replace(s, read=lambda p=s.path, **_: refusing(p)) for s in sources]
     result = run_sync(again, store, AS_OF)
     assert calls == [] and result.parsed == []
 

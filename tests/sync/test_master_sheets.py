@@ -17,8 +17,8 @@ def test_every_row_of_every_table_has_a_value_per_column(team: Team, tmp_path: P
     for lang in ("zh", "en"):
         sources = file_sources([team.folder], AS_OF)
         result = run_sync(sources, tmp_path / f"{lang}.sqlite", AS_OF, lang)
-        assert [s.title for s in result.sheets][-2:] == (
-            ["指标", "同步记录"] if lang == "zh" else ["Targets", "Sync log"]
+        assert [s.title for s in result.sheets][-3:] == (
+            ["指标", "团队", "同步记录"] if lang == "zh" else ["Targets", "Team", "Sync log"]
         )
         for sheet in result.sheets:
             for table in sheet.tables:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sync.engine import SyncResult, run_sync
+from sync.identity import base_key, numbered
 from sync.sources import file_sources
 from sync.sqlite_store import open_store
 
@@ -135,3 +136,10 @@ def test_the_same_key_in_two_files_is_two_records_unless_the_data_repeats(
     (duplicate,) = result.duplicates
     assert (duplicate.file, duplicate.row) == ("team/张三.csv", 2)
     assert duplicate.first == ("team/张三-备份.csv", "张三-备份", 2)
+
+
+def test_keys_are_numbered_in_order_and_the_first_keeps_its_text() -> None:
+    keys = ["a / 1", "b / 1", "a / 1", "a / 1"]
+    assert numbered(keys) == ["a / 1", "b / 1", "a / 1 #2", "a / 1 #3"]
+    assert [base_key(k) for k in numbered(keys)] == ["a / 1", "b / 1", "a / 1", "a / 1"]
+    assert base_key("HT001 / 扫码枪 #1") == "HT001 / 扫码枪 #1"  # never an order: #1 is bare

@@ -8,7 +8,6 @@ problems are the ones the rep sees in Excel (1-based rows, letters for columns).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +16,7 @@ from typing import Any
 from . import problems as p
 from . import rules
 from .excel import ERROR_VALUES
+from .furniture import SKIP_REASONS, data_rows
 from .header import HeaderMatch, find_header, sheet_rep, year_in
 from .problems import Finding, Problem, Severity, ValueProblem, column_letter, display
 from .records import MODELS, Record, SourceRef, build, defaults, pack, unpack
@@ -45,18 +45,6 @@ PARSERS: dict[Kind, Callable[[Any, ReadContext], Any]] = {
     Kind.QUANTITY: parse_quantity,
 }
 
-_TOTALS = re.compile(
-    r"^\s*(?:本[日周月年页]|当[日月]|\d{1,2}\s*月(?:份)?)?\s*(?:合\s*计|总\s*计|小\s*计|共\s*计)"
-    r"\s*[:：]?\s*$|^\s*(?:grand\s*|sub\s*)?totals?\s*:?\s*$|^\s*sum\s*:?\s*$",
-    re.IGNORECASE,
-)
-"""A totals label filling a cell: 合计, 总计, 小计, 本月合计, Total, Subtotal (never a
-customer called "Total Solutions")."""
-_NOTE = re.compile(
-    r"^\s*(?:注意?|备注|说明|填表说明|制表人?|填表人?|审核人?|统计人?|note|notes|remarks?)\s*[:：]"
-    r"|^\s*(?:以上|[*※])",
-    re.IGNORECASE,
-)
 _ONCE_PER_SHEET = {p.DATE_YEAR_ASSUMED.code}
 """Problems that say the same thing of every row: reported at their first cell only."""
 
@@ -84,7 +72,13 @@ class SheetContext:
 
 @dataclass
 class SheetResult:
-    """One sheet read: its register, its valid records and its problems."""
+    """One sheet read: its register, its valid records and its problems.
+
+    Its rows are accounted for: every non-blank row under the header is exactly one of
+    a valid record, a row with errors, a duplicate or a skipped row (`skipped` says how
+    many of each reason: totals, notes), so `rows == valid + error_rows + duplicates +
+    sum(skipped.values())` and nothing a rep typed vanishes unexplained.
+    """
 
     file: str
     sheet: str
@@ -95,6 +89,9 @@ class SheetResult:
     problems: list[Problem] = field(default_factory=list)
     rep: str | None = None
     valid: int = 0
+    error_rows: int = 0
+    duplicates: int = 0
+    skipped: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SKIP_REASONS, 0))
 
     def __getstate__(self) -> dict[str, Any]:
         """Records travel between processes as tuples (see `records.pack`)."""
@@ -162,6 +159,8 @@ def read_grid(grid: list[list[Any]], ctx: SheetContext) -> SheetResult:
     return result
 
 
+_Extra = tuple[str, tuple[Any, ...], dict[Any, str]]
+"""A column no field claims: (its header, its cells, the text of each distinct value)."""
 _Outcome = tuple[Any, tuple[Finding, ...], bool]
 """A cell value read: (the value, what was found about it, whether that is an error)."""
 
@@ -263,8 +262,9 @@ class _SheetReader:
             body = [list(r) + [""] * (width - len(r)) for r in body]
         cols: list[tuple[Any, ...]] = list(zip(*body, strict=True)) if body else [()] * width
         distinct = [set(col) for col in cols]
-        data = _data_rows(body, distinct)
-        self.result.rows = len(data)
+        data, skipped = data_rows(body, distinct)
+        self.result.rows = len(data) + sum(skipped.values())
+        self.result.skipped = skipped
         is_data = [False] * len(body)
         for i in data:
             is_data[i] = True
@@ -276,10 +276,13 @@ class _SheetReader:
             self._grades(data, cols)
         elif self.register.name == "shipments":
             good = self._amounts(good, cols)
-        good = self._without_duplicates(good)
-        self.result.valid = len(good)
+        extras = self._extra_columns(cols)
+        kept = self._without_duplicates(good, extras)
+        self.result.valid = len(kept)
+        self.result.duplicates = len(good) - len(kept)
+        self.result.error_rows = len(data) - len(good)
         if self.ctx.keep_records:
-            self.result.records = self._records(good, cols, len(body))
+            self.result.records = self._records(kept, len(body), extras)
         self.result.problems = self._sheet_problems() + self._cell_problems()
 
     # --- rules across a row's fields -----------------------------------------------------
@@ -329,47 +332,56 @@ class _SheetReader:
             kept.append(i)
         return kept
 
-    def _without_duplicates(self, good: list[int]) -> list[int]:
-        """The first row of each natural key; a later one is a warning and not counted."""
-        n = len(next(iter(self.values.values()), ()))
-        parts = []
-        for name in self.register.natural_key:
-            column = self.values.get(name)
-            if column is None:
-                constant = rules.key_part(name, self.default_rep if name == "rep" else None)
-                parts.append([constant] * n)
-            else:
-                text = {v: rules.key_part(name, v) for v in set(column)}
-                parts.append(list(map(text.__getitem__, column)))
-        every = list(zip(*parts, strict=True))
-        keys = [every[i] for i in good]
-        if len(set(keys)) == len(keys):
+    def _without_duplicates(self, good: list[int], extras: list[_Extra]) -> list[int]:
+        """Without the rows that repeat an earlier valid row in every field (its typed
+        values and its extra columns): a warning each, not counted again.
+
+        Rows that differ in anything are separate records even when they share a natural
+        key (a redial of the same number on the same day, a second shipment batch of one
+        order line); the store tells those apart by their order (`#2`).
+        """
+        columns = [
+            *self.values.values(),
+            *(list(map(shown.__getitem__, col)) for _h, col, shown in extras),
+        ]
+        every = list(zip(*columns, strict=True)) if columns else []
+        rows = [every[i] for i in good]
+        if len(set(rows)) == len(rows):
             return good
-        first: dict[tuple[str, ...], int] = {}
+        first: dict[tuple[Any, ...], int] = {}
         kept = []
-        for i, key in zip(good, keys, strict=True):
-            j = first.setdefault(key, i)
+        for i, row in zip(good, rows, strict=True):
+            j = first.setdefault(row, i)
             if j == i:
                 kept.append(i)
                 continue
-            shown = " / ".join(k for k in key if k)
-            finding = p.ROW_DUPLICATE.at("", first_row=self._excel_row(j), key=shown)
+            finding = p.ROW_DUPLICATE.at("", first_row=self._excel_row(j), key=self._key_text(i))
             self.found.append((i, None, finding, None))
         return kept
+
+    def _key_text(self, i: int) -> str:
+        """Row `i`'s natural key as the rep reads it in a duplicate's message."""
+        parts = []
+        for name in self.register.natural_key:
+            column = self.values.get(name)
+            value = (
+                column[i] if column is not None else (self.default_rep if name == "rep" else None)
+            )
+            parts.append(rules.key_part(name, value))
+        return " / ".join(k for k in parts if k)
 
     # --- output --------------------------------------------------------------------------
 
     def _excel_row(self, i: int) -> int:
         return self.header_row + 1 + i
 
-    def _records(self, good: list[int], cols: list[tuple[Any, ...]], n: int) -> list[Record]:
+    def _records(self, good: list[int], n: int, extras: list[_Extra]) -> list[Record]:
         model = MODELS[self.register.name]
         base = defaults(model)
         if "rep" not in self.values:
             base["rep"] = self.default_rep
         names = list(self.values)
         rows = list(zip(*self.values.values(), strict=True)) if names else [()] * n
-        extras = self._extra_columns(cols)
         file, sheet, first = self.ctx.file, self.ctx.sheet, self._excel_row(0)
         records = []
         for i in good:
@@ -382,9 +394,7 @@ class _SheetReader:
             records.append(build(model, values))
         return records
 
-    def _extra_columns(
-        self, cols: list[tuple[Any, ...]]
-    ) -> list[tuple[str, tuple[Any, ...], dict[Any, str]]]:
+    def _extra_columns(self, cols: list[tuple[Any, ...]]) -> list[_Extra]:
         """Columns no field claims, as (header, cells, text of each distinct value).
 
         A column without a header keeps its cells under its letter, and a header used
@@ -456,37 +466,7 @@ class _SheetReader:
         return out
 
 
-def _data_rows(body: list[list[Any]], distinct: list[set[Any]]) -> list[int]:
-    """Rows that hold a record: not blank, not a totals row, not a note under the table."""
-    width = len(distinct)
-    texts = {v for d in distinct for v in d if v.__class__ is str}
-    if any(v.isspace() for v in texts if v):
-        counts = [sum(1 for v in row if not is_blank(v)) for row in body]
-    else:  # the usual sheet: blank cells are "" or None, counted in C
-        counts = [width - row.count("") - row.count(None) for row in body]
-    words = {v for v in texts if len(v) < 16 and _TOTALS.match(v)}
-    return [
-        i
-        for i, filled in enumerate(counts)
-        if filled
-        and not (words and not words.isdisjoint(body[i]) and _is_totals_row(body[i]))
-        and not (filled == 1 and _is_note_row(body[i]))
-    ]
-
-
 def _mixes_bools(col: tuple[Any, ...]) -> bool:
     """TRUE/FALSE cells beside numbers: 1 and True would look the same up."""
     types = set(map(type, col))
     return bool in types and (int in types or float in types)
-
-
-def _is_totals_row(row: list[Any]) -> bool:
-    """合计 / 总计 / 小计 (or Total) among the first cells filled in."""
-    filled = [c for c in row if not is_blank(c)][:3]
-    return any(isinstance(c, str) and _TOTALS.match(c) for c in filled)
-
-
-def _is_note_row(row: list[Any]) -> bool:
-    """A single cell of text under the table that says it is a note (注：…, 以上…, *…)."""
-    (cell,) = [c for c in row if not is_blank(c)]
-    return isinstance(cell, str) and bool(_NOTE.match(cell))

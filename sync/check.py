@@ -74,6 +74,9 @@ def report_json(report: CheckReport, lang: Lang = "zh", records: bool = False) -
                 "rows": s.rows,
                 "valid": s.valid,
                 "issues": [p.to_json(lang) for p in s.problems],
+                "error_rows": s.error_rows,
+                "duplicates": s.duplicates,
+                "skipped": dict(s.skipped),
             }
             if records:
                 sheet["records"] = [r.model_dump(mode="json") for r in s.records]

@@ -27,6 +27,7 @@ from sheets_templates.words import Lang, Text, lang_of
 
 from .crash import FailedOn
 from .errors import Bilingual
+from .identity import base_key, pair
 from .master_model import Duplicate, MasterInput, MasterSheet
 from .master_sheets import build_sheets
 from .master_words import DUP_OTHER, SHEET_TITLES
@@ -180,8 +181,8 @@ Row = TypeVar("Row", OpenVersion, CurrentRecord)
 
 @dataclass
 class Current:
-    """The current registers (typed records with `source`), each key once; `rows` are
-    all open versions."""
+    """The current registers (typed records with `source`), each record once; `rows`
+    are all open versions."""
 
     registers: dict[str, list[dict[str, Any]]]
     rows: list[OpenVersion]
@@ -193,13 +194,17 @@ def place(row: OpenVersion | CurrentRecord) -> tuple[str, str, int]:
     return row.path, row.sheet, row.row
 
 
-def first_of_each_key(rows: Iterable[Row]) -> tuple[dict[tuple[str, str], Row], list[Row]]:
-    """Each (register, key) once: the copy first in (path, sheet, row) order wins; the
-    others are duplicates (a record kept in two files, or two sheets of one file)."""
+def first_of_each_record(
+    rows: Iterable[Row],
+) -> tuple[dict[tuple[str, str], Row], list[Row]]:
+    """Each record once, by (register, data hash): of copies with the same data, the one
+    first in (path, sheet, row) order wins and the others are duplicates (a record kept
+    in two files, or two sheets of one file). Rows that share a natural key but differ
+    in any field are distinct records (see `identity`)."""
     best: dict[tuple[str, str], Row] = {}
     duplicates: list[Row] = []
     for row in rows:
-        ident = (row.register, row.key)
+        ident = (row.register, row.data_hash)
         known = best.get(ident)
         if known is None:
             best[ident] = row
@@ -212,9 +217,9 @@ def first_of_each_key(rows: Iterable[Row]) -> tuple[dict[tuple[str, str], Row], 
 
 
 def load_current(store: Store) -> Current:
-    """The current registers from the open versions, each key once; the copies that
-    lost to an earlier source are duplicates: flagged, not counted again."""
-    best, copies = first_of_each_key(store.current_records())
+    """The current registers from the open versions, each record once; the copies of an
+    earlier source's record (the same data) are duplicates: flagged, not counted again."""
+    best, copies = first_of_each_record(store.current_records())
     winners: dict[str, list[CurrentRecord]] = {name: [] for name in REGISTERS}
     for row in best.values():
         winners[row.register].append(row)
@@ -226,7 +231,7 @@ def load_current(store: Store) -> Current:
     duplicates = []
     for copy in sorted(copies, key=place):
         values = decode_record(copy.register, copy.data)
-        first = place(best[(copy.register, copy.key)])
+        first = place(best[(copy.register, copy.data_hash)])
         fmt = {"file": first[0], "sheet": first[1], "row": first[2], "key": copy.key}
         duplicates.append(
             Duplicate(
@@ -249,30 +254,29 @@ def load_current(store: Store) -> Current:
     return Current(registers, versions, duplicates)
 
 
-def register_index(rows: Iterable[OpenVersion]) -> dict[tuple[str, str], str]:
-    """(register, key) → data hash of the winning copy (see `first_of_each_key`)."""
-    best, _copies = first_of_each_key(rows)
-    return {ident: row.data_hash for ident, row in best.items()}
+def _identity(row: OpenVersion) -> tuple[tuple[str, str], str]:
+    """A version as `identity.pair` compares it: its register and key, and its data."""
+    return (row.register, base_key(row.key)), row.data_hash
 
 
 def count_changes(before: list[OpenVersion], now: list[OpenVersion], touched: set[str]) -> Changes:
-    """Changes by natural key across the registers: a new key added, a vanished key
-    removed, a key whose winning copy's data differs updated.
+    """Changes by identity across the registers (see `identity`): the records of each
+    natural key before and after, paired by content then order — a changed one updated,
+    a new one added, a vanished one removed. Duplicates (copies of a record) count once.
 
     Only keys of the sources read (or gone) this sync can change: `before` holds those
     sources' open versions before the sync, `now` every open version after it; the
     other sources' versions are the same before and after.
     """
-    affected = {(r.register, r.key) for r in before}
-    affected.update((r.register, r.key) for r in now if r.path in touched)
-    was = register_index(
-        [*before, *(r for r in now if r.path not in touched and (r.register, r.key) in affected)]
+    affected = {_identity(r)[0] for r in before}
+    affected.update(_identity(r)[0] for r in now if r.path in touched)
+    was, _copies = first_of_each_record(
+        [*before, *(r for r in now if r.path not in touched and _identity(r)[0] in affected)]
     )
-    is_ = register_index([r for r in now if (r.register, r.key) in affected])
+    is_, _copies = first_of_each_record([r for r in now if _identity(r)[0] in affected])
+    pairing = pair(list(was.values()), list(is_.values()), _identity, _identity)
     return Changes(
-        added=sum(1 for k in is_ if k not in was),
-        updated=sum(1 for k, h in is_.items() if k in was and was[k] != h),
-        removed=sum(1 for k in was if k not in is_),
+        added=len(pairing.added), updated=len(pairing.changed), removed=len(pairing.removed)
     )
 
 

@@ -14,6 +14,7 @@ from sheets_templates.codec import encode_record
 from sheets_templates.problems import Problem
 from sheets_templates.rules import customer_key, natural_key
 
+from .identity import numbered
 from .reader import FileResult
 
 AS_OF_CODES = frozenset({"date.future", "date.year_assumed"})
@@ -41,7 +42,8 @@ class SheetSummary:
 
 @dataclass
 class RecordRow:
-    """One valid record as stored: its identity, its place and its data text."""
+    """One valid record as stored: its identity (natural key and order, see `identity`),
+    its place and its data text."""
 
     register: str
     key: str
@@ -99,13 +101,14 @@ def flatten(result: FileResult, path: str, kind: str, content_hash: str) -> Pars
         register = sheet.kind
         if register is None:
             continue
-        for record in sheet.records:
-            values = vars(record)
+        rows = [vars(record) for record in sheet.records]
+        keys = numbered(KEY_SEPARATOR.join(natural_key(register, values)) for values in rows)
+        for record, values, key in zip(sheet.records, rows, keys, strict=True):
             data = encode_record(register, values)
             parsed.records.append(
                 RecordRow(
                     register,
-                    KEY_SEPARATOR.join(natural_key(register, values)),
+                    key,
                     values.get("rep") or "",
                     customer_key(values.get("customer")),
                     data,

@@ -20,6 +20,7 @@ from sheets_templates.codec import TIME_FIELDS, decode_record, decode_records, e
 from sheets_templates.problems import Problem, Severity
 from sheets_templates.rules import customer_key
 
+from .identity import base_key, pair
 from .parsed import ParsedSource, SheetSummary, text_hash
 from .schema import SCHEMA
 from .store import CurrentRecord, OpenVersion, StoredSource, SyncCounts, SyncLogRow, Version
@@ -201,30 +202,27 @@ class SqliteStore:
     def replace_source(self, sync_id: int, parsed: ParsedSource, as_of: date) -> None:
         """Replace a source's records with its current valid rows.
 
-        Per sheet and natural key: same data → the version stays (its row number is
-        updated if the row moved); different data → the old version ends (`updated`)
-        and a new one starts; a key no longer there → its version ends (`removed`).
+        Per sheet, the rows of each natural key are paired as `identity.pair` pairs them:
+        same data → the version stays (its row and order updated if it moved); different
+        data → the old version ends (`updated`) and a new one starts; a row no longer
+        there → its version ends (`removed`).
         """
-        opened: dict[tuple[str, str, str], tuple[int, str, int]] = {
-            (sheet, register, key): (vid, data_hash, row)
-            for vid, sheet, register, key, data_hash, row in self.db.execute(
-                "SELECT id, sheet, register, natural_key, data_hash, row_no FROM versions"
-                " WHERE ended_sync IS NULL AND source_path = ?",
-                (parsed.path,),
-            )
-        }
+        opened = self.db.execute(
+            "SELECT id, sheet, register, natural_key, data_hash, row_no FROM versions"
+            " WHERE ended_sync IS NULL AND source_path = ?",
+            (parsed.path,),
+        ).fetchall()
+        pairing = pair(
+            opened,
+            parsed.records,
+            lambda o: ((o[1], o[2], base_key(o[3])), o[4]),
+            lambda r: ((r.sheet, r.register, base_key(r.key)), r.data_hash),
+        )
+        moved = [(r.row, r.key, o[0]) for o, r in pairing.same if (o[5], o[3]) != (r.row, r.key)]
+        ended = [(sync_id, "updated", o[0]) for o, _r in pairing.changed]
+        ended.extend((sync_id, "removed", o[0]) for o in pairing.removed)
         inserts: list[tuple[Any, ...]] = []
-        ended: list[tuple[int, str, int]] = []
-        moved: list[tuple[int, int]] = []
-        for rec in parsed.records:
-            data_hash = rec.data_hash
-            old = opened.pop((rec.sheet, rec.register, rec.key), None)
-            if old is not None and old[1] == data_hash:
-                if old[2] != rec.row:
-                    moved.append((rec.row, old[0]))
-                continue
-            if old is not None:
-                ended.append((sync_id, "updated", old[0]))
+        for rec in [*(r for _o, r in pairing.changed), *pairing.added]:
             inserts.append(
                 (
                     self._next_version,
@@ -233,7 +231,7 @@ class SqliteStore:
                     rec.rep,
                     rec.customer,
                     rec.data,
-                    data_hash,
+                    rec.data_hash,
                     parsed.path,
                     rec.sheet,
                     rec.row,
@@ -241,11 +239,10 @@ class SqliteStore:
                 )
             )
             self._next_version += 1
-        ended.extend((sync_id, "removed", vid) for vid, _h, _r in opened.values())
         self.db.executemany(
             "UPDATE versions SET ended_sync = ?, end_reason = ? WHERE id = ?", ended
         )
-        self.db.executemany("UPDATE versions SET row_no = ? WHERE id = ?", moved)
+        self.db.executemany("UPDATE versions SET row_no = ?, natural_key = ? WHERE id = ?", moved)
         self.db.executemany(
             "INSERT INTO versions (id, register, natural_key, rep, customer, data, data_hash,"
             " source_path, sheet, row_no, first_sync) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

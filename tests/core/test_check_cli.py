@@ -73,10 +73,17 @@ def test_the_json_contract_field_by_field(tmp_path: Path) -> None:
     zhang = files["team/张三.xlsx"]
     assert set(zhang) == {"path", "status", "sheets"} and zhang["status"] == "ok"
     calls, leads, plan = zhang["sheets"]
+    accounting = {"error_rows", "duplicates", "skipped"}
+    contract = {"name", "kind", "header_row", "rows", "valid", "issues", "records"}
     for sheet in zhang["sheets"]:
-        assert set(sheet) == {"name", "kind", "header_row", "rows", "valid", "issues", "records"}
+        assert set(sheet) == contract | accounting
     assert (calls["name"], calls["kind"], calls["header_row"]) == ("电话记录", "calls", 2)
     assert (calls["rows"], calls["valid"]) == (2, 1)
+    assert (calls["error_rows"], calls["duplicates"], calls["skipped"]) == (
+        1,
+        0,
+        {"totals": 0, "notes": 0},
+    )
     assert (plan["name"], plan["kind"], plan["rows"], plan["issues"], plan["records"]) == (
         "周计划",
         None,

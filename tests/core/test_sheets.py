@@ -66,7 +66,8 @@ def test_the_template_shape(tmp_path: Path) -> None:
     ]
     path = write_xlsx(tmp_path / "张三.xlsx", rows, merges=("A1:I1", "A2:C2"))
     sheet = only_sheet(read_one(path))
-    assert (sheet.kind, sheet.header_row, sheet.rows, sheet.valid) == ("calls", 3, 3, 3)
+    assert (sheet.kind, sheet.header_row, sheet.rows, sheet.valid) == ("calls", 3, 5, 3)
+    assert (sheet.error_rows, sheet.duplicates, sheet.skipped) == (0, 0, {"totals": 1, "notes": 1})
     assert sheet.problems == []
     assert [r.source.row for r in sheet.records] == [4, 5, 7]
     assert [r.date for r in sheet.records] == [date(2026, 11, d) for d in (3, 4, 5)]
@@ -110,7 +111,8 @@ def test_totals_rows_are_not_records(tmp_path: Path, label: str) -> None:
         [label, None, None, None, None, 1, 0],
     ]
     sheet = only_sheet(read_one(write_xlsx(tmp_path / "t.xlsx", rows)))
-    assert (sheet.rows, sheet.valid, sheet.problems) == (1, 1, [])
+    assert (sheet.rows, sheet.valid, sheet.problems) == (2, 1, [])
+    assert sheet.skipped == {"totals": 1, "notes": 0}
 
 
 def test_a_customer_named_like_a_total_is_still_a_record(tmp_path: Path) -> None:
@@ -133,13 +135,14 @@ def test_notes_under_the_table_are_not_records(tmp_path: Path, note: str) -> Non
     rows = [["销售员：张三"], CALL_HEADERS, call("2026-11-03"), [], [note]]
     path = write_xlsx(tmp_path / "t.xlsx", rows, merges=("A5:I5",))
     sheet = only_sheet(read_one(path))
-    assert (sheet.rows, sheet.valid, sheet.problems) == (1, 1, [])
+    assert (sheet.rows, sheet.valid, sheet.problems) == (2, 1, [])
+    assert sheet.skipped == {"totals": 0, "notes": 1}
 
 
 def test_an_incomplete_row_is_reported_not_dropped(tmp_path: Path) -> None:
     rows = [["销售员：张三"], CALL_HEADERS, call("2026-11-03"), [None, None, "恒通物流"]]
     sheet = only_sheet(read_one(write_xlsx(tmp_path / "t.xlsx", rows)))
-    assert sheet.rows == 2 and sheet.valid == 1
+    assert (sheet.rows, sheet.valid, sheet.error_rows) == (2, 1, 1)
     assert codes(sheet) == [
         (4, "A", "required.missing"),
         (4, "E", "required.missing"),
@@ -609,6 +612,7 @@ def test_shipment_amounts_are_computed_or_checked_to_the_cent(tmp_path: Path) ->
         ["合计", None, None, None, None, 8, None, 5000],
     ]
     sheet = only_sheet(read_one(write_xlsx(tmp_path / "ships.xlsx", rows, sheet="发货")))
+    assert (sheet.error_rows, sheet.skipped["totals"]) == (2, 1)
     assert codes(sheet) == [(4, "H", "amount.mismatch"), (5, "F", "quantity.invalid")]
     mismatch = sheet.problems[0]
     assert mismatch.value == "¥2,660.00" and "2560.00" in mismatch.message_zh
@@ -617,36 +621,60 @@ def test_shipment_amounts_are_computed_or_checked_to_the_cent(tmp_path: Path) ->
         ("HT002", Decimal("2698.5")),
         ("HT005", Decimal("0.50")),
     ]
-    assert sheet.rows == 5 and sheet.valid == 3
+    assert sheet.rows == 6 and sheet.valid == 3
 
 
-def test_duplicates_by_natural_key(tmp_path: Path) -> None:
+def test_a_duplicate_repeats_an_earlier_row_in_every_field(tmp_path: Path) -> None:
+    """Row 5 repeats row 3 exactly (the date typed another way): one warning, not counted;
+    row 4 shares row 3's key but its time differs, row 6 differs only in a note."""
     rows = [
         ["销售员：张三"],
         CALL_HEADERS,
         call("2026-11-03", 时间="10:30"),
         call("2026-11-03", 时间="10:31"),
-        call("2026-11-03", 时间="10:30", 客户名称="华信科技", 备注="又录了一遍"),
+        call("2026/11/3", 时间="10:30"),
+        call("2026-11-03", 时间="10:30", 备注="又录了一遍"),
     ]
     sheet = only_sheet(read_one(write_xlsx(tmp_path / "dups.xlsx", rows)))
     (dup,) = sheet.problems
     assert (dup.code, dup.severity, dup.row, dup.column) == ("row.duplicate", "warning", 5, None)
     assert "第 3 行" in dup.message_zh and "row 3" in dup.message_en
-    assert [r.source.row for r in sheet.records] == [3, 4]
-    assert sheet.rows == 3 and sheet.valid == 2
+    assert "张三 / 2026-11-03 / 10:30 / 13800138000" in dup.message_en
+    assert [r.source.row for r in sheet.records] == [3, 4, 6]
+    assert (sheet.rows, sheet.valid, sheet.error_rows, sheet.duplicates) == (4, 3, 0, 1)
 
 
-def test_visits_keyed_by_customer_name_as_compared(tmp_path: Path) -> None:
+def test_a_redial_without_a_time_is_its_own_call(tmp_path: Path) -> None:
+    """Issue 10: the same customer and phone on the same day, no time column: 无人接听,
+    then 已接通. Both are calls; the second is the effective one."""
+    headers = ["日期", "销售员", "客户名称", "电话", "通话结果", "有效通话"]
+    rows = [
+        headers,
+        ["2026-11-03", "张三", "华信科技", "13800138000", "无人接听", "否"],
+        ["2026-11-03", "张三", "华信科技", "13800138000", "已接通", "是"],
+    ]
+    sheet = only_sheet(read_one(write_xlsx(tmp_path / "redial.xlsx", rows, sheet="电话")))
+    assert sheet.problems == []
+    assert [(r.outcome, r.effective) for r in sheet.records] == [
+        ("无人接听", False),
+        ("已接通", True),
+    ]
+    assert (sheet.rows, sheet.valid, sheet.duplicates) == (2, 2, 0)
+
+
+def test_visits_sharing_a_key_are_kept_when_they_differ(tmp_path: Path) -> None:
     headers = ["日期", "销售员", "客户名称", "拜访类型", "是否突破", "客户等级"]
     rows = [
         headers,
         ["2026-11-03", "张三", "华信科技有限公司", "陌生拜访", "否", "C"],
         ["2026-11-03", "张三", "华信科技", "回访", "是", "B"],
+        ["2026-11-03", "张三", "华信科技", "回访", "是", "B"],
     ]
     sheet = only_sheet(read_one(write_xlsx(tmp_path / "v.xlsx", rows, sheet="拜访")))
     assert sheet.kind == "visits"
-    assert codes(sheet) == [(3, None, "row.duplicate")]
-    assert sheet.valid == 1 and sheet.records[0].breakthrough is False
+    assert codes(sheet) == [(4, None, "row.duplicate")]
+    assert [r.breakthrough for r in sheet.records] == [False, True]
+    assert (sheet.rows, sheet.valid, sheet.duplicates) == (3, 2, 1)
 
 
 def test_the_rosters_name_for_the_folder_comes_after_the_sheets_own_word(

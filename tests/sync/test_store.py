@@ -134,23 +134,30 @@ def test_a_store_written_with_seconds_in_times_reads_as_the_same_version(
         assert store.history("13800138000")[1] == 1  # still one version, not an update
 
 
-def test_changes_are_counted_by_key_over_named_rows() -> None:
-    """Two files hold calls; b.xlsx is re-read: one key edited, one deleted, one added,
-    and a key b.xlsx shares with a.xlsx (a.xlsx's copy wins) changes nothing."""
+def test_changes_are_counted_by_identity_over_named_rows() -> None:
+    """Two files hold calls; b.xlsx is re-read: k1 edited, k2 deleted, k3 added; k4 (also
+    in a.xlsx with other data: two records) edited in b; the 2nd of b's two k5 rows
+    edited; and b now repeats a.xlsx's k6 exactly (a duplicate: no change)."""
     a, b = "team/a.xlsx", "team/b.xlsx"
     before = [
         OpenVersion("calls", "k1", "h1", b, "电话记录", 2),
         OpenVersion("calls", "k2", "h2", b, "电话记录", 3),
         OpenVersion("calls", "k4", "h4b", b, "电话记录", 4),
+        OpenVersion("calls", "k5", "h5", b, "电话记录", 5),
+        OpenVersion("calls", "k5 #2", "h5-2", b, "电话记录", 6),
     ]
     now = [
         OpenVersion("calls", "k1", "h1-edited", b, "电话记录", 2),
         OpenVersion("calls", "k3", "h3", b, "电话记录", 3),
         OpenVersion("calls", "k4", "h4a", a, "电话记录", 9),
         OpenVersion("calls", "k4", "h4b-edited", b, "电话记录", 4),
+        OpenVersion("calls", "k5", "h5", b, "电话记录", 5),
+        OpenVersion("calls", "k5 #2", "h5-2-edited", b, "电话记录", 6),
+        OpenVersion("calls", "k6", "h6", a, "电话记录", 10),
+        OpenVersion("calls", "k6", "h6", b, "电话记录", 7),
     ]
     changes = count_changes(before, now, {b})
-    assert vars(changes) == {"added": 1, "updated": 1, "removed": 1}
+    assert vars(changes) == {"added": 1, "updated": 3, "removed": 1}
 
 
 def problem(path: str, row: int | None, code: str) -> Problem:

@@ -310,7 +310,7 @@ def sync_command(
 ) -> None:
     """Sync the team's registers into the store and the master workbook."""
     from .google.commands import master_note
-    from .master_xlsx import backups
+    from .master_file import backups
     from .run import MasterTarget, XlsxMaster, sync_into
     from .sources import file_sources
     from .store import StoreError, default_store, location

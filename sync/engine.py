@@ -11,7 +11,7 @@ summary of a run, as JSON and as text, is `summary`'s.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -25,14 +25,14 @@ from sheets_templates.registers import REGISTERS
 from sheets_templates.roster import Roster, roster_rows
 from sheets_templates.words import Lang, Text, lang_of
 
-from .crash import FailedOn
 from .errors import Bilingual
 from .identity import base_key, pair
 from .master_model import Duplicate, MasterInput, MasterSheet
 from .master_sheets import build_sheets
 from .master_words import DUP_OTHER, SHEET_TITLES
 from .meeting import NOW, Meeting, Moment, build_meeting, clock_for, kind_at
-from .parsed import ParsedSource, flatten
+from .parsed import ParsedSource
+from .reading import ProgressFn, read_sources
 from .sources import Source
 from .store import (
     CurrentRecord,
@@ -45,10 +45,8 @@ from .store import (
 )
 from .team import ROSTER_SETTING, apply_roster, load_roster, targets_by_roster
 from .unreachable import kept_as_unreadable, unreachable
-from .workers import read_in_workers
 
 TARGETS_SETTING = "targets_rows"
-ProgressFn = Callable[[int, int, str], None]
 IN_MASTER = Text("（总表）", "(master)")
 
 
@@ -107,57 +105,6 @@ class SyncResult:
         if not live or all(s.status == "unreadable" for s in live):
             return 2
         return 1 if self.problems or self.count("unreadable") else 0
-
-
-# --- reading -----------------------------------------------------------------------
-
-
-READ_FAILED = Text("读取时出错（{error}）", "failed while reading ({error})")
-
-
-def read_source(source: Source) -> ParsedSource:
-    """Read and flatten one source (in a worker process for file sources).
-
-    A source the surroundings keep us from reading (an I/O failure, Google refusing)
-    is unreadable with the reason; it never stops the other sources. Anything else is
-    a bug: it stops the run as `FailedOn` naming the source, so the command logs the
-    traceback instead of passing the bug off as a bad file.
-    """
-    try:
-        result = source.read()
-    except (Bilingual, OSError) as exc:  # the surroundings, not us: this source only
-        return _unreadable(source, READ_FAILED, error=f"{type(exc).__name__}: {exc}")
-    except Exception as exc:
-        raise FailedOn.wrap(source.path, exc) from exc
-    return flatten(result, source.path, source.kind, source.content_hash)
-
-
-def _unreadable(source: Source, reason: Text, **values: Any) -> ParsedSource:
-    zh, en = reason("zh", **values), reason("en", **values)
-    return ParsedSource(source.path, source.kind, source.content_hash, zh, en)
-
-
-def read_sources(
-    sources: list[Source], progress: ProgressFn | None = None, offset: int = 0, total: int = 0
-) -> Iterator[ParsedSource]:
-    """Read sources in input order: file sources in worker processes (`read_in_workers`),
-    the others (Google spreadsheets, read over the network) here."""
-    files = [s for s in sources if s.kind == "file"]
-    others = [s for s in sources if s.kind != "file"]
-    done = offset
-    total = total or len(sources)
-
-    def report(parsed: ParsedSource) -> ParsedSource:
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(done, total, parsed.path)
-        return parsed
-
-    for parsed in read_in_workers(files, read_source, _unreadable):
-        yield report(parsed)
-    for source in others:
-        yield report(read_source(source))
 
 
 def needs_reading(source: Source, known: StoredSource | None, as_of: date) -> bool:
@@ -338,7 +285,7 @@ def run_sync(
     """Sync `sources` into the store at `store_path` and compute the master's content.
 
     `targets_rows` are the rows of the targets sheet as the manager left them (from
-    `master_xlsx.read_targets_xlsx`, a Google tab or the open workbook); None uses the
+    `master_file.read_targets_xlsx`, a Google tab or the open workbook); None uses the
     targets of the last sync, or the defaults on the first. `team_rows` are the 团队
     sheet's rows the same way (`team.load_roster`).
     """

@@ -24,13 +24,8 @@ previous master is kept as `NAME.backup-YYYYmmdd-HHMMSS.xlsx` (the last few).
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import io
-import os
 import re
-import shutil
-import stat
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -41,15 +36,12 @@ from itertools import repeat, zip_longest
 from pathlib import Path
 from typing import Any
 
-import python_calamine
 import xlsxwriter
 from xlsxwriter.format import Format
 
 from sheets_templates.excel import day_fraction
 from sheets_templates.problems import column_letter
-from sheets_templates.words import Text
 
-from .errors import Bilingual
 from .excel_text import looks_like_formula
 from .master_layout import CHART_ROWS, Placed, column_widths, layout
 from .master_model import (
@@ -61,11 +53,8 @@ from .master_model import (
     WARN,
     MasterSheet,
 )
-from .master_words import SHEET_TITLES
-from .processes import process_alive
 from .sources import OUTPUT_MASTER, OUTPUT_PROPERTY
 
-KEEP_BACKUPS = 5
 EXCEL_MAX_TEXT = 32767
 CHUNK_ROWS = 2000
 _EPOCH = date(1899, 12, 30).toordinal()
@@ -78,10 +67,6 @@ _FORMATS: dict[str, dict[str, str]] = {
 }
 _HEADER_ALIGN = {TEXT: "left", RANK: "center"}
 """Headers sit over their values: text left, ranks centred, numbers and dates right."""
-
-
-class MasterWriteError(Bilingual):
-    """The master could not be put in place; the message says why in both languages."""
 
 
 # --- cells as XML ------------------------------------------------------------------
@@ -407,173 +392,3 @@ def _write_xlsx(sheets: list[MasterSheet], target: Path) -> None:
                 )
             else:
                 out.writestr(item, frame.read(item))
-
-
-def backup_name(path: Path, when: datetime) -> Path:
-    """`master.backup-20261126-0830.xlsx`; `-2`, `-3`… when syncs share a second."""
-    stem = f"{path.stem}.backup-{when:%Y%m%d-%H%M%S}"
-    name = path.with_name(f"{stem}{path.suffix}")
-    n = 1
-    while name.exists():
-        n += 1
-        name = path.with_name(f"{stem}-{n}{path.suffix}")
-    return name
-
-
-def backups(path: Path) -> list[Path]:
-    """The master's backups, oldest first (a backup keeps its master's write time)."""
-    found = path.parent.glob(f"{glob_escape(path.stem)}.backup-*{path.suffix}")
-    return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
-
-
-def glob_escape(text: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", text)
-
-
-OPEN_IN_EXCEL = Text(
-    "总表 {path} 正在 Excel 中打开（旁边有 {owner}），未替换：请关闭它后再同步。"
-    "若没有人打开它，{owner} 是 Excel 异常退出留下的，删除它即可",
-    "the master {path} is open in Excel ({owner} lies beside it), so it was not replaced: "
-    "close it and sync again. If nobody has it open, {owner} was left by Excel closing "
-    "abnormally: delete it",
-)
-MASTER_DISK_FULL = Text(
-    "磁盘已满：总表 {path} 写不下，原总表未改动；请腾出磁盘空间后再同步",
-    "disk full: the master {path} could not be written and the old one was left as it "
-    "was; free some disk space and sync again",
-)
-
-
-def owner_file(path: Path) -> Path | None:
-    """The owner file Excel keeps beside a workbook it has open (`~$master.xlsx`), if any."""
-    owner = path.with_name(f"~${path.name}")
-    return owner if owner.exists() else None
-
-
-def _both(text: Text, **values: object) -> tuple[str, str]:
-    return text("zh", **values), text("en", **values)
-
-
-def write_master_xlsx(
-    sheets: list[MasterSheet], path: Path, keep: int = KEEP_BACKUPS
-) -> Path | None:
-    """Write the master atomically; keep the previous one as a backup (the last `keep`).
-
-    Returns the backup made (None on a first write). A master that cannot be replaced
-    (open in Excel: its owner file lies beside it; a read-only folder; a full disk)
-    raises `MasterWriteError` and leaves the old master untouched. The new master
-    keeps the old one's file mode (a read-only master stays read-only).
-    """
-    if (owner := owner_file(path)) is not None:
-        raise MasterWriteError(*_both(OPEN_IN_EXCEL, path=path, owner=owner.name))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_dead_temps(path)
-    temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    backup = None
-    try:
-        write_xlsx(sheets, temp)
-        with temp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        if path.exists():
-            temp.chmod(stat.S_IMODE(path.stat().st_mode))
-            backup = backup_name(path, datetime.now())
-            shutil.copy2(path, backup)
-        os.replace(temp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        if backup is not None:
-            with contextlib.suppress(OSError):
-                backup.unlink()
-        if exc.errno == errno.ENOSPC:
-            raise MasterWriteError(*_both(MASTER_DISK_FULL, path=path)) from None
-        raise MasterWriteError(
-            f"无法写入总表 {path}：它可能正在 Excel 中打开，或文件夹是只读的；"
-            f"请关闭后重试（{type(exc).__name__}: {exc.strerror or exc}）",
-            f"cannot write the master {path}: it may be open in Excel, or its folder is "
-            f"read-only; close it and try again ({type(exc).__name__}: {exc.strerror or exc})",
-        ) from None
-    for old in backups(path)[:-keep] if keep else backups(path):
-        with contextlib.suppress(OSError):
-            old.unlink()
-    return backup
-
-
-def remove_dead_temps(path: Path) -> list[Path]:
-    """Remove `master.xlsx.<pid>.tmp` files whose writer is no longer running: a sync
-    killed mid-write leaves one, and the pid in its name tells whether it is still being
-    written (a live pid's file is left alone). Returns the files removed."""
-    removed = []
-    for temp in path.parent.glob(f"{glob_escape(path.name)}.*.tmp"):
-        pid = temp.name[len(path.name) + 1 : -len(".tmp")]
-        if pid.isdigit() and not process_alive(int(pid)):
-            with contextlib.suppress(OSError):
-                temp.unlink()
-                removed.append(temp)
-    return removed
-
-
-TARGETS_UNREADABLE = Text(
-    "总表 {path} 的指标表无法读取（{error}）：本次沿用上次同步的指标（首次同步则用默认指标），"
-    "在其中改过的指标没有生效；原总表另存为备份，请在新总表的指标表中重新填写",
-    "The targets sheet of the master {path} cannot be read ({error}): this sync uses the "
-    "last sync's targets (the defaults on a first sync), so targets edited there did not "
-    "apply; the old master is kept as a backup: type them again in the new master's "
-    "targets sheet",
-)
-
-
-TEAM_UNREADABLE = Text(
-    "总表 {path} 的团队表无法读取（{error}）：本次沿用上次同步的团队名单，"
-    "在其中改过的内容没有生效；原总表另存为备份，请在新总表的团队表中重新填写",
-    "The Team sheet of the master {path} cannot be read ({error}): this sync uses the "
-    "last sync's team, so edits there did not apply; the old master is kept as a backup: "
-    "make them again in the new master's Team sheet",
-)
-UNREADABLE_SHEET = {"targets": TARGETS_UNREADABLE, "team": TEAM_UNREADABLE}
-"""What the sync says when a sheet the manager edits cannot be read, by sheet key."""
-
-
-class TargetsUnreadable(Bilingual):
-    """The master is there but a sheet the manager edits (targets, team) cannot be
-    read: the manager's edits there would be lost without a word, so the sync says so."""
-
-
-def read_targets_xlsx(path: Path) -> list[list[Any]] | None:
-    """The rows of the master's targets sheet (指标 / Targets): `read_manager_sheet_xlsx`."""
-    return read_manager_sheet_xlsx(path, "targets")
-
-
-def read_manager_sheet_xlsx(path: Path, key: str) -> list[list[Any]] | None:
-    """The rows of a sheet of the master the manager edits (`UNREADABLE_SHEET`) as raw
-    values, or None when there is no master or no such sheet. A master that is there
-    but cannot be read (damaged, not a workbook, unreadable) raises `TargetsUnreadable`."""
-    if not path.exists():
-        return None
-    names = set(SHEET_TITLES[key].both())
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        for name in workbook.sheet_names:
-            if name in names:
-                return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine's own errors, OSError, a damaged part: all told
-        error = f"{type(exc).__name__}: {exc}"
-        unreadable = UNREADABLE_SHEET[key]
-        raise TargetsUnreadable(
-            unreadable("zh", path=path, error=error),
-            unreadable("en", path=path, error=error),
-        ) from exc
-    return None
-    names = set(SHEET_TITLES["targets"].both())
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        for name in workbook.sheet_names:
-            if name in names:
-                return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine's own errors, OSError, a damaged part: all told
-        error = f"{type(exc).__name__}: {exc}"
-        raise TargetsUnreadable(
-            TARGETS_UNREADABLE("zh", path=path, error=error),
-            TARGETS_UNREADABLE("en", path=path, error=error),
-        ) from exc
-    return None

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .engine import ProgressFn
+from .reading import ProgressFn
 
 
 @contextmanager

@@ -22,17 +22,18 @@ from typing import Any, Protocol
 
 from sheets_templates.words import Lang, Text
 
-from .engine import ProgressFn, SyncResult, run_sync
+from .engine import SyncResult, run_sync
 from .errors import Bilingual
 from .lock import DEFAULT_WAIT, sync_lock
-from .master_model import MasterSheet
-from .master_xlsx import (
+from .master_file import (
     TargetsUnreadable,
     read_manager_sheet_xlsx,
     read_targets_xlsx,
     write_master_xlsx,
 )
+from .master_model import MasterSheet
 from .meeting import NOW, Moment
+from .reading import ProgressFn
 from .sources import Source
 from .store import Location
 
@@ -81,7 +82,7 @@ class MasterTarget(Protocol):
 @dataclass(frozen=True)
 class XlsxMaster:
     """The master as an `.xlsx` file, replaced atomically with the old one kept as a
-    backup (`master_xlsx.write_master_xlsx`)."""
+    backup (`master_file.write_master_xlsx`)."""
 
     path: Path
 

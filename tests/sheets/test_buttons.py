@@ -13,8 +13,8 @@ from addin import buttons
 from sheets_templates.master_book import CONF_SHEET, CONF_STORE, master_template
 from sync.demo import make_team
 from sync.engine import run_sync
+from sync.master_file import write_master_xlsx
 from sync.master_words import SHEET_TITLES
-from sync.master_xlsx import write_master_xlsx
 from sync.reader import load_grids
 from sync.sources import file_sources
 from sync.templates_xlsx import write_master_workbook

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sync.master_file import remove_dead_temps, write_master_xlsx
 from sync.master_model import Column, MasterSheet, Table
-from sync.master_xlsx import remove_dead_temps, write_master_xlsx
 
 
 def dead_pid() -> int:

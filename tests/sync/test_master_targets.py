@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sync.master_xlsx import TargetsUnreadable, read_targets_xlsx
+from sync.master_file import TargetsUnreadable, read_targets_xlsx
 
 from .conftest import run
 from .teams import AS_OF, Team, salesflow

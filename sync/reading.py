@@ -1,0 +1,69 @@
+"""Sources read into `ParsedSource`s, in input order: files in the worker pool
+(`workers.read_in_workers`), the others (Google spreadsheets, over the network) here.
+
+A source the surroundings keep from being read is unreadable with its reason; a bug in
+salesflow is `FailedOn`, naming the source (see `crash`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from sheets_templates.words import Text
+
+from .crash import FailedOn
+from .errors import Bilingual
+from .parsed import ParsedSource, flatten
+from .sources import Source
+from .workers import read_in_workers
+
+ProgressFn = Callable[[int, int, str], None]
+"""Told (done, total, path) as each source is read."""
+
+READ_FAILED = Text("读取时出错（{error}）", "failed while reading ({error})")
+
+
+def read_source(source: Source) -> ParsedSource:
+    """Read and flatten one source (in a worker process for file sources).
+
+    A source the surroundings keep us from reading (an I/O failure, Google refusing)
+    is unreadable with the reason; it never stops the other sources. Anything else is
+    a bug: it stops the run as `FailedOn` naming the source, so the command logs the
+    traceback instead of passing the bug off as a bad file.
+    """
+    try:
+        result = source.read()
+    except (Bilingual, OSError) as exc:  # the surroundings, not us: this source only
+        return _unreadable(source, READ_FAILED, error=f"{type(exc).__name__}: {exc}")
+    except Exception as exc:
+        raise FailedOn.wrap(source.path, exc) from exc
+    return flatten(result, source.path, source.kind, source.content_hash)
+
+
+def _unreadable(source: Source, reason: Text, **values: Any) -> ParsedSource:
+    zh, en = reason("zh", **values), reason("en", **values)
+    return ParsedSource(source.path, source.kind, source.content_hash, zh, en)
+
+
+def read_sources(
+    sources: list[Source], progress: ProgressFn | None = None, offset: int = 0, total: int = 0
+) -> Iterator[ParsedSource]:
+    """Read sources in input order: file sources in worker processes (`read_in_workers`),
+    the others (Google spreadsheets, read over the network) here."""
+    files = [s for s in sources if s.kind == "file"]
+    others = [s for s in sources if s.kind != "file"]
+    done = offset
+    total = total or len(sources)
+
+    def report(parsed: ParsedSource) -> ParsedSource:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total, parsed.path)
+        return parsed
+
+    for parsed in read_in_workers(files, read_source, _unreadable):
+        yield report(parsed)
+    for source in others:
+        yield report(read_source(source))

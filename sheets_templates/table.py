@@ -12,10 +12,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import PurePath
 from typing import Any
 
 from . import problems as p
 from . import rules
+from .evidence import NearMiss
 from .excel import ERROR_VALUES
 from .header import HeaderMatch, find_header, sheet_rep, year_in
 from .problems import Finding, Problem, Severity, ValueProblem, column_letter, display
@@ -33,6 +35,7 @@ from .values import (
     parse_time,
     parse_yes_no,
 )
+from .words import Text
 
 PARSERS: dict[Kind, Callable[[Any, ReadContext], Any]] = {
     Kind.TEXT: parse_text,
@@ -84,7 +87,8 @@ class SheetContext:
 
 @dataclass
 class SheetResult:
-    """One sheet read: its register, its valid records and its problems."""
+    """One sheet read: its register, its valid records and its problems; or, for a sheet
+    that is no register (kind None), the note that says what it looked like."""
 
     file: str
     sheet: str
@@ -95,6 +99,8 @@ class SheetResult:
     problems: list[Problem] = field(default_factory=list)
     rep: str | None = None
     valid: int = 0
+    note: Text | None = None
+    """Why a sheet with register words is not read as a register (see `evidence`)."""
 
     def __getstate__(self) -> dict[str, Any]:
         """Records travel between processes as tuples (see `records.pack`)."""
@@ -149,9 +155,11 @@ def fill_merged(
 
 def read_grid(grid: list[list[Any]], ctx: SheetContext) -> SheetResult:
     """Turn one sheet's cells into records and located problems."""
-    match = find_header(grid, ctx.sheet)
+    match = find_header(grid, ctx.sheet, PurePath(ctx.file).stem)
     if match is None:
         return SheetResult(ctx.file, ctx.sheet, None)
+    if isinstance(match, NearMiss):
+        return SheetResult(ctx.file, ctx.sheet, None, note=Text(match.note("zh"), match.note("en")))
     register = REGISTERS[match.register]
     above = grid[: match.first_row]
     year, year_known = sheet_year(above, ctx)

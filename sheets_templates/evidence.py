@@ -99,7 +99,9 @@ SKIP_NOTE = Text(
     "{what}：有 {found}；作为{register}还缺 {missing}",
     "{what}: has {found}; as {register} it lacks {missing}",
 )
-NOTHING_FOUND = Text("{what}：没有认出登记表的列", "{what}: no register columns recognised")
+NOTHING_FOUND = Text(
+    "{what}：没有认出登记表的关键列", "{what}: none of a register's key columns recognised"
+)
 LIST_SEPARATOR = Text("、", ", ")
 
 

@@ -59,7 +59,8 @@ def run_check(
 
 
 def report_json(report: CheckReport, lang: Lang = "zh", records: bool = False) -> dict[str, Any]:
-    """The `check --json` document, exactly as DESIGN.md lays it out."""
+    """The `check --json` document, exactly as DESIGN.md lays it out; a sheet that is no
+    register (kind null) but holds register words says why in `note`."""
     files = []
     for f in report.files:
         entry: dict[str, Any] = {"path": f.path, "status": f.status}
@@ -75,6 +76,8 @@ def report_json(report: CheckReport, lang: Lang = "zh", records: bool = False) -
                 "valid": s.valid,
                 "issues": [p.to_json(lang) for p in s.problems],
             }
+            if s.note:
+                sheet["note"] = s.note(lang)
             if records:
                 sheet["records"] = [r.model_dump(mode="json") for r in s.records]
             sheets.append(sheet)
@@ -127,7 +130,8 @@ def report_text(report: CheckReport, lang: Lang = "zh") -> list[tuple[str, str |
         for s in f.sheets:
             label = KIND_LABELS[s.kind](language)
             if s.kind is None:
-                lines.append((f"{f.path} [{s.sheet}]: {label}", "dim"))
+                note = f" — {s.note(language)}" if s.note else ""
+                lines.append((f"{f.path} [{s.sheet}]: {label}{note}", "dim"))
                 continue
             counts = _counts(language, s.rows, s.valid, s.errors, s.warnings)
             style = "red" if s.errors else ("yellow" if s.warnings else None)

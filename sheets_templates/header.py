@@ -1,5 +1,7 @@
 """Where a sheet's table starts: its header row (or two stacked rows), the register
-the header names, and what the rows above it say (whose sheet it is, which year).
+the header names by evidence (`evidence`), and what the rows above it say (whose sheet
+it is, which year). A sheet whose header names no register comes back as the closest
+`NearMiss`, which says why it is skipped.
 
 Pure functions over a list of rows of raw cell values, like `table`, which reads the
 rows under the header this module finds.

@@ -102,6 +102,7 @@ KIND_LABELS = {
     None: Text("跳过（不是登记表）", "skipped (not a register)"),
 }
 """What a sheet was read as, in the per-sheet summary line."""
+SKIPPED = Text("跳过", "skipped")
 ROWS = Count("{n} 行", "{n} row", "{n} rows")
 VALID = Text("{n} 有效", "{n} valid")
 ERRORS = Count("{n} 错误", "{n} error", "{n} errors")
@@ -130,8 +131,9 @@ def report_text(report: CheckReport, lang: Lang = "zh") -> list[tuple[str, str |
         for s in f.sheets:
             label = KIND_LABELS[s.kind](language)
             if s.kind is None:
-                note = f" — {s.note(language)}" if s.note else ""
-                lines.append((f"{f.path} [{s.sheet}]: {label}{note}", "dim"))
+                if s.note:  # the note says what the sheet looks like instead
+                    label = f"{SKIPPED(language)} — {s.note(language)}"
+                lines.append((f"{f.path} [{s.sheet}]: {label}", "dim"))
                 continue
             counts = _counts(language, s.rows, s.valid, s.errors, s.warnings)
             style = "red" if s.errors else ("yellow" if s.warnings else None)

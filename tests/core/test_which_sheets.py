@@ -171,7 +171,7 @@ def test_check_says_a_customer_list_is_skipped_in_one_line_and_exits_0(tmp_path:
     assert done.returncode == 0, done.stderr
     skipped = [line for line in done.stdout.splitlines() if "客户名单" in line]
     assert skipped == [
-        "team/客户资料.xlsx [客户名单]: 跳过（不是登记表） — "
+        "team/客户资料.xlsx [客户名单]: 跳过 — "
         "像客户名单：有 客户名称/电话；作为电话记录还缺 日期、通话结果/有效通话"
     ]
     done = salesflow(

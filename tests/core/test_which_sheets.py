@@ -184,3 +184,29 @@ def test_check_says_a_customer_list_is_skipped_in_one_line_and_exits_0(tmp_path:
     assert sheet["note"] == (
         "Looks like a customer list: has 客户名称/电话; as Calls it lacks Date, Outcome/Effective"
     )
+
+
+def test_sync_counts_a_customer_list_as_skipped_not_as_errors(tmp_path: Path) -> None:
+    customers, calls = NOT_REGISTERS[0], REGISTERS_TO_READ[3]
+    assert (customers.file, calls.file) == ("客户资料", "电话")
+    saved(customers, tmp_path / "team" / "张三")
+    saved(calls, tmp_path / "team" / "张三")
+    done = salesflow(
+        "sync",
+        "--from",
+        "team",
+        "--master",
+        "m.xlsx",
+        "--as-of",
+        AS_OF.isoformat(),
+        "--json",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    summary = json.loads(done.stdout)
+    statuses = {(s["path"], s["status"], s["records"], s["errors"]) for s in summary["sources"]}
+    assert statuses == {
+        ("team/张三/客户资料.xlsx", "skipped", 0, 0),
+        ("team/张三/电话.xlsx", "synced", 2, 0),
+    }
+    assert (summary["records"]["calls"], summary["issues"]) == (2, 0)

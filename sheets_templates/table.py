@@ -19,6 +19,7 @@ from . import problems as p
 from . import rules
 from .evidence import NearMiss
 from .excel import ERROR_VALUES
+from .failing import failing_columns
 from .header import HeaderMatch, find_header, sheet_rep, year_in
 from .problems import Finding, Problem, Severity, ValueProblem, column_letter, display
 from .records import MODELS, Record, SourceRef, build, defaults, pack, unpack
@@ -35,7 +36,6 @@ from .values import (
     parse_time,
     parse_yes_no,
 )
-from .words import Text
 
 PARSERS: dict[Kind, Callable[[Any, ReadContext], Any]] = {
     Kind.TEXT: parse_text,
@@ -60,11 +60,6 @@ _NOTE = re.compile(
     r"|^\s*(?:以上|[*※])",
     re.IGNORECASE,
 )
-NEARLY_ALL = 0.9
-NEARLY_ALL_MIN_ROWS = 20
-"""A column whose cells fail the same way in at least this share of a sheet's rows (and
-in at least this many rows) is reported once, at sheet level: an export without the
-column filled in is one problem, not 20,000."""
 _ONCE_PER_SHEET = {p.DATE_YEAR_ASSUMED.code}
 """Problems that say the same thing of every row: reported at their first cell only."""
 
@@ -92,8 +87,7 @@ class SheetContext:
 
 @dataclass
 class SheetResult:
-    """One sheet read: its register, its valid records and its problems; or, for a sheet
-    that is no register (kind None), the note that says what it looked like."""
+    """One sheet read: its register, its valid records and its problems."""
 
     file: str
     sheet: str
@@ -104,8 +98,7 @@ class SheetResult:
     problems: list[Problem] = field(default_factory=list)
     rep: str | None = None
     valid: int = 0
-    note: Text | None = None
-    """Why a sheet with register words is not read as a register (see `evidence`)."""
+    skipped: NearMiss | None = None  # why a sheet with register words is no register
 
     def __getstate__(self) -> dict[str, Any]:
         """Records travel between processes as tuples (see `records.pack`)."""
@@ -164,7 +157,7 @@ def read_grid(grid: list[list[Any]], ctx: SheetContext) -> SheetResult:
     if match is None:
         return SheetResult(ctx.file, ctx.sheet, None)
     if isinstance(match, NearMiss):
-        return SheetResult(ctx.file, ctx.sheet, None, note=Text(match.note("zh"), match.note("en")))
+        return SheetResult(ctx.file, ctx.sheet, None, skipped=match)
     register = REGISTERS[match.register]
     above = grid[: match.first_row]
     year, year_known = sheet_year(above, ctx)
@@ -293,8 +286,9 @@ class _SheetReader:
         self.result.valid = len(good)
         if self.ctx.keep_records:
             self.result.records = self._records(good, cols, len(body))
-        sheet_level = self._sheet_problems() + self._failing_columns()
-        self.result.problems = sheet_level + self._cell_problems()
+        place = (self.ctx.file, self.ctx.sheet, self.header_row)
+        self.found, failing = failing_columns(self.found, self.result.rows, self.headers, *place)
+        self.result.problems = self._sheet_problems() + failing + self._cell_problems()
 
     # --- rules across a row's fields -----------------------------------------------------
 
@@ -436,57 +430,6 @@ class _SheetReader:
         if self.rep_unknown:
             out.append(
                 Problem.place(p.REP_MISSING.at(""), ctx.file, ctx.sheet, row, None, None, "rep")
-            )
-        return out
-
-    def _failing_columns(self) -> list[Problem]:
-        """One problem per column whose cells nearly all fail the same way (see
-        `NEARLY_ALL`), in place of its findings; those rows stay rows with errors."""
-        rows = self.result.rows
-        if rows < NEARLY_ALL_MIN_ROWS:
-            return []
-        hits: dict[tuple[int, str], set[int]] = {}
-        for i, c, finding, _f in self.found:
-            if c is not None and finding.kind.severity is Severity.ERROR:
-                hits.setdefault((c, finding.kind.code), set()).add(i)
-        failing = {key for key, at in hits.items() if len(at) >= NEARLY_ALL * rows}
-        if not failing:
-            return []
-        first: dict[tuple[int, str], tuple[int, Finding, Field | None]] = {}
-        kept = []
-        for i, c, finding, f in self.found:
-            if c is None or (c, finding.kind.code) not in failing:
-                kept.append((i, c, finding, f))
-            elif (c, finding.kind.code) not in first:
-                first[c, finding.kind.code] = (i, finding, f)
-        self.found = kept
-        out = []
-        for (c, code), (i, finding, f) in sorted(first.items()):
-            header = self.headers.get(c, f.header_zh if f else "")
-            example = Problem.place(finding, self.ctx.file, self.ctx.sheet, header=header)
-            kind = (
-                p.COLUMN_MOSTLY_EMPTY
-                if code == p.REQUIRED_MISSING.code
-                else p.COLUMN_MOSTLY_INVALID
-            )
-            found = kind.at(
-                "",
-                count=f"{len(hits[c, code]):,}",
-                rows=f"{rows:,}",
-                first_row=self._excel_row(i),
-                first_zh=example.message_zh,
-                first_en=example.message_en,
-            )
-            out.append(
-                Problem.place(
-                    found,
-                    self.ctx.file,
-                    self.ctx.sheet,
-                    self.header_row,
-                    column_letter(c),
-                    header,
-                    f.name if f else None,
-                )
             )
         return out
 

@@ -76,8 +76,8 @@ def report_json(report: CheckReport, lang: Lang = "zh", records: bool = False) -
                 "valid": s.valid,
                 "issues": [p.to_json(lang) for p in s.problems],
             }
-            if s.note:
-                sheet["note"] = s.note(lang)
+            if s.skipped:
+                sheet["note"] = s.skipped.note(lang)
             if records:
                 sheet["records"] = [r.model_dump(mode="json") for r in s.records]
             sheets.append(sheet)
@@ -131,8 +131,8 @@ def report_text(report: CheckReport, lang: Lang = "zh") -> list[tuple[str, str |
         for s in f.sheets:
             label = KIND_LABELS[s.kind](language)
             if s.kind is None:
-                if s.note:  # the note says what the sheet looks like instead
-                    label = f"{SKIPPED(language)} — {s.note(language)}"
+                if s.skipped:  # the note says what the sheet looks like instead
+                    label = f"{SKIPPED(language)} — {s.skipped.note(language)}"
                 lines.append((f"{f.path} [{s.sheet}]: {label}", "dim"))
                 continue
             counts = _counts(language, s.rows, s.valid, s.errors, s.warnings)

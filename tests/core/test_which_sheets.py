@@ -49,9 +49,10 @@ def read_back(sheet: Sheet, folder: Path) -> SheetResult:
 def test_a_sheet_that_is_no_register_is_skipped_with_a_note(sheet: Sheet, tmp_path: Path) -> None:
     read = read_back(sheet, tmp_path)
     assert (read.kind, read.rows, read.valid, read.problems) == (None, 0, 0, [])
-    assert read.note is not None
-    assert "；" in read.note.zh or "没有认出" in read.note.zh
-    assert read.note.en and read.note.en != read.note.zh
+    assert read.skipped is not None
+    zh, en = read.skipped.note("zh"), read.skipped.note("en")
+    assert "；" in zh or "没有认出" in zh
+    assert en and en != zh
 
 
 SKIP_NOTES = {
@@ -71,14 +72,14 @@ def test_the_note_names_what_was_recognised_and_what_is_missing(
 ) -> None:
     (sheet,) = [s for s in NOT_REGISTERS if s.file == file]
     read = read_back(sheet, tmp_path)
-    assert read.note is not None and read.note.zh == note
+    assert read.skipped is not None and read.skipped.note("zh") == note
 
 
 def test_english_notes_read_as_english(tmp_path: Path) -> None:
     (sheet,) = [s for s in NOT_REGISTERS if s.file == "invoice_INV-1103"]
-    note = read_back(sheet, tmp_path).note
-    assert note is not None
-    assert note.en == (
+    skipped = read_back(sheet, tmp_path).skipped
+    assert skipped is not None
+    assert skipped.note("en") == (
         "Looks like an item list (order, invoice): has Item/Qty/Amount; "
         "as Shipments it lacks Date/Ship date"
     )
@@ -90,7 +91,7 @@ def test_a_register_is_read_as_itself_every_row_valid(sheet: Sheet, tmp_path: Pa
     header = next(i for i, row in enumerate(sheet.rows) if len(row) > 1)  # under a label
     data = len(sheet.rows) - header - 1
     assert read.kind == sheet.kind
-    assert (read.rows, read.valid, read.problems, read.note) == (data, data, [], None)
+    assert (read.rows, read.valid, read.problems, read.skipped) == (data, data, [], None)
 
 
 def test_a_visits_log_with_phone_and_result_columns_is_visits(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from .registers import REGISTERS, normalize_header
+from .registers import REGISTERS, header_index, normalize_header
 from .words import Lang, Text
 
 DEFINING: dict[str, tuple[frozenset[str], ...]] = {
@@ -51,6 +51,12 @@ DEFINING: dict[str, tuple[frozenset[str], ...]] = {
 """Per register, the groups of fields of which one each must be present."""
 
 _ITEM_FIELDS = frozenset({"quantity", "unit_price", "product", "amount"})
+_ITEM_INDEX = header_index(REGISTERS["shipments"])
+_ITEM_WORDS = frozenset(
+    normalize_header(w)
+    for w in ("规格", "规格型号", "物料", "物料名称", "物料编码", "存货名称", "用量", "sku", "spec")
+)
+"""Headers of item tables that name no register field: a BOM has 物料名称 / 规格 / 用量."""
 _UNIT_WORDS = frozenset(normalize_header(w) for w in ("单位", "unit"))
 
 
@@ -58,9 +64,13 @@ def in_context(columns: Mapping[int, str], headers: Mapping[int, str]) -> dict[i
     """The columns with ambiguous words read in their context.
 
     `单位` names the customer (工作单位, 客户单位) in a calls sheet but the unit of measure
-    (台, 个, 箱) in an item table: beside a quantity, price, product or amount it is
-    not the customer."""
-    if not _ITEM_FIELDS & set(columns.values()):
+    (台, 个, 箱) in an item table: beside a quantity, price, product, amount or an item
+    word (规格, 物料名称) anywhere in the header row it is not the customer."""
+    texts = [normalize_header(h) for h in headers.values()]
+    items = _ITEM_FIELDS & set(columns.values()) or any(
+        t in _ITEM_WORDS or _ITEM_INDEX.get(t) in _ITEM_FIELDS for t in texts
+    )
+    if not items:
         return dict(columns)
     return {
         c: name
@@ -89,7 +99,9 @@ SKIP_NOTE = Text(
     "{what}：有 {found}；作为{register}还缺 {missing}",
     "{what}: has {found}; as {register} it lacks {missing}",
 )
-NOTHING_FOUND = Text("{what}：没有认出登记表的列", "{what}: no register columns recognised")
+NOTHING_FOUND = Text(
+    "{what}：没有认出登记表的关键列", "{what}: none of a register's key columns recognised"
+)
 LIST_SEPARATOR = Text("、", ", ")
 
 
@@ -99,7 +111,7 @@ def looks_like(fields: Collection[str]) -> Text:
     dated = bool({"date", "ship_date"} & present)
     if not dated and "customer" in present and {"phone", "contact"} & present:
         return LOOKS_LIKE_CUSTOMERS
-    if not dated and {"quantity", "amount"} & present and {"product", "unit_price"} & present:
+    if not dated and {"quantity", "amount"} & present:
         return LOOKS_LIKE_ITEMS
     if {"product", "unit_price"} & present and not {"quantity", "amount"} & present:
         return LOOKS_LIKE_PRODUCTS

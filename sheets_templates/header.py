@@ -1,5 +1,7 @@
 """Where a sheet's table starts: its header row (or two stacked rows), the register
-the header names, and what the rows above it say (whose sheet it is, which year).
+the header names by evidence (`evidence`), and what the rows above it say (whose sheet
+it is, which year). A sheet whose header names no register comes back as the closest
+`NearMiss`, which says why it is skipped.
 
 Pure functions over a list of rows of raw cell values, like `table`, which reads the
 rows under the header this module finds.
@@ -11,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .evidence import DEFINING, NearMiss, in_context, missing_groups
 from .problems import display
 from .registers import (
     HEADER_INDEX,
@@ -24,7 +27,6 @@ from .registers import (
 from .values import is_blank
 
 HEADER_SEARCH_ROWS = 30
-MIN_HEADER_FIELDS = 3
 _REP_LABEL = re.compile(
     r"^\s*(" + "|".join(map(re.escape, sorted(REP_WORDS, key=len, reverse=True))) + r")\s*[:：]\s*"
     r"(\S.*?)(?=\s{2,}|\s+\S+\s*[:：]|\s*$)",
@@ -60,19 +62,25 @@ class HeaderMatch:
         return self.row if self.top is None else self.top
 
 
-def find_header(grid: list[list[Any]], sheet_name: str = "") -> HeaderMatch | None:
-    """The row (or two stacked rows) and register whose headers match best.
+def find_header(
+    grid: list[list[Any]], sheet_name: str = "", file_name: str = ""
+) -> HeaderMatch | NearMiss | None:
+    """The row (or two stacked rows) and register whose headers are its evidence.
 
-    Most distinct fields matched wins; the sheet's name (电话, 拜访, visits…) breaks a
-    tie between registers. A row needs at least three known headers to count, so a
-    title like `电话记录表` is never taken for a header.
+    A candidate counts only when it has every defining column of its register
+    (`evidence.DEFINING`, with `单位` read in context); among those, most distinct
+    fields matched wins, then the sheet's name and then the file's name (电话, 拜访,
+    visits…) break a tie, then the number of required fields, then the higher row.
+    When none counts, the closest candidate comes back as a `NearMiss`, so the sheet
+    can be skipped with a note that says why; None when no row holds a known header.
     """
-    best: tuple[tuple[int, int, int], HeaderMatch] | None = None
-    name = normalize_header(sheet_name)
+    best: tuple[tuple[int, int, int, int, int], HeaderMatch] | None = None
+    near: tuple[tuple[int, int, int, int], NearMiss] | None = None
     rows = grid[: HEADER_SEARCH_ROWS + 1]
     texts = [[_header_text(c) for c in row] for row in rows]
+    names = (normalize_header(sheet_name), normalize_header(file_name))
     named = {
-        r.name: int(any(normalize_header(w) in name for w in r.sheet_words))
+        r.name: tuple(int(any(normalize_header(w) in n for w in r.sheet_words)) for n in names)
         for r in REGISTERS.values()
     }
     for r in range(min(len(rows), HEADER_SEARCH_ROWS)):
@@ -87,14 +95,35 @@ def find_header(grid: list[list[Any]], sheet_name: str = "") -> HeaderMatch | No
                 if len(stacked.columns) > max(len(single.columns), len(lower.columns)):
                     candidates.append(stacked)
             for match in candidates:
-                matched = len(match.columns)
-                if matched < MIN_HEADER_FIELDS:
+                fields = set(match.columns.values())
+                matched = len(fields)
+                required = sum(1 for f in fields if register.by_name[f].required)
+                missing = missing_groups(register.name, fields)
+                if missing:
+                    met = len(DEFINING[register.name]) - len(missing)
+                    closeness = (met, matched + required, sum(named[register.name]), -match.row)
+                    if near is None or closeness > near[0]:
+                        near = (closeness, _near_miss(register, match, missing))
                     continue
-                required = sum(1 for f in match.columns.values() if register.by_name[f].required)
-                score = (matched + required, named[register.name], -match.row)
+                sheet_named, file_named = named[register.name]
+                score = (matched, sheet_named, file_named, required, -match.row)
                 if best is None or score > best[0]:
                     best = (score, match)
-    return best[1] if best else None
+    if best is not None:
+        return best[1]
+    return near[1] if near is not None else None
+
+
+def _near_miss(register: Register, match: HeaderMatch, missing: list[frozenset[str]]) -> NearMiss:
+    """What a candidate that is not its register had (its defining columns, as typed)
+    and which defining groups it lacked."""
+    defining = frozenset().union(*DEFINING[register.name])
+    return NearMiss(
+        register.name,
+        tuple(match.headers[c] for c, f in sorted(match.columns.items()) if f in defining),
+        frozenset(match.columns.values()),
+        tuple(missing),
+    )
 
 
 def _header_text(cell: Any) -> str:
@@ -126,6 +155,7 @@ def _match_rows(
             headers[c] = text
             if field_name is not None and field_name not in columns.values():
                 columns[c] = field_name
+    columns = in_context(columns, headers)
     return HeaderMatch(register.name, bottom, columns, headers, top if top != bottom else None)
 
 

@@ -151,6 +151,21 @@ COLUMN_MISSING = ProblemKind(
     "缺少必填列: {header}（请在表头加上这一列）",
     "A required column is missing: {header} (add it to the header row)",
 )
+COLUMN_MOSTLY_EMPTY = ProblemKind(
+    "column.mostly_empty",
+    E,
+    "{header} 一列 {count} / {rows} 行为空（这一列每行都要填写），这些行都没有计入",
+    "{header} is empty in {count} of {rows} rows (every row needs one); none of those rows "
+    "is counted",
+)
+COLUMN_MOSTLY_INVALID = ProblemKind(
+    "column.mostly_invalid",
+    E,
+    "{header} 一列 {count} / {rows} 行有同样的问题，这些行都没有计入；如第 {first_row} 行: {first_zh}",
+    "{header} has the same problem in {count} of {rows} rows; none of those rows is counted; "
+    "e.g. row {first_row}: {first_en}",
+)
+"""A column whose cells nearly all fail one way: said once for the sheet, not per row."""
 REP_MISSING = ProblemKind(
     "rep.missing",
     E,

@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import PurePath
 from typing import Any
 
 from . import problems as p
 from . import rules
+from .evidence import NearMiss
 from .excel import ERROR_VALUES
+from .failing import failing_columns
 from .furniture import SKIP_REASONS, data_rows
 from .header import HeaderMatch, find_header, sheet_rep, year_in
 from .problems import Finding, Problem, Severity, ValueProblem, column_letter, display
@@ -92,6 +95,7 @@ class SheetResult:
     error_rows: int = 0
     duplicates: int = 0
     skipped: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SKIP_REASONS, 0))
+    near_miss: NearMiss | None = None  # why a sheet with register words is no register
 
     def __getstate__(self) -> dict[str, Any]:
         """Records travel between processes as tuples (see `records.pack`)."""
@@ -146,9 +150,11 @@ def fill_merged(
 
 def read_grid(grid: list[list[Any]], ctx: SheetContext) -> SheetResult:
     """Turn one sheet's cells into records and located problems."""
-    match = find_header(grid, ctx.sheet)
+    match = find_header(grid, ctx.sheet, PurePath(ctx.file).stem)
     if match is None:
         return SheetResult(ctx.file, ctx.sheet, None)
+    if isinstance(match, NearMiss):
+        return SheetResult(ctx.file, ctx.sheet, None, near_miss=match)
     register = REGISTERS[match.register]
     above = grid[: match.first_row]
     year, year_known = sheet_year(above, ctx)
@@ -283,7 +289,9 @@ class _SheetReader:
         self.result.error_rows = len(data) - len(good)
         if self.ctx.keep_records:
             self.result.records = self._records(kept, len(body), extras)
-        self.result.problems = self._sheet_problems() + self._cell_problems()
+        place = (self.ctx.file, self.ctx.sheet, self.header_row)
+        self.found, failing = failing_columns(self.found, len(data), self.headers, *place)
+        self.result.problems = self._sheet_problems() + failing + self._cell_problems()
 
     # --- rules across a row's fields -----------------------------------------------------
 

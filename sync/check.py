@@ -59,7 +59,8 @@ def run_check(
 
 
 def report_json(report: CheckReport, lang: Lang = "zh", records: bool = False) -> dict[str, Any]:
-    """The `check --json` document, exactly as DESIGN.md lays it out."""
+    """The `check --json` document, exactly as DESIGN.md lays it out; a sheet that is no
+    register (kind null) but holds register words says why in `note`."""
     files = []
     for f in report.files:
         entry: dict[str, Any] = {"path": f.path, "status": f.status}
@@ -78,6 +79,8 @@ def report_json(report: CheckReport, lang: Lang = "zh", records: bool = False) -
                 "duplicates": s.duplicates,
                 "skipped": dict(s.skipped),
             }
+            if s.near_miss:
+                sheet["note"] = s.near_miss.note(lang)
             if records:
                 sheet["records"] = [r.model_dump(mode="json") for r in s.records]
             sheets.append(sheet)
@@ -102,6 +105,7 @@ KIND_LABELS = {
     None: Text("跳过（不是登记表）", "skipped (not a register)"),
 }
 """What a sheet was read as, in the per-sheet summary line."""
+SKIPPED = Text("跳过", "skipped")
 ROWS = Count("{n} 行", "{n} row", "{n} rows")
 VALID = Text("{n} 有效", "{n} valid")
 ERRORS = Count("{n} 错误", "{n} error", "{n} errors")
@@ -130,6 +134,8 @@ def report_text(report: CheckReport, lang: Lang = "zh") -> list[tuple[str, str |
         for s in f.sheets:
             label = KIND_LABELS[s.kind](language)
             if s.kind is None:
+                if s.near_miss:  # the note says what the sheet looks like instead
+                    label = f"{SKIPPED(language)} — {s.near_miss.note(language)}"
                 lines.append((f"{f.path} [{s.sheet}]: {label}", "dim"))
                 continue
             counts = _counts(language, s.rows, s.valid, s.errors, s.warnings)

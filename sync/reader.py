@@ -26,6 +26,7 @@ from sheets_templates.problems import CELL_FAR_OFF, Problem, column_letter, disp
 from sheets_templates.registers import REP_WORDS, normalize_header
 from sheets_templates.roster import Owner, Roster, owner_from_path
 from sheets_templates.table import SheetContext, SheetResult, fill_merged, read_grid
+from sheets_templates.templates import TODAY_SHEET
 from sheets_templates.values import is_blank
 from sheets_templates.words import Lang, Text
 
@@ -44,6 +45,8 @@ from .xlsx_cells import (
 )
 
 SETTINGS_SHEETS = {normalize_header(n) for n in ("设置", "settings", "配置")}
+TEMPLATE_SHEETS = {normalize_header(n) for n in TODAY_SHEET.both()}
+"""Sheets of salesflow's rep template that are no register, skipped without a note."""
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 _CSV_DELIMITERS = (",", "\t", ";")
@@ -351,7 +354,10 @@ def read_grids(
             as_of_given=as_of is not None,
             keep_records=keep_records,
         )
-        sheets.append(read_grid(grid, ctx))
+        sheet = read_grid(grid, ctx)
+        if normalize_header(name) in TEMPLATE_SHEETS:
+            sheet.near_miss = None  # the template's own Today sheet: no news to a rep
+        sheets.append(sheet)
     return sheets
 
 

@@ -22,6 +22,7 @@ class Sheet:
     sheet: str
     rows: list[list[Any]]
     kind: str | None = None  # the register it must be read as; None: skipped with a note
+    csv: bool = False  # saved as `<file>.csv`, one sheet named after the file
 
 
 def _many(row: list[Any], n: int, vary: int) -> list[list[Any]]:
@@ -162,6 +163,65 @@ NOT_REGISTERS: list[Sheet] = [
             *_many(["2026-11-03", "交通费", 56, "拜访客户", "张三", "王经理"], 7, 3),
         ],
     ),
+    Sheet(
+        "报价单-华信科技",
+        "报价单",
+        [
+            ["报价单"],
+            ["客户：", "华信科技", None, "报价日期：", "2026-11-03"],
+            ["序号", "产品名称", "型号", "数量", "单价", "金额", "备注"],
+            [1, "工业路由器", "R200", 2, 1280, 2560, "含税"],
+            [2, "交换机", "S24", 5, 880, 4400, None],
+            ["合计", None, None, 7, None, 6960, None],
+        ],
+    ),
+    Sheet(
+        "invoice_INV-1103",
+        "Invoice",
+        [
+            ["INVOICE"],
+            ["Bill to:", "Acme Trading Co", None, "Invoice no:", "INV-1103"],
+            ["Item", "Description", "Qty", "Unit Price", "Amount"],
+            ["R200", "Industrial router", 2, 1280, 2560],
+            ["S24", "Switch", 5, 880, 4400],
+            ["Total", None, None, None, 6960],
+        ],
+    ),
+    Sheet(
+        "price list",
+        "Products",
+        [
+            ["SKU", "Product Name", "Category", "Unit", "Price"],
+            *_many(["R-", "Industrial router", "Network", "pc", 1280], 10, 0),
+        ],
+    ),
+    Sheet(
+        "contacts",
+        "Address book",
+        [
+            ["Name", "Company", "Mobile", "Email", "Address"],
+            *_many(["Wang Fang", "Huaxin Tech", "13800138000", "w@hx.cn", "Shanghai"], 6, 0),
+        ],
+    ),
+    Sheet(
+        "客户名单",
+        "客户名单",
+        [
+            ["客户名称", "联系人", "联系电话", "行业", "地址"],
+            *_many(["宏达机械", "赵总", "13900139000", "制造", "苏州工业园区"], 10, 0),
+        ],
+        csv=True,
+    ),
+    Sheet(
+        "order form",
+        "order form",
+        [
+            ["Product", "Qty", "Price", "Total"],
+            ["Industrial router", 2, 1280, 2560],
+            ["Switch", 5, 880, 4400],
+        ],
+        csv=True,
+    ),
 ]
 
 REGISTERS_TO_READ: list[Sheet] = [
@@ -185,9 +245,29 @@ REGISTERS_TO_READ: list[Sheet] = [
         kind="visits",
     ),
     Sheet(
+        "拜访",
+        "拜访",
+        [
+            ["日期", "销售员", "客户名称", "联系人", "电话", "拜访类型", "结果"],
+            ["2026-11-03", "张三", "华信科技", "王经理", "13800138000", "陌生拜访", "有兴趣"],
+            ["2026-11-04", "张三", "宏达机械", "赵总", "13900139000", "回访", "待定"],
+        ],
+        kind="visits",
+    ),
+    Sheet(
+        "11月拜访记录",
+        "Sheet1",
+        [
+            ["日期", "销售员", "客户名称", "联系人", "电话", "拜访类型", "结果"],
+            ["2026-11-03", "张三", "华信科技", "王经理", "13800138000", "陌生拜访", "有兴趣"],
+        ],
+        kind="visits",
+    ),
+    Sheet(
         "电话",
         "Sheet1",
         [
+            ["销售员：张三"],
             ["日期", "客户名称", "电话", "有效通话"],
             ["2026-11-03", "华信科技", "13800138000", "是"],
             ["2026-11-03", "宏达机械", "13900139000", "否"],
@@ -213,5 +293,46 @@ REGISTERS_TO_READ: list[Sheet] = [
             ["HT-002", "2026-11-02", "张三", "宏达机械", "交换机", 5, 880, None],
         ],
         kind="shipments",
+    ),
+    Sheet(
+        "calls",
+        "Sheet1",
+        [
+            ["Date", "Rep", "Customer", "Phone", "Effective", "Outcome"],
+            ["2026-11-03", "Zhang San", "Acme Trading Co", "13800138000", "yes", "sent brochure"],
+            ["2026-11-03", "Zhang San", "Huaxin Tech", "13900139000", "no", "no answer"],
+        ],
+        kind="calls",
+    ),
+    Sheet(
+        "visits",
+        "visits",
+        [
+            ["date", "rep", "customer", "visit type", "result"],
+            ["2026-11-03", "Zhang San", "Acme Trading Co", "cold", "interested"],
+            ["2026-11-04", "Zhang San", "Huaxin Tech", "return", "proposal next week"],
+        ],
+        kind="visits",
+        csv=True,
+    ),
+    Sheet(
+        "客户分级",
+        "Sheet1",
+        [
+            ["客户名称", "负责人", "等级"],
+            ["华信科技", "张三", "A"],
+            ["宏达机械", "张三", "C"],
+        ],
+        kind="leads",
+    ),
+    Sheet(
+        "张三电话",
+        "张三电话",
+        [
+            ["日期", "销售员", "客户", "手机", "是否有效"],
+            ["2026/11/3", "张三", "华信科技", "138 0013 8000", "是"],
+        ],
+        kind="calls",
+        csv=True,
     ),
 ]

@@ -10,6 +10,7 @@ from sheets_templates import problems
 from sheets_templates.problems import KINDS, Problem, ProblemKind, Severity
 
 NO_TYPED_VALUE = {"required.missing", "column.missing", "rep.missing", "row.duplicate"}
+NO_TYPED_VALUE |= {"column.mostly_empty", "column.mostly_invalid"}  # a column, said once
 
 
 @pytest.mark.parametrize("kind", KINDS.values(), ids=list(KINDS))
@@ -22,6 +23,7 @@ def test_every_kind_speaks_both_languages_and_shows_the_value(kind: ProblemKind)
         assert "{value}" in kind.zh and "{value}" in kind.en
     details = {"header": "电话", "year": 2026, "phone": "01012345678", "expected": "B"}
     details |= {"today": "2026-11-26", "first_row": 3, "key": "张三 / 2026-11-03"}
+    details |= {"count": "19,998", "rows": "20,000", "first_zh": "电话号码…", "first_en": "Phone…"}
     placed = Problem.place(kind.at("{x}", **details), "f.xlsx", "s", 4, "E", "电话", "phone")
     assert placed.message("zh") != placed.message("en")
     if kind.code not in NO_TYPED_VALUE:
@@ -53,6 +55,8 @@ def test_the_codes_scripts_rely_on() -> None:
         "cell.error",
         "cell.far_off",
         "column.missing",
+        "column.mostly_empty",
+        "column.mostly_invalid",
         "date.future",
         "date.invalid",
         "date.number",

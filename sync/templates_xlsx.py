@@ -108,6 +108,8 @@ def _write_free_sheet(
         fmt = formats.styles[cell.style]
         if cell.ref in values:
             _write_value(ws, row, col, values[cell.ref], fmt)
+        elif cell.array:
+            ws.write_array_formula(row, col, row, col, cell.value, fmt, "")
         else:
             _write_layout_value(ws, row, col, cell.value, fmt)
         if cell.hint:
@@ -200,9 +202,9 @@ def _write_column(
     ws.set_column(n, n, column.width, formats.column(column.number_format))
     if column.hint or column.choices:
         ws.data_validation(first, n, last, n, _hint(column.hint, column.header, column.choices))
-    if column.flag:
+    for flag in column.flags:
         ws.conditional_format(
-            first, n, last, n, {"type": "formula", "criteria": column.flag, "format": formats.bad}
+            first, n, last, n, {"type": "formula", "criteria": flag, "format": formats.bad}
         )
     if column.formula:
         computed = formats.styles["computed"]

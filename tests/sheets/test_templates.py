@@ -95,15 +95,15 @@ def test_dropdowns_hints_and_flags_are_where_the_rep_types(written):
             str(cf.sqref): [r.formula[0] for r in cf.rules] for cf in ws.conditional_formatting
         }
         for column in sheet.columns:
-            if column.flag:
+            if column.flags:
                 assert flagged[
                     f"{column.letter}{sheet.first_row}:{column.letter}{sheet.last_row}"
-                ] == [column.flag[1:]]
+                ] == [f[1:] for f in column.flags]
     leads = template.register("leads")
     assert leads.column("lead_source").choices == (
         LEAD_SOURCES if lang == "zh" else LEAD_SOURCES_EN
     )
-    assert {c.field.name for s in template.registers for c in s.columns if c.flag} == {
+    assert {c.field.name for s in template.registers for c in s.columns if c.flags} == {
         "phone",
         "date",
         "amount",

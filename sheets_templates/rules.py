@@ -2,8 +2,10 @@
 
 A rule that a cell shows (a lead's grade, an order's amount, today's pace) has a
 `*_formula` twin that writes the same rule as a formula LibreOffice, WPS, Excel and
-Google Sheets all compute: plain ranges, no structured references, no dynamic
-arrays. The parity tests recalculate the twins in LibreOffice and compare.
+Google Sheets all compute: plain ranges, scalar comparisons, no inline arrays, no
+structured references, no dynamic arrays, only the functions of
+`docs/formula-compatibility.md`. The parity tests recalculate the twins in LibreOffice
+and in Gnumeric and compare.
 """
 
 from __future__ import annotations

@@ -2,8 +2,10 @@
 
 A rule that a cell shows (a lead's grade, an order's amount, today's pace) has a
 `*_formula` twin that writes the same rule as a formula LibreOffice, WPS, Excel and
-Google Sheets all compute: plain ranges, no structured references, no dynamic
-arrays. The parity tests recalculate the twins in LibreOffice and compare.
+Google Sheets all compute: plain ranges, scalar comparisons, no inline arrays, no
+structured references, no dynamic arrays, only the functions of
+`docs/formula-compatibility.md`. The parity tests recalculate the twins in LibreOffice
+and in Gnumeric and compare.
 """
 
 from __future__ import annotations
@@ -28,18 +30,18 @@ FORMULA_YES = tuple(sorted(w.upper() for w in _YES))
 case, and TRIM turns a TRUE or 1 cell into the text `TRUE` (Excel) or `1` (LibreOffice)."""
 
 
-def formula_array(words: Iterable[str]) -> str:
-    """An inline array constant, `{"A","B"}`: Excel, LibreOffice, WPS and Google Sheets read it."""
-    return "{" + ",".join(f'"{w}"' for w in words) + "}"
-
-
 def one_of_formula(ref: str, words: Iterable[str]) -> str:
-    """TRUE when one cell, spaces trimmed and any case, is one of `words`."""
-    return f"OR(TRIM({ref})={formula_array(words)})"
+    """TRUE when one cell, spaces trimmed and any case, is one of `words`.
+
+    One scalar comparison per word inside OR: comparing with an inline array
+    (`TRIM(A1)={"1","是"}`) needs implicit array evaluation, which Gnumeric does not do
+    (it compares with the first word only).
+    """
+    return "OR(" + ",".join(f'TRIM({ref})="{w}"' for w in words) + ")"
 
 
 def one_of_mask_formula(cells: str, words: Iterable[str]) -> str:
-    """1 or 0 per cell of a range (inside SUMPRODUCT): is it one of `words`?
+    """1 or 0 per cell of a range (inside an array-entered SUMPRODUCT): is it one of `words`?
 
     A sum of plain comparisons rather than MATCH, whose wildcards would let a typed `?`
     or `*` count; a cell equals at most one word, so each term adds 0 or 1.
@@ -259,12 +261,17 @@ def expected_by(
 
 
 def expected_by_formula(clock: str, morning: str = "40", afternoon: str = "60") -> str:
-    """`expected_by` as a formula over a cell holding a time of day (e.g. `NOW()-TODAY()`)."""
+    """`expected_by` as a formula over a cell holding a time of day (e.g. `NOW()-TODAY()`).
+
+    Rounded to 9 places first: the sum carries binary noise (31.45 as 31.4499…), which
+    Gnumeric's ROUND keeps and LibreOffice's and Excel's (15 digits) drop; for whole
+    minutes and a target in cents the exact value is never that close to a half-tenth,
+    so every engine then rounds half up as the rule does."""
     m0, m1 = "(9.5/24)", "(12/24)"
     a0, a1 = "(13+50/60)/24", "(17.5/24)"
     return (
-        f"=ROUND({morning}*(MIN(MAX({clock},{m0}),{m1})-{m0})/({m1}-{m0})"
-        f"+{afternoon}*(MIN(MAX({clock},{a0}),{a1})-{a0})/({a1}-{a0}),1)"
+        f"=ROUND(ROUND({morning}*(MIN(MAX({clock},{m0}),{m1})-{m0})/({m1}-{m0})"
+        f"+{afternoon}*(MIN(MAX({clock},{a0}),{a1})-{a0})/({a1}-{a0}),9),1)"
     )
 
 
@@ -295,8 +302,11 @@ def progress(actual: Decimal | int, target: Decimal | None) -> Decimal | None:
 
 
 def progress_formula(actual: str, target: str) -> str:
-    """`progress` as a formula: blank text when the target cell holds no positive number."""
-    return f'=IF(AND(ISNUMBER({target}),N({target})>0),ROUND({actual}/{target},4),"")'
+    """`progress` as a formula: blank text when the target cell holds no positive number.
+
+    Nested IFs, so that `>` and the division see a number only (N() of a blank cell is
+    #NUM! in Gnumeric, and AND evaluates every argument)."""
+    return f'=IF(ISNUMBER({target}),IF({target}>0,ROUND({actual}/{target},4),""),"")'
 
 
 def target_met_formula(actual: str, target: str, met: str, behind: str) -> str:
@@ -387,7 +397,13 @@ def day_count(spec: DayCount, records: Iterable[Mapping[str, Any]], day: date) -
 
 def day_count_formula(spec: DayCount, dates: str, cells: str | None, day: str) -> str:
     """`day_count` as a formula over plain ranges: the register's date column, the
-    condition's column (same rows) and a cell holding the day."""
+    condition's column (same rows) and a cell holding the day.
+
+    It must be written as an array formula (the Today sheet's `Cell(array=True)`): TRIM over a range
+    inside SUMPRODUCT is array evaluation that Excel and LibreOffice do implicitly but
+    Gnumeric does only in an array formula (elsewhere it intersects the range with the
+    formula's row, and counts the wrong rows).
+    """
     if spec.condition is None or cells is None:
         return f"=SUMPRODUCT(--({dates}={day}))"
     mask = one_of_mask_formula(cells, DAY_CONDITIONS[spec.condition][1])
@@ -421,12 +437,24 @@ def phone_length_flagged(raw: Any) -> bool:
     return not low <= digits <= high
 
 
-def phone_length_formula(ref: str) -> str:
-    """`phone_length_flagged` as a formula (for a conditional format: under 255 characters)."""
-    digits = f'SUMPRODUCT(LEN({ref})-LEN(SUBSTITUTE({ref},{{0,1,2,3,4,5,6,7,8,9}},"")))'
-    low = f'(10+(LEFT({ref})="1")*(LEFT({ref},2)<>"10"))'
-    high = f'IF(LEFT({ref})="1",11,99)'
-    return f'=AND({ref}<>"",ABS(2*{digits}-{low}-{high})>{high}-{low})'
+def phone_length_formulas(ref: str) -> tuple[str, ...]:
+    """`phone_length_flagged` as conditional-format formulas, the flag being any of them.
+
+    The digits are counted with nested SUBSTITUTEs (an inline array `{0,…,9}` needs
+    array evaluation, which Gnumeric does not do in a plain formula); that makes one
+    formula too long for a conditional format (255 characters), so each case of
+    `phone_digit_bounds` is a rule of its own: `10…` 10 or 11 digits, other `1…` 11,
+    anything else 10 to 99. `ABS(2d-low-high)>high-low` says "d outside low..high".
+    """
+    digits = ref
+    for d in "0123456789":
+        digits = f'SUBSTITUTE({digits},"{d}","")'
+    count = f"(LEN({ref})-LEN({digits}))"
+    return (
+        f'=AND(LEFT({ref},2)="10",ABS(2*{count}-21)>1)',
+        f'=AND(LEFT({ref})="1",LEFT({ref},2)<>"10",{count}<>11)',
+        f'=AND({ref}<>"",LEFT({ref})<>"1",ABS(2*{count}-109)>89)',
+    )
 
 
 def is_future(day: date, today: date) -> bool:

@@ -126,7 +126,9 @@ class Column:
     hint: str
     choices: tuple[str, ...] = ()
     formula: Callable[[int], str] | None = None
-    flag: str | None = None
+    flags: tuple[str, ...] = ()
+    """Conditional-format formulas over the column's first row: the cell is flagged
+    when any of them is TRUE."""
     computed: bool = False
 
 
@@ -159,6 +161,8 @@ class Cell:
     hint: str | None = None
     states: tuple[str, str] | None = None
     """For a status cell: its good and bad words (shown green / red)."""
+    array: bool = False
+    """A formula to write as an array formula (see `rules.day_count_formula`)."""
 
 
 @dataclass(frozen=True)
@@ -253,15 +257,15 @@ def register_sheet(register: Register, lang: Lang) -> RegisterSheet:
     columns = []
     for f in register.fields:
         formula: Callable[[int], str] | None = None
-        flag = None
+        flags: tuple[str, ...] = ()
         if register.name == "leads" and f.name == "grade":
             formula = partial(_lead_grade, letters)
         if f.kind is Kind.PHONE:
-            flag = rules.phone_length_formula(ref(f.name))
+            flags = rules.phone_length_formulas(ref(f.name))
         elif f.name == "date" and register.name in ("calls", "visits"):
-            flag = rules.future_date_formula(ref(f.name))
+            flags = (rules.future_date_formula(ref(f.name)),)
         elif f.name == "amount":
-            flag = rules.amount_check_formula(ref("amount"), ref("quantity"), ref("unit_price"))
+            flags = (rules.amount_check_formula(ref("amount"), ref("quantity"), ref("unit_price")),)
         header = f.header(lang)
         columns.append(
             Column(
@@ -273,7 +277,7 @@ def register_sheet(register: Register, lang: Lang) -> RegisterSheet:
                 hint=_hint(f, register.name, lang),
                 choices=_choices(f, lang),
                 formula=formula,
-                flag=flag,
+                flags=flags,
                 computed=formula is not None,
             )
         )
@@ -385,7 +389,9 @@ def _today(
         actual, target_ref, progress, status = (f"{c}{n}" for c in "BCDE")
         cells += [
             Cell(f"A{n}", metric.label(lang), "label"),
-            Cell(actual, rules.day_count_formula(count, dates, condition, day), "count"),
+            Cell(
+                actual, rules.day_count_formula(count, dates, condition, day), "count", array=True
+            ),
             Cell(target_ref, target, "count"),
             Cell(progress, rules.progress_formula(actual, target_ref), "percent"),
             Cell(

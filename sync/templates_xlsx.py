@@ -133,6 +133,8 @@ def _write_free_sheet(
         props = _STYLES[cell.style]
         if cell.ref in values:
             _write_value(ws, row, col, values[cell.ref], formats.for_value(values[cell.ref], props))
+        elif cell.array:
+            ws.write_array_formula(row, col, row, col, cell.value, formats.get(props), "")
         elif isinstance(cell.value, str) and cell.value.startswith("="):
             ws.write_formula(row, col, cell.value, formats.get(props), "")
         else:
@@ -217,9 +219,9 @@ def _write_column(
     ws.set_column(n, n, column.width, formats.get(number_props(column.number_format)))
     if column.hint or column.choices:
         ws.data_validation(first, n, last, n, _hint(column.hint, column.header, column.choices))
-    if column.flag:
+    for flag in column.flags:
         ws.conditional_format(
-            first, n, last, n, {"type": "formula", "criteria": column.flag, "format": formats.bad}
+            first, n, last, n, {"type": "formula", "criteria": flag, "format": formats.bad}
         )
     if column.formula:
         computed = formats.style("computed")

@@ -107,8 +107,8 @@ def register_plan(sheet: RegisterSheet, sheet_id: int, plan: _Plan) -> None:
             plan.requests.append(_validation(cells, condition, column.hint))
         elif column.field.kind is Kind.DATE:
             plan.requests.append(_validation(cells, {"type": "DATE_IS_VALID"}, column.hint))
-        if column.flag:
-            condition = {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": column.flag}]}
+        for flag in column.flags:
+            condition = {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": flag}]}
             plan.requests.append(conditional_rule(cells, condition, TONES["bad"]))
         number_format = _NUMBER_FORMATS.get(column.number_format or "")
         if number_format is not None:
@@ -129,6 +129,8 @@ def free_plan(sheet: FreeSheet, sheet_id: int, plan: _Plan) -> None:
         grid = grid_range(sheet_id, row - 1, row, col - 1, col)
         if cell.value is not None:
             value = json_cell(cell.value)
+            if cell.array:  # Sheets' explicit array evaluation, as an xlsx array formula
+                value = f"=ARRAYFORMULA({value[1:]})"
             is_formula = isinstance(value, str) and value.startswith("=")
             (plan.formulas if is_formula else plan.raw).append(
                 Block(sheet.name, cell.ref, [[value]])

@@ -15,6 +15,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from sheets_templates.registers import REGISTERS
+from sheets_templates.templates import rep_template
 from sync.cli import main
 from sync.google import connect
 from sync.master_sheets import SHEET_KEYS
@@ -116,6 +117,10 @@ def test_templates_in_a_google_spreadsheet(sheets_emulator: SheetsEmulator) -> N
     assert code == 0
     made = json.loads(out)["google"]
     assert made["created"] == ["今日", "电话记录", "拜访记录", "意向客户", "发货", "设置"]
+    today = sheets_emulator.values(key, "今日")
+    counts = [today[int(m.actual[1:]) - 1][1] for m in rep_template("zh").metrics]
+    assert len(counts) == 7  # explicit array evaluation, as the xlsx's array formulas
+    assert all(isinstance(c, Formula) and c.startswith("=ARRAYFORMULA(SUMPRODUCT(") for c in counts)
     code, out, _err = _run(sheets_emulator, "templates", "--google", key)
     assert code == 0 and "已存在（未改动）: 今日、电话记录" in out and "新建: —" in out
     code, out, _err = _run(sheets_emulator, "templates", "--google", key, "--lang", "en")

@@ -36,14 +36,17 @@ KINDS = ("master", "rep template", "master template", "marked copy")
 REGISTERS = ["电话记录", "拜访记录", "意向客户", "发货"]
 SHEETS = {
     "master": [
-        "晨会·夕会",
+        "夕会",  # a past day synced without a time: its evening meeting comes first
+        "晨会",
         "指标完成情况",
+        "客户异议",
         "客户分级",
         "预警",
         "应收款",
         "数据问题",
         *REGISTERS,
         "指标",
+        "团队",
         "同步记录",
     ],
     "rep template": ["今日", *REGISTERS, "设置"],
@@ -65,7 +68,7 @@ def test_the_reference_reader_sees_what_was_written(references: dict[str, Book])
     assert {kind: list(book) for kind, book in references.items()} == SHEETS
     master = references["master"]
     assert set(FORMULA_LIKE) <= texts(master, "电话记录")  # typed notes, as text
-    assert master["晨会·夕会"]["A3"] == ("s", "今日有效通话")
+    assert master["夕会"]["A3"] == ("s", "数据健康（点击数字查看明细）")
     assert not [c for sheet in master.values() for c in sheet.values() if c[0] == "f"]
     template = references["rep template"]
     assert template["今日"]["B2"] == ("f", "设置!$B$5")  # the rep's name, from the settings

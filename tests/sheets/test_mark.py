@@ -8,6 +8,7 @@ from typing import Any
 import openpyxl
 from click.testing import CliRunner
 from openpyxl.comments import Comment
+from openpyxl.worksheet.formula import ArrayFormula
 
 from addin import buttons
 from sheets_templates import rules
@@ -26,10 +27,16 @@ def _problems(path: Path) -> list[tuple[str, Problem]]:
     return [(s.sheet, p) for f in report.files for s in f.sheets for p in s.problems]
 
 
+def _value(value: Any) -> Any:
+    """A cell's value as compared: an array formula (an object without equality) as
+    its range and text."""
+    return (value.ref, value.text) if isinstance(value, ArrayFormula) else value
+
+
 def _values(path: Path) -> dict[tuple[str, str], Any]:
     book = openpyxl.load_workbook(path)
     return {
-        (ws.title, c.coordinate): c.value
+        (ws.title, c.coordinate): _value(c.value)
         for ws in book.worksheets
         if ws.title not in PROBLEMS_SHEET.values()
         for row in ws.iter_rows()

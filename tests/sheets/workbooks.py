@@ -1,9 +1,9 @@
-"""Workbooks the sheet tests give LibreOffice, and the cases they hold.
+"""Workbooks the sheet tests give the spreadsheet engines, and the cases they hold.
 
 Each builder writes real files (the template filled as a rep would fill it, a sheet of
 formula twins over generated values) and returns what the tests need to compare:
-where each formula sits and the raw values it was given. Everything LibreOffice must
-recalculate is built first and converted in one soffice run (`conftest.recalculated`).
+where each formula sits and the raw values it was given. Everything the engines must
+recalculate is built first and converted in one batch per engine (`conftest.recalculated`).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ not — a documented gap of the in-sheet formulas, caught by the full check."""
 
 def collect(strategy: st.SearchStrategy[Any], n: int) -> list[Any]:
     """`n` examples of a hypothesis strategy, reproducibly: the cases of one batch that
-    LibreOffice recalculates in a single run."""
+    each engine recalculates in a single batch."""
     found: list[Any] = []
 
     @settings(
@@ -276,8 +276,10 @@ def write_twins(path: Path, n: int = 150) -> TwinBook:
             ws.write_formula(r, len(values), formula(r + 1), None, "")
         book.sheets[name] = TwinSheet(name, inputs, max((len(v) for v in inputs), default=0))
 
-    sheet(
-        "phone", [(v,) for v in collect(PHONES, n)], lambda r: rules.phone_length_formula(f"A{r}")
+    sheet(  # a cell is flagged when any of the conditional formats is TRUE
+        "phone",
+        [(v,) for v in collect(PHONES, n)],
+        lambda r: "=OR(" + ",".join(f[1:] for f in rules.phone_length_formulas(f"A{r}")) + ")",
     )
     sheet(
         "yes", [(v,) for v in collect(YES_NO_VALUES, n)], lambda r: "=" + rules.yes_formula(f"A{r}")

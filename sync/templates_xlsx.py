@@ -39,6 +39,7 @@ from sheets_templates.templates import (
 from sheets_templates.words import Lang
 
 from .excel_text import looks_like_formula
+from .sources import OUTPUT_MASTER, OUTPUT_PROPERTY
 
 REP_FILE = {"zh": "销售登记模板.xlsx", "en": "sales-register-template.xlsx"}
 MASTER_FILE = f"{MASTER_NAME}.xlsm"
@@ -291,6 +292,7 @@ def write_master_workbook(path: Path, template: MasterTemplate) -> list[Path]:
     book = xlsxwriter.Workbook(str(path))
     book.add_vba_project(io.BytesIO(project), is_stream=True)
     book.set_vba_name(VBA_CODE_NAMES[0])
+    book.set_custom_property(OUTPUT_PROPERTY, OUTPUT_MASTER)  # a master: never a source
     formats = _Formats(book)
     for sheet, code_name in zip((template.home, template.conf), VBA_CODE_NAMES[1:], strict=True):
         ws = book.add_worksheet(sheet.name)

@@ -122,7 +122,7 @@ def needs_reading(source: Source, known: StoredSource | None, as_of: date) -> bo
 # --- registers ---------------------------------------------------------------------
 
 
-Row = TypeVar("Row", OpenVersion, CurrentRecord)
+Row = TypeVar("Row", bound=OpenVersion | CurrentRecord)
 """An open version, with or without its data."""
 
 
@@ -132,7 +132,7 @@ class Current:
     are all open versions."""
 
     registers: dict[str, list[dict[str, Any]]]
-    rows: list[OpenVersion]
+    rows: list[CurrentRecord]
     duplicates: list[Duplicate]
 
 
@@ -194,19 +194,17 @@ def load_current(store: Store) -> Current:
                 first,
             )
         )
-    versions = [
-        OpenVersion(r.register, r.key, r.data_hash, r.path, r.sheet, r.row)
-        for r in (*best.values(), *copies)
-    ]
-    return Current(registers, versions, duplicates)
+    return Current(registers, [*best.values(), *copies], duplicates)
 
 
-def _identity(row: OpenVersion) -> tuple[tuple[str, str], str]:
+def _identity(row: OpenVersion | CurrentRecord) -> tuple[tuple[str, str], str]:
     """A version as `identity.pair` compares it: its register and key, and its data."""
     return (row.register, base_key(row.key)), row.data_hash
 
 
-def count_changes(before: list[OpenVersion], now: list[OpenVersion], touched: set[str]) -> Changes:
+def count_changes(
+    before: list[OpenVersion], now: list[CurrentRecord], touched: set[str]
+) -> Changes:
     """Changes by identity across the registers (see `identity`): the records of each
     natural key before and after, paired by content then order — a changed one updated,
     a new one added, a vanished one removed. Duplicates (copies of a record) count once.
@@ -217,10 +215,11 @@ def count_changes(before: list[OpenVersion], now: list[OpenVersion], touched: se
     """
     affected = {_identity(r)[0] for r in before}
     affected.update(_identity(r)[0] for r in now if r.path in touched)
-    was, _copies = first_of_each_record(
-        [*before, *(r for r in now if r.path not in touched and _identity(r)[0] in affected)]
-    )
-    is_, _copies = first_of_each_record([r for r in now if _identity(r)[0] in affected])
+    others = [r for r in now if r.path not in touched and _identity(r)[0] in affected]
+    old: list[OpenVersion | CurrentRecord] = [*before, *others]
+    was, _copies = first_of_each_record(old)
+    new: list[OpenVersion | CurrentRecord] = [*(r for r in now if r.path in touched), *others]
+    is_, _copies = first_of_each_record(new)
     pairing = pair(list(was.values()), list(is_.values()), _identity, _identity)
     return Changes(
         added=len(pairing.added), updated=len(pairing.changed), removed=len(pairing.removed)

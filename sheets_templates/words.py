@@ -41,8 +41,9 @@ class Text:
         template = self.zh if lang == "zh" else self.en
         return template.format(**values) if values else template
 
-    def both(self) -> tuple[str, str]:
-        return self.zh, self.en
+    def both(self, **values: Any) -> tuple[str, str]:
+        """The phrase in both languages, filled: what a `Bilingual` error is made of."""
+        return self(LANGS[0], **values), self(LANGS[1], **values)
 
 
 @dataclass(frozen=True)

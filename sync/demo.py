@@ -43,8 +43,7 @@ def claim_demo_folder(folder: Path) -> None:
     refuse: the demo's reps must never land in a real team, master or history."""
     ours = folder.is_dir() and ((folder / DEMO_MARKER).exists() or not any(folder.iterdir()))
     if folder.exists() and not ours:
-        values = {"folder": folder}
-        raise NotADemoFolder(NOT_A_DEMO_FOLDER("zh", **values), NOT_A_DEMO_FOLDER("en", **values))
+        raise NotADemoFolder(*NOT_A_DEMO_FOLDER.both(folder=folder))
     folder.mkdir(parents=True, exist_ok=True)
     (folder / DEMO_MARKER).write_text("made by salesflow demo\n", encoding="utf-8")
 

@@ -188,8 +188,7 @@ def load_current(store: Store) -> Current:
                 copy.path,
                 copy.sheet,
                 copy.row,
-                DUP_OTHER("zh", **fmt),
-                DUP_OTHER("en", **fmt),
+                *DUP_OTHER.both(**fmt),
                 copy.key,
                 first,
             )

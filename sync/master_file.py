@@ -75,10 +75,6 @@ def owner_file(path: Path) -> Path | None:
     return owner if owner.exists() else None
 
 
-def _both(text: Text, **values: object) -> tuple[str, str]:
-    return text("zh", **values), text("en", **values)
-
-
 def write_master_xlsx(
     sheets: list[MasterSheet], path: Path, keep: int = KEEP_BACKUPS
 ) -> Path | None:
@@ -90,7 +86,7 @@ def write_master_xlsx(
     keeps the old one's file mode (a read-only master stays read-only).
     """
     if (owner := owner_file(path)) is not None:
-        raise MasterWriteError(*_both(OPEN_IN_EXCEL, path=path, owner=owner.name))
+        raise MasterWriteError(*OPEN_IN_EXCEL.both(path=path, owner=owner.name))
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_dead_temps(path)
     temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -111,7 +107,7 @@ def write_master_xlsx(
             with contextlib.suppress(OSError):
                 backup.unlink()
         if exc.errno == errno.ENOSPC:
-            raise MasterWriteError(*_both(MASTER_DISK_FULL, path=path)) from None
+            raise MasterWriteError(*MASTER_DISK_FULL.both(path=path)) from None
         raise MasterWriteError(
             f"无法写入总表 {path}：它可能正在 Excel 中打开，或文件夹是只读的；"
             f"请关闭后重试（{type(exc).__name__}: {exc.strerror or exc}）",

@@ -76,7 +76,7 @@ class Unreadable(Bilingual):
 
     @classmethod
     def because(cls, reason: Text, **values: Any) -> Unreadable:
-        return cls(reason("zh", **values), reason("en", **values))
+        return cls(*reason.both(**values))
 
 
 EMPTY = Text("文件是空的（0 字节）", "the file is empty (0 bytes)")

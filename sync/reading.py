@@ -42,8 +42,7 @@ def read_source(source: Source) -> ParsedSource:
 
 
 def _unreadable(source: Source, reason: Text, **values: Any) -> ParsedSource:
-    zh, en = reason("zh", **values), reason("en", **values)
-    return ParsedSource(source.path, source.kind, source.content_hash, zh, en)
+    return ParsedSource(source.path, source.kind, source.content_hash, *reason.both(**values))
 
 
 def read_sources(

@@ -13,7 +13,6 @@ import errno
 import sqlite3
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sheets_templates.words import Text
 
@@ -43,14 +42,10 @@ def store_error(path: Path | str, exc: sqlite3.Error | OSError) -> StoreError:
     damaged file (rebuild it), or a file that cannot be opened or is busy."""
     code = getattr(exc, "sqlite_errorcode", None)
     if code in _FULL or getattr(exc, "errno", None) == errno.ENOSPC:
-        return StoreError(path, *_both(DISK_FULL, path=path))
+        return StoreError(path, *DISK_FULL.both(path=path))
     if code in _BROKEN or (code is None and isinstance(exc, sqlite3.DatabaseError)):
-        return StoreError(path, *_both(DAMAGED, path=path, error=exc), damaged=True)
-    return StoreError(path, *_both(IN_USE, path=path, error=exc))
-
-
-def _both(text: Text, **values: Any) -> tuple[str, str]:
-    return text("zh", **values), text("en", **values)
+        return StoreError(path, *DAMAGED.both(path=path, error=exc), damaged=True)
+    return StoreError(path, *IN_USE.both(path=path, error=exc))
 
 
 def set_aside(path: Path, when: datetime) -> Path | None:

@@ -54,7 +54,7 @@ def unreachable(sources: list[Source], known: Mapping[str, StoredSource]) -> dic
 
 
 def _filled(text: Text, **values: str) -> Text:
-    return Text(text("zh", **values), text("en", **values))
+    return Text(*text.both(**values))
 
 
 def kept_as_unreadable(known: StoredSource, reason: Text) -> ParsedSource:

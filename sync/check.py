@@ -14,6 +14,7 @@ from typing import Any
 
 from sheets_templates.words import Count, Lang, Text, lang_of
 
+from .crash import log_detail
 from .reader import FileResult, read_files
 from .sources import find_sources, read_found
 
@@ -55,7 +56,10 @@ def run_check(
     """Check every source under `paths`; `as_of` None is today, with no as-of date asked
     for (a date without a year then takes this year, with a warning)."""
     found = find_sources(paths)
-    return CheckReport(read_found(found, lambda files: read_files(files, as_of, keep_records)))
+    files = read_found(found, lambda files: read_files(files, as_of, keep_records))
+    for f in files:
+        log_detail(f.path, f.detail)
+    return CheckReport(files)
 
 
 def report_json(report: CheckReport, lang: Lang = "zh", records: bool = False) -> dict[str, Any]:

@@ -8,6 +8,7 @@ nothing could be read or the surroundings refused (a busy sync, a read-only fold
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import sqlite3
 import sys
@@ -20,7 +21,7 @@ import click
 from sheets_templates.words import Count, Lang, Text, lang_of
 
 from .check import report_json, report_text, run_check
-from .crash import EXIT_BUG, report_bug
+from .crash import EXIT_BUG, log_details_to, report_bug
 from .google.commands import GoogleSettings, google_keys_option, google_options
 from .meeting import Kind, Moment
 from .options import AS_OF, AS_OF_AT, LANG, MEETING
@@ -57,6 +58,8 @@ MAX_QUERY = 500
 """History's query is part of a key or a customer name: longer text matches nothing,
 and SQLite refuses LIKE patterns past 50,000 characters."""
 LOG_AT = "salesflow.log_at"
+EXIT_PIPE = 141
+"""What a shell reports for a command whose reader went away (128 + SIGPIPE)."""
 """`ctx.meta` key: (folder for the log, file worked on, language), set by a command."""
 
 
@@ -84,13 +87,19 @@ def echo_json(document: Any) -> None:
 
 class _Commands(click.Group):
     """The `salesflow` commands: a bug in any of them exits 3 with one line on stderr,
-    its traceback logged beside the master (or in the current folder)."""
+    its traceback logged beside the master (or in the current folder). Output cut
+    short by its reader (`salesflow sync … | head`) is no bug: the command stops there,
+    as other command-line tools do."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            # Python would complain again when it flushes stdout at exit: point it nowhere
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_PIPE)
         except Exception as exc:
             unnamed = (Path.cwd(), ctx.invoked_subcommand or ctx.info_name, "zh")
             folder, working_on, lang = ctx.meta.get(LOG_AT, unnamed)
@@ -99,8 +108,10 @@ class _Commands(click.Group):
 
 
 def log_beside(folder: Path, working_on: str, lang: Lang) -> None:
-    """Where a bug in the running command is logged, and which file it names."""
+    """Where a bug in the running command is logged, and which file it names; the
+    technical details of unreadable files go to the same log."""
     click.get_current_context().meta[LOG_AT] = (folder, working_on, lang)
+    log_details_to(folder)
 
 
 @click.group(cls=_Commands)

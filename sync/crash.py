@@ -5,10 +5,15 @@ explained in words and exits 2. Anything else is a bug in salesflow: turning it 
 "source unreadable" would hide it, and a traceback on the manager's screen helps
 nobody. So a command that meets one exits 3 with one line naming the file it was
 working on and the log, and the traceback goes to the log for whoever maintains it.
+
+The same log keeps the technical side of faults that are explained in words: a
+damaged file is "not a valid Excel workbook" on screen and `ZipError: … EOCD` here
+(`DETAILS`, written to only when there is something to say).
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 import traceback
 from datetime import datetime
@@ -24,6 +29,34 @@ CRASHED = Text(
     "— please send it to whoever maintains salesflow",
 )
 NOT_LOGGED = Text("（无法写入日志）", "(the log could not be written)")
+DETAILS = logging.getLogger("salesflow")
+"""Technical details of faults shown in words (`Bilingual.detail`): to the log only."""
+
+
+def log_details_to(folder: Path) -> None:
+    """Send this command's `DETAILS` to `folder/salesflow.log`, made on the first line.
+
+    A command run twice in one process (tests, the add-in) keeps one handler."""
+    for old in [h for h in DETAILS.handlers if isinstance(h, logging.FileHandler)]:
+        DETAILS.removeHandler(old)
+        old.close()
+    handler = logging.FileHandler(folder / LOG_NAME, encoding="utf-8", delay=True)
+    handler.setFormatter(logging.Formatter("=== %(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
+    DETAILS.addHandler(handler)
+    DETAILS.setLevel(logging.INFO)
+    DETAILS.propagate = False
+
+
+def log_detail(path: str, detail: str | None) -> None:
+    """Log why `path` could not be read, in the reading library's words (if it said).
+    A folder that refuses the log gets it on stderr: the words were already said, and
+    a log that cannot be written must not turn a fault into a failed run."""
+    if not detail:
+        return
+    try:
+        DETAILS.warning("%s: %s", path, detail)
+    except OSError:
+        print(f"{path}: {detail}", file=sys.stderr)
 
 
 class FailedOn(Exception):

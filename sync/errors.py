@@ -9,11 +9,13 @@ class Bilingual(Exception):
     """An error whose message is shown to a rep or manager in the team's language.
 
     `str(exc)` is the English text, so logs and tracebacks stay readable anywhere.
+    `detail` is what a maintainer needs and a rep must not be shown (the original
+    exception's own text, "ZipError: … EOCD"): it goes to `salesflow.log` (`crash`).
     """
 
-    def __init__(self, zh: str, en: str) -> None:
+    def __init__(self, zh: str, en: str, detail: str | None = None) -> None:
         super().__init__(en)
-        self.zh, self.en = zh, en
+        self.zh, self.en, self.detail = zh, en, detail
 
     def message(self, lang: Lang = "zh") -> str:
         return self.zh if lang == "zh" else self.en

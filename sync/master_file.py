@@ -67,6 +67,11 @@ MASTER_DISK_FULL = Text(
     "disk full: the master {path} could not be written and the old one was left as it "
     "was; free some disk space and sync again",
 )
+MASTER_LOCKED = Text(
+    "无法写入总表 {path}：它可能正在 Excel 中打开，或文件夹是只读的；请关闭后重试",
+    "cannot write the master {path}: it may be open in Excel, or its folder is read-only; "
+    "close it and try again",
+)
 
 
 def owner_file(path: Path) -> Path | None:
@@ -109,10 +114,7 @@ def write_master_xlsx(
         if exc.errno == errno.ENOSPC:
             raise MasterWriteError(*MASTER_DISK_FULL.both(path=path)) from None
         raise MasterWriteError(
-            f"无法写入总表 {path}：它可能正在 Excel 中打开，或文件夹是只读的；"
-            f"请关闭后重试（{type(exc).__name__}: {exc.strerror or exc}）",
-            f"cannot write the master {path}: it may be open in Excel, or its folder is "
-            f"read-only; close it and try again ({type(exc).__name__}: {exc.strerror or exc})",
+            *MASTER_LOCKED.both(path=path), detail=f"{type(exc).__name__}: {exc}"
         ) from None
     for old in backups(path)[:-keep] if keep else backups(path):
         with contextlib.suppress(OSError):
@@ -135,20 +137,20 @@ def remove_dead_temps(path: Path) -> list[Path]:
 
 
 TARGETS_UNREADABLE = Text(
-    "总表 {path} 的指标表无法读取（{error}）：本次沿用上次同步的指标（首次同步则用默认指标），"
+    "总表 {path} 的指标表无法读取（文件可能已损坏，详情见 salesflow.log）：本次沿用上次同步的指标（首次同步则用默认指标），"
     "在其中改过的指标没有生效；原总表另存为备份，请在新总表的指标表中重新填写",
-    "The targets sheet of the master {path} cannot be read ({error}): this sync uses the "
-    "last sync's targets (the defaults on a first sync), so targets edited there did not "
+    "The targets sheet of the master {path} cannot be read (the file may be damaged; "
+    "details in salesflow.log): this sync uses the last sync's targets (the defaults on a first sync), so targets edited there did not "
     "apply; the old master is kept as a backup: type them again in the new master's "
     "targets sheet",
 )
 
 
 TEAM_UNREADABLE = Text(
-    "总表 {path} 的团队表无法读取（{error}）：本次沿用上次同步的团队名单，"
+    "总表 {path} 的团队表无法读取（文件可能已损坏，详情见 salesflow.log）：本次沿用上次同步的团队名单，"
     "在其中改过的内容没有生效；原总表另存为备份，请在新总表的团队表中重新填写",
-    "The Team sheet of the master {path} cannot be read ({error}): this sync uses the "
-    "last sync's team, so edits there did not apply; the old master is kept as a backup: "
+    "The Team sheet of the master {path} cannot be read (the file may be damaged; "
+    "details in salesflow.log): this sync uses the last sync's team, so edits there did not apply; the old master is kept as a backup: "
     "make them again in the new master's Team sheet",
 )
 UNREADABLE_SHEET = {"targets": TARGETS_UNREADABLE, "team": TEAM_UNREADABLE}
@@ -178,23 +180,8 @@ def read_manager_sheet_xlsx(path: Path, key: str) -> list[list[Any]] | None:
             if name in names:
                 return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine's own errors, OSError, a damaged part: all told
-        error = f"{type(exc).__name__}: {exc}"
         unreadable = UNREADABLE_SHEET[key]
         raise TargetsUnreadable(
-            unreadable("zh", path=path, error=error),
-            unreadable("en", path=path, error=error),
-        ) from exc
-    return None
-    names = set(SHEET_TITLES["targets"].both())
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        for name in workbook.sheet_names:
-            if name in names:
-                return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine's own errors, OSError, a damaged part: all told
-        error = f"{type(exc).__name__}: {exc}"
-        raise TargetsUnreadable(
-            TARGETS_UNREADABLE("zh", path=path, error=error),
-            TARGETS_UNREADABLE("en", path=path, error=error),
+            *unreadable.both(path=path), detail=f"{type(exc).__name__}: {exc}"
         ) from exc
     return None

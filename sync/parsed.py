@@ -67,6 +67,8 @@ class ParsedSource:
     sheets: list[SheetSummary] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     records: list[RecordRow] = field(default_factory=list)
+    detail: str | None = None
+    """Why it could not be read in the reading library's words: logged, never shown."""
 
     @property
     def as_of_dependent(self) -> bool:
@@ -82,6 +84,7 @@ def flatten(result: FileResult, path: str, kind: str, content_hash: str) -> Pars
     """A reader's `FileResult` as the store keeps it (records encoded to JSON text),
     under the source's stable `path` (whatever folder the sync was started from)."""
     parsed = ParsedSource(path, kind, content_hash, result.error, result.error_en)
+    parsed.detail = result.detail
     for position, sheet in enumerate(result.sheets):
         parsed.sheets.append(
             SheetSummary(

@@ -26,6 +26,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
+from sheets_templates.words import Text
+
 from .schema import SCHEMA
 from .sqlite_store import SqliteStore
 from .store import StoreError
@@ -58,16 +60,26 @@ def shown(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
+NEWER_STORE = Text(
+    "数据库 {where} 由更新版本的 salesflow 建立（结构版本 {v}，本版本最多认识 {known}）："
+    "请升级 salesflow",
+    "the store on {where} is at schema version {v}; this salesflow knows up to {known}: "
+    "upgrade salesflow",
+)
+
+
 class ServerStoreError(StoreError):
     """The database server cannot be reached or written; says where and why."""
 
     def __init__(self, where: str, exc: BaseException) -> None:
         super().__init__(
             where,
-            f"无法连接或写入数据库服务器 {where}：{exc}（服务器是否在运行？地址、用户和权限是否正确？）",
-            f"cannot reach or write the store on the server {where}: {exc}"
-            " (is the server running, and are the address, user and rights right?)",
+            f"无法连接或写入数据库服务器 {where}：服务器是否在运行？地址、用户和权限是否正确？"
+            "（详情见 salesflow.log）",
+            f"cannot reach or write the store on the server {where}: is the server running, "
+            "and are the address, user and rights right? (details in salesflow.log)",
         )
+        self.detail = f"{type(exc).__name__}: {exc}"
 
 
 class Dialect:
@@ -160,13 +172,8 @@ class PostgresStore(SqliteStore):
                 row = db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version")
                 (current,) = row.fetchone() or (0,)
                 if current > SCHEMA_VERSION:
-                    raise ServerStoreError(
-                        self.path,
-                        RuntimeError(
-                            f"the store is at schema version {current}; this salesflow"
-                            f" knows up to {SCHEMA_VERSION}: upgrade salesflow"
-                        ),
-                    )
+                    words = NEWER_STORE.both(where=self.path, v=current, known=SCHEMA_VERSION)
+                    raise StoreError(self.path, *words)
                 for version in range(current + 1, SCHEMA_VERSION + 1):
                     db.executescript(MIGRATIONS[version])
                     db.execute(

@@ -62,6 +62,8 @@ class FileResult:
     sheets: list[SheetResult] = field(default_factory=list)
     error: str | None = None
     error_en: str | None = None
+    detail: str | None = None
+    """Why the file could not be read, in the reading library's own words: for the log."""
 
     @property
     def status(self) -> str:
@@ -75,16 +77,17 @@ class Unreadable(Bilingual):
     """A file that is not a workbook we can read, with the reason in both languages."""
 
     @classmethod
-    def because(cls, reason: Text, **values: Any) -> Unreadable:
-        return cls(*reason.both(**values))
+    def because(cls, reason: Text, detail: str | None = None, **values: Any) -> Unreadable:
+        return cls(*reason.both(**values), detail=detail)
 
 
 EMPTY = Text("文件是空的（0 字节）", "the file is empty (0 bytes)")
 LOCKED = Text("文件被占用或没有读取权限", "the file is locked or not readable")
 MISSING = Text("文件不存在", "the file does not exist")
 DAMAGED = Text(
-    "不是有效的 Excel 文件，或文件已损坏（{kind}）",
-    "not a valid Excel workbook, or the file is damaged ({kind}: {detail})",
+    "不是有效的 Excel 文件，或文件已损坏：请用 Excel 打开看看，能打开就另存一份",
+    "not a valid Excel workbook, or the file is damaged: open it in Excel and, if it "
+    "opens, save a copy",
 )
 PASSWORD = Text(
     "文件有密码保护，无法读取：请另存一份不带密码的 .xlsx",
@@ -180,7 +183,7 @@ def load_cells(path: Path) -> tuple[Grids, dict[str, list[Stray]]]:
             raise _ole_reason(path) from None
         if _CELL_LIMIT in str(exc):  # calamine's own cap on a sheet's extent (.ods)
             raise Unreadable.because(TOO_LARGE) from None
-        raise Unreadable.because(DAMAGED, kind=type(exc).__name__, detail=exc) from None
+        raise Unreadable.because(DAMAGED, detail=f"{type(exc).__name__}: {exc}") from None
 
 
 def _workbook_cells(path: Path, suffix: str) -> tuple[Grids, dict[str, list[Stray]]]:
@@ -306,7 +309,7 @@ def read_file(
     try:
         grids, strays = load_cells(path)
     except Unreadable as exc:
-        return FileResult(shown, error=exc.zh, error_en=exc.en)
+        return FileResult(shown, error=exc.zh, error_en=exc.en, detail=exc.detail)
     owner = owner_of(parts_within(path, root), roster).rep
     sheets = read_grids(grids, shown, as_of, owner, year_in(path.stem), keep_records)
     for sheet in sheets:

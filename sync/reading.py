@@ -12,7 +12,7 @@ from typing import Any
 
 from sheets_templates.words import Text
 
-from .crash import FailedOn
+from .crash import FailedOn, log_detail
 from .errors import Bilingual
 from .parsed import ParsedSource, flatten
 from .sources import Source
@@ -21,7 +21,11 @@ from .workers import read_in_workers
 ProgressFn = Callable[[int, int, str], None]
 """Told (done, total, path) as each source is read."""
 
-READ_FAILED = Text("读取时出错（{error}）", "failed while reading ({error})")
+READ_FAILED = Text(
+    "读取时出错（磁盘、网络或权限问题）：请稍后再试；详情已写入 salesflow.log",
+    "failed while reading (a disk, network or permission problem): try again later; "
+    "the details are in salesflow.log",
+)
 
 
 def read_source(source: Source) -> ParsedSource:
@@ -34,15 +38,21 @@ def read_source(source: Source) -> ParsedSource:
     """
     try:
         result = source.read()
-    except (Bilingual, OSError) as exc:  # the surroundings, not us: this source only
-        return _unreadable(source, READ_FAILED, error=f"{type(exc).__name__}: {exc}")
+    except Bilingual as exc:  # the surroundings, not us, in words: this source only
+        return _unreadable(source, Text(exc.zh, exc.en), detail=exc.detail)
+    except OSError as exc:
+        return _unreadable(source, READ_FAILED, detail=f"{type(exc).__name__}: {exc}")
     except Exception as exc:
         raise FailedOn.wrap(source.path, exc) from exc
     return flatten(result, source.path, source.kind, source.content_hash)
 
 
-def _unreadable(source: Source, reason: Text, **values: Any) -> ParsedSource:
-    return ParsedSource(source.path, source.kind, source.content_hash, *reason.both(**values))
+def _unreadable(
+    source: Source, reason: Text, detail: str | None = None, **values: Any
+) -> ParsedSource:
+    parsed = ParsedSource(source.path, source.kind, source.content_hash, *reason.both(**values))
+    parsed.detail = detail
+    return parsed
 
 
 def read_sources(
@@ -60,6 +70,7 @@ def read_sources(
         done += 1
         if progress is not None:
             progress(done, total, parsed.path)
+        log_detail(parsed.path, parsed.detail)
         return parsed
 
     for parsed in read_in_workers(files, read_source, _unreadable):

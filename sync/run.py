@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from sheets_templates.words import Lang, Text
 
+from .crash import log_detail
 from .engine import SyncResult, run_sync
 from .errors import Bilingual
 from .lock import DEFAULT_WAIT, sync_lock
@@ -131,6 +132,7 @@ def sync_into(
                 rows = targets[0].read_targets() if targets else None
                 team = targets[0].read_team() if targets else None
             except TargetsUnreadable as exc:  # said, never silently replaced by defaults
+                log_detail(str(lock), exc.detail)
                 notices.append(exc)
             result = run_sync(
                 list(sources), store_path, as_of, lang, rows, progress, moment, team_rows=team
@@ -145,6 +147,7 @@ def sync_into(
             if failures:
                 raise failures[0]
     except Bilingual as exc:
+        log_detail(str(lock), exc.detail)
         raise SyncFailed(exc.zh, exc.en) from exc
     except OSError as exc:  # no lock file beside the master: a read-only folder
         where = exc.filename or lock.parent

@@ -3,6 +3,8 @@ DESIGN.md field by field, the exit codes, the languages, the terminal text."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -10,6 +12,7 @@ from typing import Any
 import pytest
 
 from sheets_templates.registers import REGISTERS
+from tests.conftest import SALESFLOW
 
 from .helpers import AS_OF, check_json, salesflow, template_headers, write_xlsx
 
@@ -217,3 +220,44 @@ def test_exit_2_on_bad_usage_without_a_traceback(tmp_path: Path, args: list[str]
     done = salesflow(*args, cwd=tmp_path)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and done.stderr.strip()
+
+
+def test_a_damaged_file_is_explained_in_words_and_its_technical_cause_logged(
+    tmp_path: Path,
+) -> None:
+    """The rep reads what to do; the reading library's own words ("ZipError …") go to
+    `salesflow.log` for whoever maintains salesflow, never to the screen or the JSON."""
+    (tmp_path / "坏的.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    for lang, words in (("zh", "请用 Excel 打开看看"), ("en", "open it in Excel")):
+        done = salesflow("check", "坏的.xlsx", "--lang", lang, cwd=tmp_path)
+        assert words in done.stdout
+        assert "ZipError" not in done.stdout + done.stderr
+        code, doc = check_json("坏的.xlsx", "--lang", lang, cwd=tmp_path)
+        assert code == 2  # nothing could be read
+        assert words in doc["files"][0]["error"] and "Zip" not in doc["files"][0]["error"]
+    log = (tmp_path / "salesflow.log").read_text(encoding="utf-8")
+    assert "坏的.xlsx: ZipError" in log
+
+
+def test_output_cut_short_by_its_reader_is_no_bug(tmp_path: Path) -> None:
+    """Output into a pipe whose reader has gone (`salesflow check … | head`, head done):
+    the command stops quietly with 141, as `yes | head` does: no "salesflow hit a bug"
+    and no traceback in the log."""
+    make_team(tmp_path / "team")
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [str(SALESFLOW), "check", "team", "--as-of", AS_OF.isoformat()],
+            cwd=tmp_path,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 141, done.stderr
+    assert done.stderr == ""
+    log = tmp_path / "salesflow.log"
+    assert not log.exists() or "Traceback" not in log.read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from typing import Any
 
 from sheets_templates import rules
 from sheets_templates.targets import MONTHLY_TARGETS
-from sheets_templates.words import Lang, Text
+from sheets_templates.words import Count, Lang, Text
 
 from .errors import Bilingual
 from .master_meeting import FOLLOW_UPS, TITLES, UNKNOWN_REPS, UNREADABLE_FILES, WEEKDAYS
@@ -62,9 +62,10 @@ BAD_TIME = Text(
     "cannot read the times {text}: write them as 08:45,18:00",
 )
 NO_TIMES = Text("没有给出发送时间（如 08:45,18:00）", "no times given (e.g. 08:45,18:00)")
-SENT = Text(
-    "已把{meeting}发到{name}群（{parts} 条消息）",
-    "Posted the {meeting} to the {name} group ({parts} message(s))",
+SENT = Count(
+    "{meeting}已发到{name}群（{n} 条消息）",
+    "{meeting} posted to the {name} group ({n} message)",
+    "{meeting} posted to the {name} group ({n} messages)",
 )
 PARTLY = Text("（{parts} 条中已发出 {sent} 条）", " ({sent} of {parts} messages went out)")
 
@@ -209,7 +210,7 @@ class Outcome:
         """One line for the person who ran it (the webhook's secret never in it)."""
         name = NAMES[self.platform](lang)
         if self.refusal is None:
-            return SENT(lang, meeting=meeting, name=name, parts=self.parts)
+            return SENT(self.parts, lang, meeting=meeting, name=name)
         partly = PARTLY(lang, sent=self.sent, parts=self.parts) if self.sent else ""
         return self.refusal.message(lang) + partly
 

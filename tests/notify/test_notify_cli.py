@@ -161,3 +161,21 @@ def test_before_any_sync_notify_says_to_sync_first(tmp_path: Path, cli: Cli) -> 
     assert done.returncode == 2
     assert "holds no sync yet: run salesflow sync --master master.xlsx first" in done.stderr
     assert not (tmp_path / "master.sqlite").exists()  # notify never makes a store
+
+
+def test_notify_reads_the_store_named_by_store(synced: Path, cli: Cli, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "kept.sqlite"
+    elsewhere.write_bytes((synced / "master.sqlite").read_bytes())
+    with receiver({"errcode": 0, "errmsg": "ok"}) as robot:
+        done = cli(
+            "notify",
+            "--master",
+            "nowhere.xlsx",
+            "--store",
+            str(elsewhere),
+            "--webhook",
+            robot.url(f"/robot/send?access_token={KEY}"),
+            cwd=tmp_path,
+        )
+    assert done.returncode == 0, done.stderr
+    assert robot.received[0].body["markdown"]["title"] == "夕会 · 2026-11-26（周四）截至 18:00"

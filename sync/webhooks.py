@@ -39,10 +39,11 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 from urllib.parse import quote_plus, urlsplit
 
-from sheets_templates.words import Text
+from sheets_templates.words import Count, Lang, Text
 
 from .errors import Bilingual
 
@@ -62,6 +63,10 @@ PATHS: dict[Platform, re.Pattern[str]] = {
 
 LIMITS: dict[Platform, int] = {"wecom": 4096, "dingtalk": 20_000, "feishu": 20 * 1024}
 """Bytes: WeCom's markdown content, DingTalk's markdown text, Feishu's request body."""
+
+FEISHU_SLACK = 64
+"""Bytes kept free in a Feishu body for what `fits`'s probe lacks (a real timestamp's
+digits), with room to spare."""
 
 ATTEMPTS = 3
 """Tries per message: a server error, a timeout or a rate limit is tried again twice."""
@@ -112,13 +117,13 @@ TOO_LONG = Text(
 )
 OTHER_CODE = Text("{name}返回错误 {code}: {message}", "{name} answered error {code}: {message}")
 HTTP_FAILED = Text(
-    "{name}服务器出错（HTTP {status}），已重试 {tries} 次",
-    "the {name} server failed (HTTP {status}), tried {tries} times",
+    "{name}服务器出错（HTTP {status}），{tries}",
+    "the {name} server failed (HTTP {status}), {tries}",
 )
 UNREACHABLE = Text(
-    "连不上{name}（{reason}），已重试 {tries} 次",
-    "could not reach {name} ({reason}), tried {tries} times",
+    "连不上{name}（{reason}），{tries}", "could not reach {name} ({reason}), {tries}"
 )
+TRIES = Count("共尝试 {n} 次", "tried {n} time", "tried {n} times")
 
 
 def mask(text: str) -> str:
@@ -200,7 +205,8 @@ def fits(platform: Platform, title: str, text: str) -> bool:
     """Whether `text` is within the platform's documented size (see `LIMITS`)."""
     if platform == "feishu":  # the whole body, signature included
         probe = build_request(platform, "", title, text, "x", 0.0)
-        return len(probe.body) + 64 <= LIMITS[platform]
+        # a real signature is as long as this one; its timestamp has 9 more digits
+        return len(probe.body) + FEISHU_SLACK <= LIMITS[platform]
     return len(text.encode()) <= LIMITS[platform]
 
 
@@ -221,11 +227,15 @@ class UnknownWebhook(Bilingual, ValueError):
     """A webhook URL that is not one, or whose platform cannot be told."""
 
 
-def _words(phrase: Text, name: Text, again: bool = False, **values: Any) -> Refusal:
-    """A refusal naming the platform in each language's own words, secrets masked."""
-    zh = phrase("zh", name=name("zh"), **values)
-    en = phrase("en", name=name("en"), **values)
-    return Refusal(mask(zh), mask(en), again)
+def _words(phrase: Text, again: bool = False, **values: Any) -> Refusal:
+    """A refusal in both languages, secrets masked; a value that is itself words (a
+    platform's name, a `Count` bound to its number) is said in each language's own."""
+
+    def said(lang: Lang) -> str:
+        filled = {k: v(lang) if callable(v) else v for k, v in values.items()}
+        return mask(phrase(lang, **filled))
+
+    return Refusal(said("zh"), said("en"), again)
 
 
 def refusal(platform: Platform, answer: dict[str, Any], size: int) -> Refusal | None:
@@ -238,18 +248,18 @@ def refusal(platform: Platform, answer: dict[str, Any], size: int) -> Refusal | 
     name = NAMES[platform]
     said = message.lower()
     if code in (93000, 300001, 400101, 400106, 19001) or "token is not exist" in said:
-        return _words(INVALID_KEY, name)
+        return _words(INVALID_KEY, name=name)
     if code in (45009, 130101, 410100, 11232):
-        return _words(RATE_LIMITED, name, again=True)
+        return _words(RATE_LIMITED, again=True, name=name)
     if code == 19021 or "sign" in said:
-        return _words(SIGN_MISMATCH, name)
+        return _words(SIGN_MISMATCH, name=name)
     if code == 19024 or "keyword" in said:
-        return _words(KEYWORD, name)
+        return _words(KEYWORD, name=name)
     if code == 19022 or "whitelist" in said or "ip not" in said:
-        return _words(IP_BLOCKED, name)
+        return _words(IP_BLOCKED, name=name)
     if code in (40058, 19036, 34016) or "length" in said or "too long" in said:
-        return _words(TOO_LONG, name, size=size)
-    return _words(OTHER_CODE, name, code=code, message=message)
+        return _words(TOO_LONG, name=name, size=size)
+    return _words(OTHER_CODE, name=name, code=code, message=message)
 
 
 Sleep = Callable[[float], None]
@@ -287,10 +297,12 @@ def _try(platform: Platform, name: Text, request: Request, attempt: int) -> Refu
         if said is not None and exc.code < 500:
             return said
         again = exc.code >= 500 or exc.code == 429
-        return _words(HTTP_FAILED, name, again, status=exc.code, tries=attempt)
+        tries = partial(TRIES, attempt)
+        return _words(HTTP_FAILED, again, name=name, status=exc.code, tries=tries)
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", None) or exc
-        return _words(UNREACHABLE, name, True, reason=reason, tries=attempt)
+        tries = partial(TRIES, attempt)
+        return _words(UNREACHABLE, True, name=name, reason=reason, tries=tries)
     return refusal(platform, _answer(raw, strict=True), len(request.body))
 
 

@@ -228,6 +228,7 @@ def test_a_client_error_is_not_tried_again() -> None:
             EVENING, robot.url(f"{WECOM}?key={KEY}"), None, None, "en", sleep=Pauses()
         )
     assert not outcome.ok and len(robot.received) == 1
+    assert outcome.message("en", "evening").endswith("(HTTP 404), tried 1 time")
 
 
 def test_an_unreachable_robot_is_tried_three_times_and_said_so_without_the_key() -> None:
@@ -239,6 +240,7 @@ def test_an_unreachable_robot_is_tried_three_times_and_said_so_without_the_key()
     outcome = post_meeting(EVENING, url, None, None, "zh", sleep=pauses)
     assert not outcome.ok and pauses == [1.0, 2.0]
     assert "连不上企业微信" in outcome.message("zh", "夕会")
+    assert outcome.message("zh", "夕会").endswith("共尝试 3 次")
     assert KEY not in outcome.message("zh", "夕会")
 
 

@@ -24,9 +24,11 @@ from .check import report_json, report_text, run_check
 from .crash import EXIT_BUG, log_details_to, report_bug
 from .google.commands import GoogleSettings, google_keys_option, google_options
 from .meeting import Kind, Moment
+from .notify_command import notify_command
 from .options import AS_OF, AS_OF_AT, LANG, MEETING
 from .progress import progress_bar
 from .run import SyncFailed, tune_gc
+from .store import STORE_ENV
 
 TEMPLATES_WRITTEN = Text("模板已写入:", "Templates written:")
 MARKED = Count(
@@ -39,8 +41,6 @@ SAMPLE_WRITTEN = Text("示例团队已写入 {folder}", "Sample team written to 
 DEMO_MASTER = Text(
     "总表已写入 {master}（打开它开晨会）", "Master written to {master} (open it for the meeting)"
 )
-STORE_ENV = "SALESFLOW_STORE"
-"""The environment variable that names the store when `--store` is not given."""
 REBUILD = Text("重建数据库的命令: {command}", "to rebuild the store: {command}")
 STORE_SET_ASIDE = Text(
     "损坏的数据库已改名保留为 {aside}，正在从团队的文件重建",
@@ -466,3 +466,6 @@ def demo(folder: Path, as_of: date | None, lang: Lang) -> None:
     click.echo()
     echo_lines(summary_lines(result))
     click.secho(DEMO_MASTER(lang_of(lang), master=master), bold=True)
+
+
+main.add_command(notify_command)

@@ -27,6 +27,7 @@ from sheets_templates.words import Lang, Text, lang_of
 
 from .errors import Bilingual
 from .identity import base_key, pair
+from .last_meeting import MEETING_SETTING, meetings_document
 from .master_model import Duplicate, MasterInput, MasterSheet
 from .master_sheets import build_sheets
 from .master_words import DUP_OTHER, SHEET_TITLES
@@ -369,12 +370,14 @@ def _run(
             removed=changes.removed,
             issues=len(problems),
         )
+        synced_at = datetime.now()
+        at = moment.at or clock_for(as_of, synced_at)
+        unreadable = sum(1 for s in statuses if s.status == "unreadable")
+        meeting = build_meeting(figures, at, kind_at(at, moment.kind), problems, unreadable)
+        meetings = meetings_document(figures, meeting, problems, as_of, synced_at)
+        store.put_setting(MEETING_SETTING, meetings)
         store.log_sync(sync_id, counts)
         sync_log: list[tuple[Any, ...]] = [*store.sync_log()]
-    synced_at = datetime.now()
-    at = moment.at or clock_for(as_of, synced_at)
-    unreadable = sum(1 for s in statuses if s.status == "unreadable")
-    meeting = build_meeting(figures, at, kind_at(at, moment.kind), problems, unreadable)
     master = MasterInput(
         as_of=as_of,
         synced_at=synced_at,

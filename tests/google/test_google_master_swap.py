@@ -148,3 +148,28 @@ def test_a_passing_failure_is_retried_and_the_write_completes(
         assert again.requests == written.requests
         assert _without_ids(_state(sheets_emulator, master)) == expected, n
     assert len(waits) == written.requests
+
+
+def test_a_write_is_four_requests_whatever_the_tabs(
+    tmp_path: Path, sheets_emulator: SheetsEmulator
+) -> None:
+    office = sheets_emulator.create_spreadsheet(
+        "办公室", {"电话记录": [HEADER, *_calls(5, "客户")]}
+    )
+    master = sheets_emulator.create_spreadsheet("总表")
+    client = connect(token=TOKEN, api_root=sheets_emulator.url).client()
+    result = run_sync(google_sources(client, [office], AS_OF), tmp_path / "s.db", AS_OF)
+    assert len(result.sheets) > 10
+    base = f"/v4/spreadsheets/{master}"
+    for _first_then_again in range(2):
+        sheets_emulator.reset_requests()
+        written = write_master_google(client, master, result.sheets)
+        made = [(m, p.split("?")[0].removeprefix(base)) for m, p, _ in sheets_emulator.requests]
+        # the metadata; the fresh tabs added; the values; their look and the swap
+        assert made == [
+            ("GET", ""),
+            ("POST", ":batchUpdate"),
+            ("POST", "/values:batchUpdate"),
+            ("POST", ":batchUpdate"),
+        ]
+        assert written.requests == 4

@@ -42,9 +42,9 @@ from .master_format import frozen_rows, grid_rows, look_requests
 from .source import grid_tabs
 
 MIN_COLUMNS = 26
-FRESH = "{title} (新)"
-"""The hidden tab a sheet is written to before it is swapped in (a number is added when
-a tab of that name is the manager's own)."""
+FRESH = "{title} (新{n})"
+"""The hidden tab a sheet is written to before it is swapped in (`n`: a number when a
+tab of that name is the manager's own)."""
 FRESH_TITLE = re.compile(r"(?P<title>.+) \(新(?: \d+)?\)")
 
 
@@ -140,10 +140,7 @@ def _plan(
     requests: list[dict[str, Any]] = [{"deleteSheet": {"sheetId": p["sheetId"]}} for p in stale]
     order = [p for p in properties if p not in stale]
     taken = {p.get("title", "").casefold() for p in order}
-    existing = {
-        title.casefold(): gid
-        for title, gid in grid_tabs({"sheets": [{"properties": p} for p in order]})
-    }
+    existing = {p.get("title", "").casefold(): int(p.get("sheetId", 0)) for p in order}
     next_id = max([int(p.get("sheetId", 0)) for p in properties] + [0]) + 1
     ids = [int(p.get("sheetId", 0)) for p in order]
     tabs = []
@@ -169,10 +166,10 @@ def _plan(
 
 
 def _fresh_title(title: str, taken: set[str]) -> str:
-    fresh, n = FRESH.format(title=title), 1
-    while fresh.casefold() in taken:
+    """`电话记录 (新)`, or `电话记录 (新 2)` when the manager has a tab of that name."""
+    n = 1
+    while (fresh := FRESH.format(title=title, n=f" {n}" if n > 1 else "")).casefold() in taken:
         n += 1
-        fresh = f"{title} (新 {n})"
     return fresh
 
 

@@ -173,3 +173,20 @@ def test_a_write_is_four_requests_whatever_the_tabs(
             ("POST", ":batchUpdate"),
         ]
         assert written.requests == 4
+
+
+def test_a_managers_tab_named_like_a_fresh_tab_is_left_alone(
+    tmp_path: Path, sheets_emulator: SheetsEmulator
+) -> None:
+    office = sheets_emulator.create_spreadsheet(
+        "办公室", {"电话记录": [HEADER, *_calls(3, "客户")]}
+    )
+    mine = "指标 (新)"
+    master = sheets_emulator.create_spreadsheet("总表", {mine: [["明年的指标草稿"]]})
+    client = connect(token=TOKEN, api_root=sheets_emulator.url).client()
+    result = run_sync(google_sources(client, [office], AS_OF), tmp_path / "s.db", AS_OF)
+    for _twice in range(2):
+        write_master_google(client, master, result.sheets)
+        assert sheets_emulator.values(master, mine) == [["明年的指标草稿"]]
+        tabs = sheets_emulator.tab_titles(master)
+        assert tabs == [(mine, False)] + [(s.title, False) for s in result.sheets]

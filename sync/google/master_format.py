@@ -10,9 +10,10 @@ links to the sheets they count. Every request names its tab by `sheetId`, so the
 built on the fresh tab before it takes the old tab's name.
 
 What Sheets cannot do is left out, not imitated: print settings (one landscape page,
-repeated header rows) have no API, and a tab has one basic filter where Excel has one
-autofilter too (the last table asking for one, as xlsxwriter keeps the last).
-Generated tabs carry a warning-only protection ("this sheet is rewritten by every sync")
+repeated header rows) have no API. A tab has one basic filter, as an Excel sheet has one
+autofilter: the last table asking for one gets it, as in the `.xlsx` (xlsxwriter keeps
+the last). The master has no formula columns to protect (every cell is a value);
+generated tabs carry a warning-only protection ("this sheet is rewritten by every sync")
 so a manager who types into one is warned that the next sync replaces it; the tabs the
 manager edits (指标 targets, 团队 team) are not protected.
 """

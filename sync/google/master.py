@@ -1,53 +1,51 @@
-"""The master written into a Google spreadsheet, and its targets read back.
+"""The master written into a Google spreadsheet, never half written, and the sheets the
+manager edits read back.
 
-Each master sheet becomes a tab (made when missing, its contents replaced), laid out
-as the Excel master lays it out (`master_layout.layout`: tables stacked, a blank row
-between them). A write costs a fixed handful of requests whatever the row count:
-`spreadsheets.get`, one `batchUpdate` (new tabs, grid sizes, frozen header, number
-formats, status colours — a master tab's old formats and colour rules are dropped
-first), one `values:batchClear`, then the values in `values:batchUpdate` chunks
-that each stay under `chunk_bytes` (Google refuses requests over 10 MB and advises
-2 MB). Values go in `RAW`: a rep's `=HYPERLINK(...)` is stored as the text it is.
-Dates and times are written as serial numbers with a date or time format, so the
-manager sorts and filters real dates, as in Excel.
+Each master sheet becomes a tab laid out as the Excel master lays it out
+(`master_layout.layout`) and looking like it (`master_format`). A write is never seen
+half done: every tab is written to a fresh hidden tab (`电话记录 (新)`), and only when all
+of them hold their values and look do they take the old tabs' places, in ONE atomic
+`batchUpdate` (unhide the fresh tabs, delete the old ones, rename the fresh ones). A
+failure at any request before that swap leaves the previous master as it was; the fresh
+tabs it leaves behind are hidden and deleted by the next write. Other tabs are left
+alone, and each master tab keeps its place among them.
+
+The cost is fixed whatever the row count: `spreadsheets.get`; one `batchUpdate` that
+adds the fresh tabs (and deletes a failed write's leftovers); the values in
+`values:batchUpdate` chunks that each stay under `chunk_bytes` (Google refuses requests
+over 10 MB and advises 2 MB); one `batchUpdate` with the look and the swap: 3 requests
+plus one per chunk, 4 for an office's month. Values go in `RAW`: a rep's
+`=HYPERLINK(...)` is stored as the text it is. Dates and times are written as serial
+numbers with a date or time format, so the manager sorts and filters real dates.
+
+The swap replaces tabs, so each sync's tabs are new: a formula in the manager's own tab
+that pointed at a master tab, or a bookmarked `#gid=` link, does not follow the swap.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import gspread
 from gspread.utils import absolute_range_name
 
 from ..master_layout import Placed, layout
-from ..master_model import DATE, INT, MONEY, PERCENT, TIME, MasterSheet
+from ..master_model import MasterSheet
 from ..master_words import SHEET_TITLES
-from .batch import (
-    BOLD,
-    CHUNK_BYTES,
-    HEADER,
-    TONES,
-    Block,
-    conditional_rule,
-    grid_range,
-    json_cell,
-    repeat_cell,
-    text_is,
-    write_values,
-)
+from .batch import CHUNK_BYTES, Block, json_cell, write_values
 from .errors import explain
 from .http import account_of, secrets_of
+from .master_format import frozen_rows, grid_rows, look_requests
 from .source import grid_tabs
 
 MIN_COLUMNS = 26
-NUMBER_FORMATS = {
-    DATE: {"type": "DATE", "pattern": "yyyy-mm-dd"},
-    TIME: {"type": "TIME", "pattern": "hh:mm"},
-    MONEY: {"type": "NUMBER", "pattern": "#,##0.00"},
-    INT: {"type": "NUMBER", "pattern": "0"},
-    PERCENT: {"type": "PERCENT", "pattern": "0%"},
-}
+FRESH = "{title} (新{n})"
+"""The hidden tab a sheet is written to before it is swapped in (`n`: a number when a
+tab of that name is the manager's own)."""
+FRESH_TITLE = re.compile(r"(?P<title>.+) \(新(?: \d+)?\)")
 
 
 def sheet_lines(placed: list[Placed]) -> list[list[Any]]:
@@ -72,37 +70,6 @@ def sheet_lines(placed: list[Placed]) -> list[list[Any]]:
     return lines
 
 
-def format_requests(sheet_id: int, placed: list[Placed]) -> list[dict[str, Any]]:
-    """Bold titles and headers, and each typed column's number format over its rows."""
-    out = []
-    for p in placed:
-        t = p.table
-        if p.title_row is not None:
-            grid = grid_range(sheet_id, p.title_row, p.title_row + 1, 0, 1)
-            out.append(repeat_cell(grid, BOLD, "userEnteredFormat.textFormat"))
-        if p.header_row is not None and t.columns:
-            grid = grid_range(sheet_id, p.header_row, p.header_row + 1, 0, len(t.columns))
-            out.append(repeat_cell(grid, HEADER, "userEnteredFormat(textFormat,backgroundColor)"))
-        if not t.rows:
-            continue
-        for c, column in enumerate(t.columns):
-            cells = grid_range(sheet_id, p.first_row, p.last_row + 1, c, c + 1)
-            out += [
-                conditional_rule(cells, text_is(text), TONES[tone])
-                for text, tone in column.tones.items()
-            ]
-        for c, column in enumerate(t.columns):
-            number_format = NUMBER_FORMATS.get(column.kind)
-            if number_format is not None:
-                grid = grid_range(sheet_id, p.first_row, p.last_row + 1, c, c + 1)
-                out.append(
-                    repeat_cell(
-                        grid, {"numberFormat": number_format}, "userEnteredFormat.numberFormat"
-                    )
-                )
-    return out
-
-
 @dataclass
 class MasterWrite:
     """What a Google master write did: tabs written, rows, and API requests made."""
@@ -112,14 +79,26 @@ class MasterWrite:
     requests: int
 
 
+@dataclass
+class Tab:
+    """One master sheet on its way in: its fresh tab, and the old tab it replaces."""
+
+    sheet: MasterSheet
+    placed: list[Placed]
+    lines: list[list[Any]]
+    fresh_id: int
+    fresh_title: str
+    old_id: int | None
+
+
 def write_master_google(
     client: gspread.Client,
     key: str,
     sheets: list[MasterSheet],
     chunk_bytes: int = CHUNK_BYTES,
 ) -> MasterWrite:
-    """Write the master's sheets into spreadsheet `key`, one tab each, replacing their
-    contents; other tabs are left alone."""
+    """Write the master's sheets into spreadsheet `key`, one tab each, replacing the old
+    master tabs at once; other tabs are left alone."""
     try:
         return _write(client, key, sheets, chunk_bytes)
     except Exception as exc:  # explained, or re-raised when not Google's
@@ -129,62 +108,91 @@ def write_master_google(
 def _write(
     client: gspread.Client, key: str, sheets: list[MasterSheet], chunk_bytes: int
 ) -> MasterWrite:
+    if not sheets:
+        return MasterWrite([], 0, 0)
     http = client.http_client
     metadata = http.fetch_sheet_metadata(key)
-    existing = {title.casefold(): gid for title, gid in grid_tabs(metadata)}
-    old_rules = {
-        s["properties"].get("sheetId", 0): len(s.get("conditionalFormats", []))
-        for s in metadata.get("sheets", [])
-    }
-    layouts = [layout(replace(s, chart=None)) for s in sheets]
-    requests: list[dict[str, Any]] = []
-    formats: list[dict[str, Any]] = []
-    tabs: list[tuple[str, list[list[Any]]]] = []
-    next_id = max([*existing.values(), 0]) + 1
-    for sheet, placed in zip(sheets, layouts, strict=True):
+    tabs, prepare = _plan(metadata, sheets)
+    http.batch_update(key, {"requests": prepare})
+    blocks = [Block(tab.fresh_title, "A1", tab.lines) for tab in tabs]
+    made = write_values(client, key, blocks, "RAW", chunk_bytes)
+    http.batch_update(key, {"requests": _swap(tabs)})
+    return MasterWrite(
+        [tab.sheet.title for tab in tabs], sum(len(tab.lines) for tab in tabs), 3 + made
+    )
+
+
+def _plan(
+    metadata: Mapping[str, Any], sheets: list[MasterSheet]
+) -> tuple[list[Tab], list[dict[str, Any]]]:
+    """The fresh tabs and the batchUpdate that makes them: a failed write's leftovers
+    deleted, each fresh tab added hidden just before the tab it replaces (a new sheet at
+    the end), sized and frozen."""
+    properties = [s.get("properties", {}) for s in metadata.get("sheets", [])]
+    writing = {s.title.casefold() for s in sheets}
+    stale = [
+        p
+        for p in properties
+        if p.get("hidden")
+        and (m := FRESH_TITLE.fullmatch(p.get("title", ""))) is not None
+        and m["title"].casefold() in writing
+    ]
+    requests: list[dict[str, Any]] = [{"deleteSheet": {"sheetId": p["sheetId"]}} for p in stale]
+    order = [p for p in properties if p not in stale]
+    taken = {p.get("title", "").casefold() for p in order}
+    existing = {p.get("title", "").casefold(): int(p.get("sheetId", 0)) for p in order}
+    next_id = max([int(p.get("sheetId", 0)) for p in properties] + [0]) + 1
+    ids = [int(p.get("sheetId", 0)) for p in order]
+    tabs = []
+    for sheet in sheets:
+        placed = layout(sheet)
         lines = sheet_lines(placed)
-        first = placed[0] if placed else None
-        frozen = (
-            first.header_row + 1 if sheet.freeze and first and first.header_row is not None else 0
-        )
-        rows = max(len(lines), frozen + 1)
-        columns = max([MIN_COLUMNS, *(len(line) for line in lines)])
-        grid = {"rowCount": rows, "columnCount": columns, "frozenRowCount": frozen}
-        sheet_id = existing.get(sheet.title.casefold())
-        if sheet_id is None:
-            sheet_id, next_id = next_id, next_id + 1
-            requests.append(
-                {
-                    "addSheet": {
-                        "properties": {
-                            "sheetId": sheet_id,
-                            "title": sheet.title,
-                            "gridProperties": grid,
-                        }
-                    }
-                }
-            )
-        else:
-            requests.append(
-                {
-                    "updateSheetProperties": {
-                        "properties": {"sheetId": sheet_id, "gridProperties": grid},
-                        "fields": ",".join(f"gridProperties.{name}" for name in grid),
-                    }
-                }
-            )
-            requests.append(repeat_cell({"sheetId": sheet_id}, {}, "userEnteredFormat"))
-            delete = {"deleteConditionalFormatRule": {"sheetId": sheet_id, "index": 0}}
-            requests += [delete] * old_rules.get(sheet_id, 0)
-        formats.extend(format_requests(sheet_id, placed))
-        tabs.append((sheet.title, lines))
-    if not tabs:
-        return MasterWrite([], 0, 1)
-    http.batch_update(key, {"requests": requests + formats})
-    http.values_batch_clear(key, body={"ranges": [absolute_range_name(t) for t, _ in tabs]})
-    blocks = [Block(title, "A1", lines) for title, lines in tabs]
-    made = 3 + write_values(client, key, blocks, "RAW", chunk_bytes)
-    return MasterWrite([t for t, _ in tabs], sum(len(lines) for _, lines in tabs), made)
+        old_id = existing.get(sheet.title.casefold())
+        title = _fresh_title(sheet.title, taken)
+        taken.add(title.casefold())
+        tab = Tab(sheet, placed, lines, next_id, title, old_id)
+        next_id += 1
+        grid = {
+            "rowCount": max(len(lines), grid_rows(placed), frozen_rows(sheet, placed) + 1),
+            "columnCount": max([MIN_COLUMNS, *(len(line) for line in lines)]),
+            "frozenRowCount": frozen_rows(sheet, placed),
+        }
+        index = ids.index(old_id) if old_id is not None else len(ids)
+        ids.insert(index, tab.fresh_id)
+        new = {"sheetId": tab.fresh_id, "title": title, "index": index, "hidden": True}
+        requests.append({"addSheet": {"properties": {**new, "gridProperties": grid}}})
+        tabs.append(tab)
+    return tabs, requests
+
+
+def _fresh_title(title: str, taken: set[str]) -> str:
+    """`电话记录 (新)`, or `电话记录 (新 2)` when the manager has a tab of that name."""
+    n = 1
+    while (fresh := FRESH.format(title=title, n=f" {n}" if n > 1 else "")).casefold() in taken:
+        n += 1
+    return fresh
+
+
+def _swap(tabs: list[Tab]) -> list[dict[str, Any]]:
+    """One batchUpdate: the fresh tabs' look, then the swap. The fresh tabs are shown
+    before the old ones go (a spreadsheet must keep a visible tab), then take their names."""
+    links = {tab.sheet.title: tab.fresh_id for tab in tabs}
+    requests: list[dict[str, Any]] = []
+    for tab in tabs:
+        requests += look_requests(tab.sheet, tab.fresh_id, tab.placed, links)
+    requests += [_properties(tab.fresh_id, {"hidden": False}) for tab in tabs]
+    requests += [{"deleteSheet": {"sheetId": tab.old_id}} for tab in tabs if tab.old_id is not None]
+    requests += [_properties(tab.fresh_id, {"title": tab.sheet.title}) for tab in tabs]
+    return requests
+
+
+def _properties(sheet_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "updateSheetProperties": {
+            "properties": {"sheetId": sheet_id, **changes},
+            "fields": ",".join(changes),
+        }
+    }
 
 
 def read_targets_google(

@@ -26,8 +26,11 @@ Deliberate simplifications, i.e. the places where the emulator is *not* Google:
   count) across the sheet, then writes below that block from its first column, growing the
   grid when needed; with no data in the range it writes at the range's first cell.
 * Named ranges, R1C1 notation, ``includeGridData`` and the ``fields`` mask on Sheets reads
-  are not supported; validations, formats and conditional rules are stored as sent and do not
-  move when rows or columns are inserted or deleted.
+  are not supported; validations, formats, conditional rules, charts, filters, protected
+  ranges and column widths are stored as sent (after the checks Google makes: the fields
+  of every batchUpdate request against the API reference, ``sheets_schema``, and ranges
+  inside the grid) and do not move when rows or columns are inserted or deleted.
+  Protection is recorded, never enforced; charts are never drawn.
 * Drive permissions are recorded and listed but grant nothing: access is governed only by
   :attr:`SheetsEmulator.tokens` and each spreadsheet's owner token. Drive lists files in
   creation order and ``name contains`` is a plain substring test.
@@ -55,6 +58,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import gspread
 from requests import PreparedRequest, Response, Session
 from requests.adapters import HTTPAdapter
+
+from .sheets_schema import check_request
 
 JsonDict = dict[str, Any]
 CellValue = str | int | float | bool
@@ -441,6 +446,10 @@ class Sheet:
     data_validations: list[JsonDict] = field(default_factory=list)
     conditional_formats: list[JsonDict] = field(default_factory=list)
     formats: list[JsonDict] = field(default_factory=list)
+    charts: list[JsonDict] = field(default_factory=list)
+    protected_ranges: list[JsonDict] = field(default_factory=list)
+    basic_filter: JsonDict | None = None
+    pixel_sizes: dict[tuple[str, int], int] = field(default_factory=dict)
 
     @property
     def sheet_id(self) -> int:
@@ -565,7 +574,17 @@ class Sheet:
         resource: JsonDict = {"properties": self.rendered_properties()}
         if self.conditional_formats:
             resource["conditionalFormats"] = copy.deepcopy(self.conditional_formats)
+        if self.basic_filter is not None:
+            resource["basicFilter"] = copy.deepcopy(self.basic_filter)
+        if self.protected_ranges:
+            resource["protectedRanges"] = copy.deepcopy(self.protected_ranges)
+        if self.charts:
+            resource["charts"] = copy.deepcopy(self.charts)
         return resource
+
+    @property
+    def visible(self) -> bool:
+        return not self.properties.get("hidden")
 
 
 def _now() -> str:
@@ -938,6 +957,7 @@ class _Backend:
         self.failures_left = 0
         self.failure_status = 429
         self.persistent_failure: int | None = None
+        self.failures_at: dict[int, int] = {}
         self._ids = _Ids(seed)
         self.token_requests: list[dict[str, str]] = []
         self.token_refusal: str | None = None
@@ -993,6 +1013,8 @@ class _Backend:
     def _take_failure(self) -> int | None:
         if self.persistent_failure is not None:
             return self.persistent_failure
+        if len(self.log) in self.failures_at:
+            return self.failures_at.pop(len(self.log))
         if self.failures_left:
             self.failures_left -= 1
             return self.failure_status
@@ -1093,18 +1115,16 @@ class _Backend:
         requests = call.body.get("requests") or []
         if not requests:
             raise ApiError(400, "Must specify at least one request.")
+        for index, request in enumerate(requests):
+            _check_shape(index, request)
         draft = copy.deepcopy(book)
         replies = [self._apply(draft, index, request) for index, request in enumerate(requests)]
         self._commit(draft)
         return {"spreadsheetId": book.key, "replies": replies}
 
     def _apply(self, book: Book, index: int, request: JsonDict) -> JsonDict:
-        if len(request) != 1:
-            raise ApiError(400, f"Invalid requests[{index}]: set exactly one kind of request.")
         ((kind, payload),) = request.items()
-        handler = _REQUESTS.get(kind)
-        if handler is None:
-            raise _unimplemented(f"the {kind!r} batchUpdate request")
+        handler = _REQUESTS[kind]
         try:
             return handler(self, book, payload)
         except _InvalidRequestError as invalid:
@@ -1116,7 +1136,7 @@ class _Backend:
 
     def _delete_sheet_request(self, book: Book, payload: JsonDict) -> JsonDict:
         sheet = book.sheet_with_id(payload.get("sheetId", 0))
-        if len(book.sheets) == 1:
+        if not any(other.visible for other in book.sheets if other is not sheet):
             raise _InvalidRequestError("You can't remove all the visible sheets in a document.")
         book.sheets.remove(sheet)
         book.reindex()
@@ -1137,6 +1157,8 @@ class _Backend:
             raise _InvalidRequestError(
                 f'A sheet with the name "{title}" already exists. Please enter another name.'
             )
+        if updated.get("hidden") and not any(s.visible for s in book.sheets if s is not sheet):
+            raise _InvalidRequestError("You can't hide all the sheets in a document.")
         sheet.properties = updated
         sheet.grid.setdefault("frozenRowCount", 0)
         sheet.grid.setdefault("frozenColumnCount", 0)
@@ -1172,8 +1194,78 @@ class _Backend:
 
     def _repeat_cell(self, book: Book, payload: JsonDict) -> JsonDict:
         sheet = book.sheet_with_id(payload.get("range", {}).get("sheetId", 0))
+        if not payload.get("fields"):
+            raise _InvalidRequestError("'fields' is required.")
         sheet.formats.append(copy.deepcopy(payload))
         return {}
+
+    def _update_dimension_properties(self, book: Book, payload: JsonDict) -> JsonDict:
+        """Only `pixelSize` is kept (as widths and heights by line, see `pixel_sizes`)."""
+        sheet, dimension, start, end = _dimension_range(book, payload.get("range", {}))
+        if end > _line_count(sheet, dimension):
+            raise _InvalidRequestError(f"Invalid range: endIndex {end} is past the grid.")
+        if payload.get("fields") != "pixelSize":
+            raise _unimplemented(
+                f"dimension properties other than pixelSize: {payload.get('fields')}"
+            )
+        size = payload.get("properties", {}).get("pixelSize")
+        if not isinstance(size, int) or size < 0:
+            raise _InvalidRequestError(f"Invalid pixelSize: {size}")
+        for line in range(start, end):
+            sheet.pixel_sizes[(dimension, line)] = size
+        return {}
+
+    def _set_basic_filter(self, book: Book, payload: JsonDict) -> JsonDict:
+        """One basic filter per tab: a new one replaces the old."""
+        basic_filter = payload.get("filter") or {}
+        grid = basic_filter.get("range")
+        if not grid:
+            raise _InvalidRequestError("The filter needs a range.")
+        sheet = book.sheet_with_id(grid.get("sheetId", 0))
+        _check_inside(sheet, grid)
+        sheet.basic_filter = copy.deepcopy(basic_filter)
+        return {}
+
+    def _add_chart(self, book: Book, payload: JsonDict) -> JsonDict:
+        """An embedded chart over its anchor cell; every source range must be on a tab."""
+        chart = copy.deepcopy(payload.get("chart") or {})
+        anchor = chart.get("position", {}).get("overlayPosition", {}).get("anchorCell")
+        if anchor is None:
+            raise _unimplemented("charts other than over a cell (overlayPosition.anchorCell)")
+        sheet = book.sheet_with_id(anchor.get("sheetId", 0))
+        cell = {
+            "sheetId": sheet.sheet_id,
+            "startRowIndex": anchor.get("rowIndex", 0),
+            "endRowIndex": anchor.get("rowIndex", 0) + 1,
+            "startColumnIndex": anchor.get("columnIndex", 0),
+            "endColumnIndex": anchor.get("columnIndex", 0) + 1,
+        }
+        _check_inside(sheet, cell)
+        basic = chart.get("spec", {}).get("basicChart")
+        if not basic or not basic.get("series"):
+            raise _InvalidRequestError("A chart needs at least one series.")
+        parts = [d.get("domain", {}) for d in basic.get("domains", [])]
+        parts += [s.get("series", {}) for s in basic["series"]]
+        for part in parts:
+            for grid in part.get("sourceRange", {}).get("sources", []):
+                _check_inside(book.sheet_with_id(grid.get("sheetId", 0)), grid)
+        chart["chartId"] = chart.get("chartId") or self._ids.sheet(_object_ids(book))
+        sheet.charts.append(chart)
+        return {"addChart": {"chart": copy.deepcopy(chart)}}
+
+    def _add_protected_range(self, book: Book, payload: JsonDict) -> JsonDict:
+        protected = copy.deepcopy(payload.get("protectedRange") or {})
+        grid = protected.get("range")
+        if grid is None:
+            raise _unimplemented("protected named ranges (only a range is modelled)")
+        sheet = book.sheet_with_id(grid.get("sheetId", 0))
+        _check_inside(sheet, grid)
+        if protected.get("warningOnly") and protected.get("editors"):
+            raise _InvalidRequestError("A warning-only protected range cannot name editors.")
+        protected["protectedRangeId"] = self._ids.sheet(_object_ids(book))
+        protected.setdefault("requestingUserCanEdit", True)
+        sheet.protected_ranges.append(protected)
+        return {"addProtectedRange": {"protectedRange": copy.deepcopy(protected)}}
 
     def _add_conditional_format_rule(self, book: Book, payload: JsonDict) -> JsonDict:
         rule = payload.get("rule") or {}
@@ -1557,6 +1649,39 @@ def _page(call: _Call) -> tuple[int, int]:
     return min(max(size, 1), 1000), max(offset, 0)
 
 
+def _check_shape(index: int, request: Any) -> None:
+    """Refuse a request Google could not parse, before any request is applied."""
+    if not isinstance(request, dict) or len(request) != 1:
+        raise ApiError(400, f"Invalid requests[{index}]: set exactly one kind of request.")
+    ((kind, payload),) = request.items()
+    if kind not in _REQUESTS:
+        raise _unimplemented(f"the {kind!r} batchUpdate request")
+    problem = check_request(kind, payload, f"requests[{index}]")
+    if problem is not None:
+        raise ApiError(400, problem)
+
+
+def _check_inside(sheet: Sheet, grid: JsonDict) -> None:
+    """A GridRange must lie on the tab's grid (Google: "Range ... exceeds grid limits")."""
+    rows = (grid.get("startRowIndex", 0), grid.get("endRowIndex", sheet.row_count))
+    columns = (grid.get("startColumnIndex", 0), grid.get("endColumnIndex", sheet.column_count))
+    if not (0 <= rows[0] < rows[1] <= sheet.row_count) or not (
+        0 <= columns[0] < columns[1] <= sheet.column_count
+    ):
+        raise _InvalidRequestError(
+            f"Range ({sheet.title}!R{rows[0] + 1}C{columns[0] + 1}:R{rows[1]}C{columns[1]}) "
+            f"exceeds grid limits. Max rows: {sheet.row_count}, max columns: "
+            f"{sheet.column_count}"
+        )
+
+
+def _object_ids(book: Book) -> set[int]:
+    """Ids taken by charts and protected ranges (Google draws them from one space)."""
+    return {c["chartId"] for s in book.sheets for c in s.charts} | {
+        p["protectedRangeId"] for s in book.sheets for p in s.protected_ranges
+    }
+
+
 _REQUESTS: dict[str, Callable[[_Backend, Book, JsonDict], JsonDict]] = {
     "addSheet": _Backend._add_sheet_request,
     "deleteSheet": _Backend._delete_sheet_request,
@@ -1565,6 +1690,10 @@ _REQUESTS: dict[str, Callable[[_Backend, Book, JsonDict], JsonDict]] = {
     "setDataValidation": _Backend._set_data_validation,
     "repeatCell": _Backend._repeat_cell,
     "addConditionalFormatRule": _Backend._add_conditional_format_rule,
+    "updateDimensionProperties": _Backend._update_dimension_properties,
+    "setBasicFilter": _Backend._set_basic_filter,
+    "addChart": _Backend._add_chart,
+    "addProtectedRange": _Backend._add_protected_range,
     "deleteConditionalFormatRule": _Backend._delete_conditional_format_rule,
     "insertDimension": _Backend._insert_dimension,
     "deleteDimension": _Backend._delete_dimension,
@@ -1766,6 +1895,15 @@ class SheetsEmulator:
             self._backend.failures_left = n
             self._backend.failure_status = status
 
+    def fail_request(self, n: int, status: int = 500) -> None:
+        """Answer the ``n``-th request from now (1 = the next one) with ``status``, once;
+        the requests before it and after it are served."""
+        _check_status(status)
+        if n < 1:
+            raise ValueError(f"requests are counted from 1, not {n}")
+        with self._backend.lock:
+            self._backend.failures_at[len(self._backend.log) + n] = status
+
     def fail_always(self, status: int | None) -> None:
         """Answer every request with ``status`` until called again with ``None``."""
         if status is not None:
@@ -1869,6 +2007,33 @@ class SheetsEmulator:
         """Each stored ``repeatCell`` request body (``range``, ``cell``, ``fields``)."""
         with self._backend.lock:
             return copy.deepcopy(self._sheet(key, tab).formats)
+
+    def charts(self, key: str, tab: str) -> list[JsonDict]:
+        """The tab's embedded charts as ``addChart`` left them (with their ``chartId``)."""
+        with self._backend.lock:
+            return copy.deepcopy(self._sheet(key, tab).charts)
+
+    def protected_ranges(self, key: str, tab: str) -> list[JsonDict]:
+        """The tab's protected ranges (with their ``protectedRangeId``)."""
+        with self._backend.lock:
+            return copy.deepcopy(self._sheet(key, tab).protected_ranges)
+
+    def basic_filter(self, key: str, tab: str) -> JsonDict | None:
+        """The tab's basic filter, or None."""
+        with self._backend.lock:
+            return copy.deepcopy(self._sheet(key, tab).basic_filter)
+
+    def pixel_sizes(self, key: str, tab: str, dimension: str = "COLUMNS") -> dict[int, int]:
+        """Widths (``COLUMNS``) or heights (``ROWS``) set by ``updateDimensionProperties``,
+        by 0-based line; lines never sized are absent."""
+        with self._backend.lock:
+            sizes = self._sheet(key, tab).pixel_sizes
+            return {line: size for (kind, line), size in sizes.items() if kind == dimension}
+
+    def tab_titles(self, key: str) -> list[tuple[str, bool]]:
+        """Every tab's title, in order, with whether it is hidden."""
+        with self._backend.lock:
+            return [(s.title, not s.visible) for s in self._backend.books[key].sheets]
 
     def _sheet(self, key: str, tab: str) -> Sheet:
         sheet = self._backend.books[key].sheet_titled(tab)

@@ -394,6 +394,154 @@ def test_unmodelled_requests_fail_loudly(sheets_emulator: SheetsEmulator) -> Non
     assert "sortRange" in unimplemented.value.error["message"]
 
 
+def test_request_fields_are_checked_against_the_api_reference(
+    sheets_emulator: SheetsEmulator,
+) -> None:
+    """A misspelt field is Google's 400 at parse time: no request of the batch applies."""
+    spreadsheet = _sheet(sheets_emulator, []).spreadsheet
+    key = spreadsheet.id
+    bold = {
+        "repeatCell": {
+            "range": {"sheetId": 0},
+            "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+            "fields": "userEnteredFormat.textFormat.bold",
+        }
+    }
+    typo = {
+        "repeatCell": {
+            "range": {"sheetId": 0},
+            "cell": {"userEnteredFormats": {}},
+            "fields": "userEnteredFormat",
+        }
+    }
+    with pytest.raises(APIError) as unknown:
+        spreadsheet.batch_update({"requests": [bold, typo]})
+    assert unknown.value.code == 400
+    assert unknown.value.error["message"] == (
+        'Invalid JSON payload received. Unknown name "userEnteredFormats" at '
+        "'requests[1].repeat_cell.cell': Cannot find field."
+    )
+    assert sheets_emulator.formats(key, "Sheet1") == []
+    money = {"numberFormat": {"type": "MONEY", "pattern": "0.00"}}
+    wrong = {
+        "repeatCell": {
+            "range": {"sheetId": 0},
+            "cell": {"userEnteredFormat": money},
+            "fields": "userEnteredFormat.numberFormat",
+        }
+    }
+    with pytest.raises(APIError) as enum:
+        spreadsheet.batch_update({"requests": [wrong]})
+    assert "repeat_cell.cell.user_entered_format.number_format.type" in enum.value.error["message"]
+    spreadsheet.batch_update({"requests": [bold]})
+    assert len(sheets_emulator.formats(key, "Sheet1")) == 1
+
+
+def test_tabs_are_added_hidden_swapped_and_dressed(sheets_emulator: SheetsEmulator) -> None:
+    spreadsheet = _sheet(sheets_emulator, [["old"]], title="表").spreadsheet
+    key = spreadsheet.id
+    with pytest.raises(APIError) as alone:
+        spreadsheet.batch_update(
+            {
+                "requests": [
+                    {
+                        "addSheet": {
+                            "properties": {"sheetId": 7, "title": "表 (新)", "hidden": True}
+                        }
+                    },
+                    {"deleteSheet": {"sheetId": 0}},
+                ]
+            }
+        )
+    assert "remove all the visible sheets" in alone.value.error["message"]
+    assert sheets_emulator.tab_titles(key) == [("表", False)]
+
+    grid = {"sheetId": 7, "startRowIndex": 0, "endRowIndex": 3, "startColumnIndex": 0}
+    column = {**grid, "endColumnIndex": 1}
+    chart = {
+        "spec": {
+            "basicChart": {
+                "chartType": "COLUMN",
+                "domains": [{"domain": {"sourceRange": {"sources": [column]}}}],
+                "series": [{"series": {"sourceRange": {"sources": [column]}}, "type": "COLUMN"}],
+                "headerCount": 1,
+            }
+        },
+        "position": {"overlayPosition": {"anchorCell": {"sheetId": 7, "rowIndex": 4}}},
+    }
+    replies = spreadsheet.batch_update(
+        {
+            "requests": [
+                {"addSheet": {"properties": {"sheetId": 7, "title": "表 (新)", "hidden": True}}},
+                {"setBasicFilter": {"filter": {"range": {**grid, "endColumnIndex": 2}}}},
+                {"setBasicFilter": {"filter": {"range": {**grid, "endColumnIndex": 3}}}},
+                {"addChart": {"chart": chart}},
+                {
+                    "addProtectedRange": {
+                        "protectedRange": {"range": {"sheetId": 7}, "warningOnly": True}
+                    }
+                },
+                {
+                    "updateDimensionProperties": {
+                        "range": {
+                            "sheetId": 7,
+                            "dimension": "COLUMNS",
+                            "startIndex": 1,
+                            "endIndex": 3,
+                        },
+                        "properties": {"pixelSize": 90},
+                        "fields": "pixelSize",
+                    }
+                },
+                {
+                    "updateSheetProperties": {
+                        "properties": {"sheetId": 7, "hidden": False},
+                        "fields": "hidden",
+                    }
+                },
+                {"deleteSheet": {"sheetId": 0}},
+                {
+                    "updateSheetProperties": {
+                        "properties": {"sheetId": 7, "title": "表"},
+                        "fields": "title",
+                    }
+                },
+            ]
+        }
+    )["replies"]
+    assert sheets_emulator.tab_titles(key) == [("表", False)]
+    assert sheets_emulator.values(key, "表") == []
+    assert sheets_emulator.basic_filter(key, "表") == {"range": {**grid, "endColumnIndex": 3}}
+    (stored,) = sheets_emulator.charts(key, "表")
+    assert stored["chartId"] == replies[3]["addChart"]["chart"]["chartId"]
+    (protected,) = sheets_emulator.protected_ranges(key, "表")
+    assert (
+        protected["protectedRangeId"]
+        == replies[4]["addProtectedRange"]["protectedRange"]["protectedRangeId"]
+    )
+    assert sheets_emulator.pixel_sizes(key, "表") == {1: 90, 2: 90}
+    metadata = spreadsheet.fetch_sheet_metadata()["sheets"][0]
+    assert {"charts", "protectedRanges", "basicFilter"} <= set(metadata)
+
+    outside = {
+        **chart,
+        "position": {"overlayPosition": {"anchorCell": {"sheetId": 7, "rowIndex": 1000}}},
+    }
+    with pytest.raises(APIError) as beyond:
+        spreadsheet.batch_update({"requests": [{"addChart": {"chart": outside}}]})
+    assert "exceeds grid limits" in beyond.value.error["message"]
+
+
+def test_fail_request_fails_that_request_only(sheets_emulator: SheetsEmulator) -> None:
+    worksheet = _sheet(sheets_emulator, [["a"]])
+    sheets_emulator.fail_request(2, 500)
+    assert worksheet.get_all_values() == [["a"]]
+    with pytest.raises(APIError) as failed:
+        worksheet.get_all_values()
+    assert (failed.value.code, failed.value.error["status"]) == (500, "INTERNAL")
+    assert worksheet.get_all_values() == [["a"]]
+
+
 # --- Drive --------------------------------------------------------------------------------
 
 

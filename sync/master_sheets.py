@@ -240,7 +240,7 @@ def receivable_tables(data: MasterInput) -> list[Table]:
         w.AGING(lang),
         [
             Column(w.REP(lang)),
-            Column(w.CUSTOMER(lang), TEXT, {total: GOOD}),
+            Column(w.CUSTOMER(lang)),
             Column(w.OUTSTANDING(lang), MONEY),
             Column(w.NOT_DUE(lang), MONEY),
             *(Column(label, MONEY) for label in labels),

@@ -18,6 +18,7 @@ from sheets_templates.roster import NEW
 from sheets_templates.words import Lang, Text, lang_of
 
 from . import master_words as w
+from .master_followups import follow_up_table
 from .master_meeting import meeting_sheets, status_column
 from .master_model import (
     BAD,
@@ -50,6 +51,7 @@ def build_sheets(data: MasterInput) -> list[MasterSheet]:
     titles = {key: title(lang) for key, title in w.SHEET_TITLES.items()}
     builders: dict[str, Callable[[], list[Table]]] = {
         "kpis": lambda: [kpi_table(data.figures.kpis, lang)],
+        "follow_ups": lambda: [follow_up_table(data, lang)],
         "objections": lambda: [objection_table(data.figures.objections, lang)],
         "pipeline": lambda: pipeline_tables(data),
         "flags": lambda: flag_tables(data),

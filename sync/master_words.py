@@ -13,6 +13,7 @@ from sheets_templates.words import Count, Text
 SHEET_TITLES = {
     "morning": Text("晨会", "Morning meeting"),
     "evening": Text("夕会", "Evening meeting"),
+    "follow_ups": Text("今天先联系谁", "Contact today"),
     "kpis": Text("指标完成情况", "KPIs"),
     "objections": Text("客户异议", "Objections"),
     "pipeline": Text("客户分级", "Pipeline"),

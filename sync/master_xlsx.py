@@ -270,6 +270,8 @@ def _frame(sheets: list[MasterSheet], layouts: list[list[Placed]]) -> tuple[byte
             for c, target in p.table.links.items():
                 for r, row in enumerate(p.table.rows, start=p.first_row):
                     ws.write_url(r, c, f"internal:'{target}'!A1", string=str(row[c]))
+        for p in placed:
+            _sparklines(ws, p)
         if sheet.chart is not None:
             _chart(wb, ws, sheet, placed[sheet.chart.table])
         ws.set_landscape()
@@ -289,6 +291,26 @@ def _frame(sheets: list[MasterSheet], layouts: list[list[Placed]]) -> tuple[byte
     )
     wb.close()
     return buffer.getvalue(), styles
+
+
+def _sparklines(ws: Any, p: Placed) -> None:
+    """A native sparkline per data row of a table that asks for one (`Sparkline`): the
+    x14 extension Excel 2010+ and LibreOffice 7.4+ draw."""
+    spark = p.table.sparkline
+    if spark is None:
+        return
+    first, last = column_letter(spark.first), column_letter(spark.first + spark.count - 1)
+    for r in range(p.first_row, p.first_row + len(p.table.rows)):
+        ws.add_sparkline(
+            r,
+            spark.column,
+            {
+                "range": f"{first}{r + 1}:{last}{r + 1}",
+                "markers": True,
+                "high_point": True,
+                "series_color": "#2E75B6",
+            },
+        )
 
 
 def _chart(wb: Any, ws: Any, sheet: MasterSheet, p: Placed) -> None:

@@ -295,22 +295,28 @@ def _frame(sheets: list[MasterSheet], layouts: list[list[Placed]]) -> tuple[byte
 
 def _sparklines(ws: Any, p: Placed) -> None:
     """A native sparkline per data row of a table that asks for one (`Sparkline`): the
-    x14 extension Excel 2010+ and LibreOffice 7.4+ draw."""
+    x14 extension Excel 2010+ and LibreOffice 7.4+ draw. Columns from 0 on one scale
+    for every row, so a weak week looks weak beside a strong one (LibreOffice 7.4 draws
+    a line sparkline's markers only; columns it draws)."""
     spark = p.table.sparkline
-    if spark is None:
+    if spark is None or not p.table.rows:
         return
     first, last = column_letter(spark.first), column_letter(spark.first + spark.count - 1)
-    for r in range(p.first_row, p.first_row + len(p.table.rows)):
-        ws.add_sparkline(
-            r,
-            spark.column,
-            {
-                "range": f"{first}{r + 1}:{last}{r + 1}",
-                "markers": True,
-                "high_point": True,
-                "series_color": "#2E75B6",
-            },
-        )
+    rows = range(p.first_row + 1, p.first_row + len(p.table.rows) + 1)
+    ws.add_sparkline(
+        p.first_row,
+        spark.column,
+        {
+            "location": [f"{column_letter(spark.column)}{r}" for r in rows],
+            "range": [f"{first}{r}:{last}{r}" for r in rows],
+            "type": "column",
+            "min": 0,
+            "max": "group",
+            "high_point": True,
+            "series_color": "#5B9BD5",
+            "high_color": "#2E75B6",
+        },
+    )
 
 
 def _chart(wb: Any, ws: Any, sheet: MasterSheet, p: Placed) -> None:

@@ -37,7 +37,7 @@ whole number)."""
 NUMBER_FORMATS = {
     DATE: "yyyy-mm-dd",
     TIME: "hh:mm",
-    MONEY: "#,##0.00",
+    MONEY: '"¥"#,##0.00',
     INT: "0",
     PERCENT: "0%",
     RANK: "0",

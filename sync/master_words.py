@@ -77,6 +77,10 @@ QUESTION = Text("待解决问题", "Open question")
 ALL_KPIS = Text(
     "各项指标（日 / 周 / 月，截至数据日期）", "Every KPI (day / week / month, to the as-of date)"
 )
+MONEY_KPIS = Text(
+    "销售额与回款（¥，日 / 周 / 月，截至数据日期）",
+    "Sales and collections (¥, day / week / month, to the as-of date)",
+)
 
 # --- pipeline ----------------------------------------------------------------------
 

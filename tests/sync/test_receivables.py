@@ -7,6 +7,9 @@ as of Thursday 2026-11-26 (each line 1,000.00, nothing received, due 2026-11-16)
     HT4  shipped 11-06, confirmed 12-01 → shipped (not confirmed), overdue, date.future
     HT5  shipped 11-06, all received    → settled
     HT6  ship date 12-02, all received  → pending, never settled (the date is to come)
+
+The KPI sheet shows that money as ¥ (6,000.00 of sales in November, all ordered on
+11-02) and the month's signings target (3) in the month's columns only.
 """
 
 from __future__ import annotations
@@ -76,3 +79,28 @@ def test_only_goods_shipped_by_the_as_of_date_age_and_none_to_come_is_done(
         if any("合计" in f for f in cf.formula)
     ]
     assert greens == []  # the total row is a sum, never coloured as "met"
+
+
+def test_the_kpi_sheet_shows_money_as_yuan_and_a_monthly_target_by_the_month(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        {
+            "order_no": order,
+            "date": date(2026, 11, 2),
+            "customer": "华信科技",
+            "product": "X1",
+            "quantity": 1,
+            "unit_price": 1000,
+        }
+        for order in LINES
+    ]
+    write_workbook(tmp_path / "team" / "甲" / "发货.xlsx", [("发货", "shipments", rows, "zh")])
+    run(tmp_path / "team", tmp_path / "master.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "master.xlsx")["指标完成情况"]
+    cells = {(row[0].value, row[1].value): row for row in ws.iter_rows() if row[0].value == "甲"}
+    signings = [c.value for c in cells[("甲", "签约客户")]]
+    # day: actual, target, ratio, status; week: the same; month: 0 of 3, 0%, behind
+    assert signings[2:] == [0, None, None, None, 0, None, None, None, 0, 3, 0, "落后"]
+    sales = cells[("甲", "销售额")]
+    assert (sales[10].value, sales[10].number_format) == (6000, '"¥"#,##0.00')

@@ -195,12 +195,12 @@ def ranking_table(m: Meeting, lang: Lang) -> Table:
     by = {(s.rep, s.metric): s for s in m.standings}
     order = [s.rep for s in m.ranking if s.metric == PK_METRICS[0]]
     columns = [
-        Column(PLACE(lang)),
-        Column(w.REP(lang)),
-        Column(_label(PK_METRICS[0], lang), INT),
+        Column(PLACE(lang), big=True),
+        Column(w.REP(lang), big=True),
+        Column(_label(PK_METRICS[0], lang), INT, big=True),
         Column(w.TARGET(lang), NUMBER),
         Column(EXPECTED[m.kind](lang, at=at), NUMBER),
-        Column(w.RATIO(lang), PERCENT),
+        Column(w.RATIO(lang), PERCENT, big=True),
         status_column(w.STATUS(lang), lang),
         Column(CHANGE(lang)),
     ]

@@ -57,6 +57,9 @@ class Column:
     header: str
     kind: str = TEXT
     tones: Mapping[str, str] = field(default_factory=dict)
+    big: bool = False
+    """A figure read from across the room (the meeting's ranking): a writer that can
+    shows it in a larger, bold font."""
 
 
 @dataclass(frozen=True)

@@ -165,6 +165,8 @@ def test_the_master_opens_on_the_pinned_meeting_with_links_to_the_lists(
         [None, "丁", None, None, None, None, "无数据", None],
         [None, "合计", 290, 300, 300, 0.9667, None, None],
     ]
+    big = [sheet.cell(ranking + 1, c).font for c in (1, 2, 3, 4)]  # place, rep, calls, target
+    assert [(f.sz, f.b) for f in big] == [(14, True), (14, True), (14, True), (11, False)]
     # the trend: the week so far (Mon-Wed, 3 × 100 due), the sparkline's cell, today's
     # follow-ups (none: no grades, promises, visits or shipments), the 7 working days
     header = rows[ranking - 1]

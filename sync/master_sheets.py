@@ -67,7 +67,9 @@ def build_sheets(data: MasterInput) -> list[MasterSheet]:
         if key in KINDS:
             continue
         tables = [register_table(data, key)] if key in REGISTERS else builders[key]()
-        sheets.append(MasterSheet(key, titles[key], tables, freeze=len(tables) == 1))
+        # the KPIs' money table has the counts' columns: their frozen header reads for both
+        freeze = len(tables) == 1 or key == "kpis"
+        sheets.append(MasterSheet(key, titles[key], tables, freeze=freeze))
     return sheets
 
 

@@ -98,6 +98,7 @@ def test_the_kpi_sheet_shows_money_as_yuan_and_a_monthly_target_by_the_month(
     write_workbook(tmp_path / "team" / "甲" / "发货.xlsx", [("发货", "shipments", rows, "zh")])
     run(tmp_path / "team", tmp_path / "master.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "master.xlsx")["指标完成情况"]
+    assert ws.freeze_panes == "A3"  # the counts' header, whose columns the money's share
     cells = {(row[0].value, row[1].value): row for row in ws.iter_rows() if row[0].value == "甲"}
     signings = [c.value for c in cells[("甲", "签约客户")]]
     # day: actual, target, ratio, status; week: the same; month: 0 of 3, 0%, behind

@@ -164,26 +164,43 @@ def outstanding(amount: Decimal, received: Decimal | None) -> Decimal:
     return to_cents(amount - (received or Decimal(0)))
 
 
+def happened(day: date | None, as_of: date) -> bool:
+    """A ship or confirmation date counts only once it has come: a date after the as-of
+    date is a typo or a plan (the reader reports it as `date.future`), never done."""
+    return day is not None and day <= as_of
+
+
 def shipment_status(
-    ship_date: date | None, confirmed_date: date | None, amount: Decimal, received: Decimal | None
+    ship_date: date | None,
+    confirmed_date: date | None,
+    amount: Decimal,
+    received: Decimal | None,
+    as_of: date,
 ) -> str:
-    """Where an order line is in requisition → shipped → confirmed → collected."""
-    if outstanding(amount, received) <= 0 and (ship_date or confirmed_date):
+    """Where an order line is in requisition → shipped → confirmed → collected, as of
+    `as_of` (a ship or confirmation date still to come has not happened)."""
+    shipped, confirmed = happened(ship_date, as_of), happened(confirmed_date, as_of)
+    if outstanding(amount, received) <= 0 and (shipped or confirmed):
         return "settled"
-    if confirmed_date:
+    if confirmed:
         return "confirmed"
-    if ship_date:
+    if shipped:
         return "shipped"
     return "pending"
 
 
 def overdue_days(
-    due_date: date | None, amount: Decimal, received: Decimal | None, as_of: date
+    due_date: date | None,
+    amount: Decimal,
+    received: Decimal | None,
+    as_of: date,
+    status: str,
 ) -> int:
-    """Days past the due date with money still outstanding (0 when not overdue)."""
-    if due_date is None or outstanding(amount, received) <= 0 or as_of <= due_date:
+    """Days past the due date with money still outstanding (0 when not overdue). Only
+    goods that left age: an order not yet shipped (`pending`) is never overdue."""
+    if status == "pending" or due_date is None or outstanding(amount, received) <= 0:
         return 0
-    return (as_of - due_date).days
+    return max(0, (as_of - due_date).days)
 
 
 AGING_BUCKETS = ((0, 30, "≤30"), (31, 60, "31–60"), (61, 90, "61–90"), (91, None, ">90"))
@@ -215,11 +232,14 @@ def receivables(shipments: Iterable[Record], as_of: date) -> list[Receivable]:
     for s in shipments:
         amount = s.get("amount") or Decimal(0)
         received = s.get("received")
-        days = overdue_days(s.get("due_date"), amount, received, as_of)
+        status = shipment_status(
+            s.get("ship_date"), s.get("confirmed_date"), amount, received, as_of
+        )
+        days = overdue_days(s.get("due_date"), amount, received, as_of, status)
         out.append(
             Receivable(
                 s,
-                shipment_status(s.get("ship_date"), s.get("confirmed_date"), amount, received),
+                status,
                 outstanding(amount, received),
                 days,
                 aging_bucket(days),

@@ -21,8 +21,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from . import flags, rules
+from . import flags, followups, rules
 from .flags import Collision, Receivable, Stalled
+from .followups import FollowUp
 from .targets import DEFAULT_TARGETS, Targets
 
 Record = Mapping[str, Any]
@@ -277,6 +278,8 @@ class Figures:
     results in the morning, and the day before for the change)."""
     targets: Targets = DEFAULT_TARGETS
     """The targets the KPIs were measured against."""
+    follow_ups: list[FollowUp] = field(default_factory=list)
+    """Who each rep should contact on the as-of day (`followups`)."""
 
     @property
     def overdue(self) -> list[Receivable]:
@@ -298,14 +301,17 @@ def figures(
     first = first_gradings(graded)
     reps = rep_names(registers, targets)
     days = daily_figures(registers, first)
+    customers = pipeline(graded, first)
+    stalled = flags.stalled_customers(registers.get("visits", ()))
+    owed = flags.receivables(registers.get("shipments", ()), as_of)
     return Figures(
         as_of=as_of,
         reps=reps,
         kpis=kpis(days, reps, as_of, targets),
-        pipeline=pipeline(graded, first),
-        stalled=flags.stalled_customers(registers.get("visits", ())),
+        pipeline=customers,
+        stalled=stalled,
         collisions=flags.collisions(registers.get("leads", ())),
-        receivables=flags.receivables(registers.get("shipments", ()), as_of),
+        receivables=owed,
         objections=[
             c
             for c in registers.get("calls", ())
@@ -313,4 +319,5 @@ def figures(
         ],
         days=days,
         targets=targets,
+        follow_ups=followups.follow_ups(registers, as_of, targets, customers, stalled, owed),
     )

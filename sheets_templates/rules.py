@@ -458,7 +458,8 @@ def phone_length_formulas(ref: str) -> tuple[str, ...]:
 
 
 def is_future(day: date, today: date) -> bool:
-    """A call or visit dated after today (a warning: usually a typo in the date)."""
+    """A date of something done (a call, a visit, goods shipped) after today: a warning,
+    usually a typo in the date."""
     return day > today
 
 

@@ -48,6 +48,15 @@ PARSERS: dict[Kind, Callable[[Any, ReadContext], Any]] = {
     Kind.QUANTITY: parse_quantity,
 }
 
+FUTURE_CHECKED = {
+    "calls": frozenset({"date"}),
+    "visits": frozenset({"date"}),
+    "shipments": frozenset({"ship_date", "confirmed_date"}),
+}
+"""Dates that record something done, so cannot be after the as-of date (`date.future`,
+a warning): a call or visit, goods shipped or confirmed (the receivables never count
+them as done, `flags.happened`). An order's date or its payment due date may be later."""
+
 _ONCE_PER_SHEET = {p.DATE_YEAR_ASSUMED.code}
 """Problems that say the same thing of every row: reported at their first cell only."""
 
@@ -204,7 +213,7 @@ class _SheetReader:
             if f.required and f.name not in self.column_of and f.name != "rep"
         ]
         self.rep_unknown = default_rep is None and "rep" not in self.column_of
-        self.future_checked = "date" if register.name in ("calls", "visits") else None
+        self.future_checked = FUTURE_CHECKED.get(register.name, frozenset())
         self.values: dict[str, list[Any]] = {}
         self.found: list[tuple[int, int | None, Finding, Field | None]] = []
         self.error_rows: set[int] = set()
@@ -230,7 +239,7 @@ class _SheetReader:
         if warnings:
             found = tuple(warnings)
             warnings.clear()
-        if f.name == self.future_checked and rules.is_future(value, self.ctx.as_of):
+        if f.name in self.future_checked and rules.is_future(value, self.ctx.as_of):
             found += (p.DATE_FUTURE.at(raw, today=self.ctx.as_of.isoformat()),)
         return value, found, False
 

@@ -28,6 +28,25 @@ def target_unit(metric: str) -> str:
 
 
 @dataclass(frozen=True)
+class Setting:
+    """A number on the targets sheet that is not a KPI's target: a column read back like
+    them (the team row, a rep's override), with its default and its unit."""
+
+    name: str
+    label: Text
+    default: Decimal
+
+
+FOLLOW_UP_AFTER = {
+    "A": Setting("follow_up_a", Text("A类客户未联系", "A customers not contacted"), Decimal(3)),
+    "B": Setting("follow_up_b", Text("B类客户未联系", "B customers not contacted"), Decimal(7)),
+}
+"""After how many working days without a call or visit an A / B customer is on the rep's
+follow-up list (今天先联系谁, `followups`)."""
+SETTINGS = tuple(FOLLOW_UP_AFTER.values())
+
+
+@dataclass(frozen=True)
 class Targets:
     """Targets per metric for the team, and per-rep overrides (a rep's blank = team's).
 
@@ -57,19 +76,27 @@ class Targets:
 
 DEFAULT_TARGETS = Targets(
     {
-        m.name: m.daily_target if m.daily_target is not None else m.monthly_target
-        for m in rules.METRICS
+        **{
+            m.name: m.daily_target if m.daily_target is not None else m.monthly_target
+            for m in rules.METRICS
+        },
+        **{s.name: s.default for s in SETTINGS},
     }
 )
 """DESIGN's defaults: 100 effective calls, 30 WeChat adds, 2 new intent leads, 3 cold
-and 2 C+ visits a day; 3 signed customers a month."""
+and 2 C+ visits a day; 3 signed customers a month; A customers called or visited within
+3 working days, B within 7."""
 
 REP_HEADER = Text("销售员", "Rep")
 TEAM = Text("全部", "All")
 """The first cell of the team's row: its targets apply to every rep without their own."""
 _TEAM_KEYS = {normalize_header(w) for w in (*TEAM.both(), "全队", "所有人", "team", "*", "默认")}
 _REP_HEADERS = {normalize_header(w) for w in REP_WORDS}
-PER_UNIT = {"day": Text("每天", "per day"), "month": Text("每月", "per month")}
+PER_UNIT = {
+    "day": Text("每天", "per day"),
+    "month": Text("每月", "per month"),
+    "working_days": Text("工作日", "working days"),
+}
 TARGET_COLUMN = Text("{metric}（{unit}）", "{metric} ({unit})")
 """A metric's column header, with the unit its targets are in (`有效通话（每天）`)."""
 
@@ -81,11 +108,25 @@ TARGET_INVALID = ProblemKind(
 )
 
 
+@dataclass(frozen=True)
+class _Column:
+    name: str
+    label: Text
+    unit: str
+
+
+_COLUMNS = (
+    *(_Column(m.name, m.label, target_unit(m.name)) for m in rules.METRICS),
+    *(_Column(s.name, s.label, "working_days") for s in SETTINGS),
+)
+"""The sheet's columns after the rep's: each metric's target, then the settings."""
+
+
 def targets_header(lang: Lang) -> list[str]:
-    """The targets sheet's header: rep, then each metric with its unit."""
+    """The targets sheet's header: rep, then each metric with its unit, then the
+    settings (`A类客户未联系（工作日）`)."""
     return [REP_HEADER(lang)] + [
-        TARGET_COLUMN(lang, metric=m.label(lang), unit=PER_UNIT[target_unit(m.name)](lang))
-        for m in rules.METRICS
+        TARGET_COLUMN(lang, metric=c.label(lang), unit=PER_UNIT[c.unit](lang)) for c in _COLUMNS
     ]
 
 
@@ -94,13 +135,11 @@ def targets_rows(targets: Targets, reps: Iterable[str], lang: Lang) -> list[list
     rep follows the team."""
     team_word = TEAM(lang)
     unread = targets.unread
-    rows = [
-        [team_word] + [unread.get((None, m.name), targets.team.get(m.name)) for m in rules.METRICS]
-    ]
+    rows = [[team_word] + [unread.get((None, c.name), targets.team.get(c.name)) for c in _COLUMNS]]
     named = {rep for rep, _metric in unread if rep is not None}
     for rep in sorted(set(reps) | set(targets.reps) | named):
         own = targets.reps.get(rep, {})
-        rows.append([rep] + [unread.get((rep, m.name), own.get(m.name)) for m in rules.METRICS])
+        rows.append([rep] + [unread.get((rep, c.name), own.get(c.name)) for c in _COLUMNS])
     return rows
 
 
@@ -116,9 +155,9 @@ class TargetIssue:
 
 def _metric_of(header: Any) -> str | None:
     text = normalize_header(header) if isinstance(header, str) else ""
-    for m in rules.METRICS:
-        if text in {*map(normalize_header, m.label.both()), normalize_header(m.name)}:
-            return m.name
+    for c in _COLUMNS:
+        if text in {*map(normalize_header, c.label.both()), normalize_header(c.name)}:
+            return c.name
     return None
 
 

@@ -239,6 +239,8 @@ def shipment_rows(
             if confirmed and rng.random() < 0.5
             else (amount / 2 if confirmed else Decimal(0))
         )
+        # nothing ships or is confirmed after the last day (a later date is `date.future`)
+        shipped, confirmed = (d if d and d <= days[-1] else None for d in (shipped, confirmed))
         rows.append(
             {
                 "order_no": f"HT{day:%Y%m}{n + 1:03d}-{rep}",
@@ -267,7 +269,9 @@ OVERDUE_DAYS = (12, 45, 75, 120)
 
 def age_shipment(row: dict[str, Any], as_of: date, days_overdue: int) -> None:
     """Move an order line back in time so its payment is `days_overdue` days late, with
-    half of it still owed (the receivables sheet then has something to age)."""
+    half of it still owed (the receivables sheet then has something to age). Only goods
+    that left age, so a line not yet shipped is shipped two days after its order."""
+    row["ship_date"] = row["ship_date"] or row["date"] + timedelta(days=2)
     shift = as_of - timedelta(days=days_overdue) - row["due_date"]
     for name in ("date", "ship_date", "confirmed_date", "due_date"):
         if row.get(name):

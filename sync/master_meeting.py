@@ -32,9 +32,10 @@ from .master_model import (
     Column,
     MasterInput,
     MasterSheet,
+    Sparkline,
     Table,
 )
-from .meeting import KINDS, Kind, Meeting, Standing, build_meeting
+from .meeting import KINDS, Kind, Meeting, Standing, build_meeting, sum_known
 
 TITLES = {"morning": Text("晨会", "Morning meeting"), "evening": Text("夕会", "Evening meeting")}
 """Each meeting sheet's title, by the meeting's kind."""
@@ -63,7 +64,10 @@ UNREADABLE_FILES = Text("无法读取的文件", "Unreadable files")
 PROBLEMS = Text("数据问题", "Data problems")
 WITHOUT_DATA = Text("当天无数据的销售员", "Reps with no data that day")
 UNKNOWN_REPS = Text("未登记的销售员", "Unknown reps")
-FOLLOW_UPS = Text("待跟进（停滞客户、逾期回款）", "Follow-ups (stalled, overdue)")
+FOLLOW_UPS = Text("今天先联系谁", "Contact today")
+PLAN = Text("今日跟进", "To contact today")
+WEEK = Text("本周 完成 / 应完成", "Week: done / due")
+TREND = Text("近 7 个工作日", "Last 7 working days")
 RANKING = {
     "morning": Text("PK 排名（昨日全天）", "PK ranking (the full day)"),
     "evening": Text("PK 排名（今日截至 {at}）", "PK ranking (today up to {at})"),
@@ -159,7 +163,7 @@ def health_table(m: Meeting, lang: Lang, titles: Mapping[str, str]) -> Table:
         1: titles["problems"],
         2: titles["kpis"],
         3: titles["problems"],
-        4: titles["flags"],
+        4: titles["follow_ups"],
     }
     return Table(HEALTH(lang), columns, [row], links=links)
 
@@ -184,17 +188,19 @@ def status_column(header: str, lang: Lang) -> Column:
 
 def ranking_table(m: Meeting, lang: Lang) -> Table:
     """Reps by their place on effective calls, each other PK metric with its place; a
-    rep with no data last, said so; the team's total row at the bottom."""
+    rep with no data last, said so; the team's total row at the bottom. Then the trend:
+    the week so far (本周 done / due), a sparkline of the last 7 working days, in the
+    morning each rep's follow-ups for today, and the 7 days' numbers the line is of."""
     at = m.at.strftime("%H:%M")
     by = {(s.rep, s.metric): s for s in m.standings}
     order = [s.rep for s in m.ranking if s.metric == PK_METRICS[0]]
     columns = [
-        Column(PLACE(lang)),
-        Column(w.REP(lang)),
-        Column(_label(PK_METRICS[0], lang), INT),
+        Column(PLACE(lang), big=True),
+        Column(w.REP(lang), big=True),
+        Column(_label(PK_METRICS[0], lang), INT, big=True),
         Column(w.TARGET(lang), NUMBER),
         Column(EXPECTED[m.kind](lang, at=at), NUMBER),
-        Column(w.RATIO(lang), PERCENT),
+        Column(w.RATIO(lang), PERCENT, big=True),
         status_column(w.STATUS(lang), lang),
         Column(CHANGE(lang)),
     ]
@@ -222,6 +228,7 @@ def ranking_table(m: Meeting, lang: Lang) -> Table:
         [None, rep, None, None, None, None, NO_DATA(lang), *silent]
         for rep in m.health.reps_without_data
     ]
+    reps = [row[1] for row in rows]
     totals = {t.metric: t for t in m.totals}
     calls = totals.get(PK_METRICS[0])
     if calls is not None:
@@ -239,7 +246,47 @@ def ranking_table(m: Meeting, lang: Lang) -> Table:
             t = totals.get(metric)
             total += [t.actual if t else None, None]
         rows.append(total)
-    return Table(RANKING[m.kind](lang, at=at), columns, rows, empty=w.NONE(lang))
+    sparkline = _trend(m, lang, columns, rows, reps)
+    return Table(
+        RANKING[m.kind](lang, at=at), columns, rows, empty=w.NONE(lang), sparkline=sparkline
+    )
+
+
+def week_so_far(done: int, due: Decimal | None) -> str:
+    """The week so far as one figure a meeting reads aloud: "312 / 400"."""
+    return f"{done:,} / {_figure(due)}" if due is not None else f"{done:,}"
+
+
+def _trend(
+    m: Meeting, lang: Lang, columns: list[Column], rows: list[list[Any]], reps: list[str]
+) -> Sparkline | None:
+    """Add the trend columns to the ranking (`ranking_table`), each rep's row and the
+    total row's (the team's sums); the sparkline over the 7 days' columns."""
+    trend = m.trend
+    if trend is None or not rows:
+        return None
+    columns.append(Column(WEEK(lang)))
+    line = len(columns)
+    columns.append(Column(TREND(lang)))
+    if m.kind == "morning":
+        columns.append(Column(PLAN(lang), INT))
+    first = len(columns)
+    columns += [Column(f"{d:%m-%d}", INT) for d in trend.days]
+    for row, rep in zip(rows, [*reps, None], strict=False):
+        if rep is None:  # the total row
+            done = sum(done for done, _due in trend.week.values())
+            due = sum_known([due for _done, due in trend.week.values()])
+            calls = [sum(day) for day in zip(*trend.calls.values(), strict=True)]
+            plan = m.follow_ups
+        else:
+            done, due = trend.week.get(rep, (0, None))
+            calls = trend.calls.get(rep, [0] * len(trend.days))
+            plan = m.plan.get(rep, 0)
+        row += [week_so_far(done, due), None]
+        if m.kind == "morning":
+            row.append(plan)
+        row += calls or [0] * len(trend.days)
+    return Sparkline(line, first, len(trend.days))
 
 
 def praise_table(m: Meeting, lang: Lang) -> Table:

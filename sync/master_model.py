@@ -37,7 +37,7 @@ whole number)."""
 NUMBER_FORMATS = {
     DATE: "yyyy-mm-dd",
     TIME: "hh:mm",
-    MONEY: "#,##0.00",
+    MONEY: '"¥"#,##0.00',
     INT: "0",
     PERCENT: "0%",
     RANK: "0",
@@ -57,6 +57,21 @@ class Column:
     header: str
     kind: str = TEXT
     tones: Mapping[str, str] = field(default_factory=dict)
+    big: bool = False
+    """A figure read from across the room (the meeting's ranking): a writer that can
+    shows it in a larger, bold font."""
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    """A small line chart in column `column` of every data row, of that row's `count`
+    values from column `first` on (a rep's effective calls over the last 7 working
+    days). The `.xlsx` writer draws a native sparkline; a writer without them (the open
+    workbook through xlwings, the Google tabs) shows the numbers of those columns only."""
+
+    column: int
+    first: int
+    count: int
 
 
 @dataclass
@@ -68,6 +83,7 @@ class Table:
     rows. A table without columns is a title line alone (the meeting's heading).
     `links` makes every data cell of a column (by position) a link to the top of the
     sheet titled so (the meeting's health banner → the sheets listing the problems).
+    `sparkline` draws a row's numbers as a line in one of its cells (`Sparkline`).
     """
 
     title: str | None
@@ -76,6 +92,7 @@ class Table:
     autofilter: bool = False
     empty: str | None = None
     links: Mapping[int, str] = field(default_factory=dict)
+    sparkline: Sparkline | None = None
 
     @property
     def header(self) -> list[str]:

@@ -12,12 +12,14 @@ from typing import Any
 
 from sheets_templates import rules
 from sheets_templates.flags import AGING_BUCKETS, aging
-from sheets_templates.kpi import PERIODS, Kpi
+from sheets_templates.kpi import MONEY_METRICS, PERIODS, Kpi
 from sheets_templates.registers import REGISTERS
 from sheets_templates.roster import NEW
+from sheets_templates.targets import target_unit
 from sheets_templates.words import Lang, Text, lang_of
 
 from . import master_words as w
+from .master_followups import follow_up_table
 from .master_meeting import meeting_sheets, status_column
 from .master_model import (
     BAD,
@@ -49,7 +51,8 @@ def build_sheets(data: MasterInput) -> list[MasterSheet]:
     lang = lang_of(data.lang)
     titles = {key: title(lang) for key, title in w.SHEET_TITLES.items()}
     builders: dict[str, Callable[[], list[Table]]] = {
-        "kpis": lambda: [kpi_table(data.figures.kpis, lang)],
+        "kpis": lambda: kpi_tables(data.figures.kpis, lang),
+        "follow_ups": lambda: [follow_up_table(data, lang)],
         "objections": lambda: [objection_table(data.figures.objections, lang)],
         "pipeline": lambda: pipeline_tables(data),
         "flags": lambda: flag_tables(data),
@@ -64,7 +67,9 @@ def build_sheets(data: MasterInput) -> list[MasterSheet]:
         if key in KINDS:
             continue
         tables = [register_table(data, key)] if key in REGISTERS else builders[key]()
-        sheets.append(MasterSheet(key, titles[key], tables, freeze=len(tables) == 1))
+        # the KPIs' money table has the counts' columns: their frozen header reads for both
+        freeze = len(tables) == 1 or key == "kpis"
+        sheets.append(MasterSheet(key, titles[key], tables, freeze=freeze))
     return sheets
 
 
@@ -102,8 +107,19 @@ def objection_table(calls: list[Row], lang: Lang) -> Table:
     return Table(w.OBJECTIONS(lang), columns, rows, empty=w.NONE(lang))
 
 
-def kpi_table(entries: list[Kpi], lang: Lang) -> Table:
-    """Every metric of every rep, with day, week and month side by side."""
+def kpi_tables(entries: list[Kpi], lang: Lang) -> list[Table]:
+    """Every metric of every rep, with day, week and month side by side: the counts,
+    then the money (as ¥). A metric targeted per month (signings) has its target in the
+    month's columns only, against the month so far — never 0.14 a day."""
+    counts = [k for k in entries if k.metric not in MONEY_METRICS]
+    money = [k for k in entries if k.metric in MONEY_METRICS]
+    return [
+        _kpi_table(w.ALL_KPIS(lang), counts, NUMBER, lang),
+        _kpi_table(w.MONEY_KPIS(lang), money, MONEY, lang),
+    ]
+
+
+def _kpi_table(title: str, entries: list[Kpi], kind: str, lang: Lang) -> Table:
     by_key = {(k.rep, k.metric, k.period): k for k in entries}
     columns = [Column(w.REP(lang)), Column(w.METRIC(lang))]
     for p in PERIODS:
@@ -113,8 +129,8 @@ def kpi_table(entries: list[Kpi], lang: Lang) -> Table:
             for word in (w.ACTUAL, w.TARGET, w.RATIO, w.STATUS)
         )
         columns += [
-            Column(actual, NUMBER),
-            Column(target, NUMBER),
+            Column(actual, kind),
+            Column(target, kind),
             Column(ratio, PERCENT),
             status_column(status, lang),
         ]
@@ -123,9 +139,12 @@ def kpi_table(entries: list[Kpi], lang: Lang) -> Table:
         row: list[Any] = [rep, _metric(metric, lang)]
         for period in PERIODS:
             k = by_key[(rep, metric, period)]
-            row += [k.actual, k.target, k.ratio, _status(k, lang)]
+            if target_unit(metric) == "month" and period != "month":
+                row += [k.actual, None, None, None]
+            else:
+                row += [k.actual, k.target, k.ratio, _status(k, lang)]
         rows.append(row)
-    return Table(w.ALL_KPIS(lang), columns, rows, autofilter=True)
+    return Table(title, columns, rows, autofilter=True)
 
 
 # --- pipeline ----------------------------------------------------------------------
@@ -240,7 +259,7 @@ def receivable_tables(data: MasterInput) -> list[Table]:
         w.AGING(lang),
         [
             Column(w.REP(lang)),
-            Column(w.CUSTOMER(lang), TEXT, {total: GOOD}),
+            Column(w.CUSTOMER(lang)),
             Column(w.OUTSTANDING(lang), MONEY),
             Column(w.NOT_DUE(lang), MONEY),
             *(Column(label, MONEY) for label in labels),

@@ -13,6 +13,7 @@ from sheets_templates.words import Count, Text
 SHEET_TITLES = {
     "morning": Text("晨会", "Morning meeting"),
     "evening": Text("夕会", "Evening meeting"),
+    "follow_ups": Text("今天先联系谁", "Contact today"),
     "kpis": Text("指标完成情况", "KPIs"),
     "objections": Text("客户异议", "Objections"),
     "pipeline": Text("客户分级", "Pipeline"),
@@ -75,6 +76,10 @@ OBJECTION = Text("客户异议", "Objection")
 QUESTION = Text("待解决问题", "Open question")
 ALL_KPIS = Text(
     "各项指标（日 / 周 / 月，截至数据日期）", "Every KPI (day / week / month, to the as-of date)"
+)
+MONEY_KPIS = Text(
+    "销售额与回款（¥，日 / 周 / 月，截至数据日期）",
+    "Sales and collections (¥, day / week / month, to the as-of date)",
 )
 
 # --- pipeline ----------------------------------------------------------------------

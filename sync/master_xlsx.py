@@ -52,6 +52,7 @@ from .master_model import (
     TEXT,
     WARN,
     MasterSheet,
+    Table,
 )
 from .sources import OUTPUT_MASTER, OUTPUT_PROPERTY
 
@@ -128,7 +129,7 @@ def _opening(column: int) -> str:
     return f'<c r="{column_letter(column)}'
 
 
-def column_xml(values: Sequence[Any], style: str) -> list[str]:
+def column_xml(values: Sequence[Any], style: str, text_style: str = "") -> list[str]:
     """The cells of one column over a run of rows. Each distinct value is rendered once
     and looked up for the others: registers repeat reps, dates, words and file names on
     every row, and a lookup costs a fraction of rendering."""
@@ -138,19 +139,28 @@ def column_xml(values: Sequence[Any], style: str) -> list[str]:
         distinct = None
     if distinct is None or bool in set(map(type, distinct)):
         # True == 1 would share a cell with 1: booleans (rare) are rendered one by one
-        return [cell_xml(value, style, "") for value in values]
-    rendered = {value: cell_xml(value, style, "") for value in distinct}
+        return [cell_xml(value, style, text_style) for value in values]
+    rendered = {value: cell_xml(value, style, text_style) for value in distinct}
     return list(map(rendered.__getitem__, values))
 
 
-def rows_xml(rows: Sequence[Sequence[Any]], first_row: int, styles: Sequence[str]) -> str:
+def rows_xml(
+    rows: Sequence[Sequence[Any]],
+    first_row: int,
+    styles: Sequence[str],
+    text_styles: Sequence[str] = (),
+) -> str:
     """`<row>`s of data rows from 0-based `first_row`, built column by column: each
     cell is its column's opening, its row number and its rendered value."""
     numbers = [f'{n}"' for n in range(first_row + 1, first_row + 1 + len(rows))]
     cells = []
     for c, values in enumerate(zip_longest(*rows)):
         opening = _opening(c)
-        rendered = column_xml(values, styles[c] if c < len(styles) else "")
+        rendered = column_xml(
+            values,
+            styles[c] if c < len(styles) else "",
+            text_styles[c] if c < len(text_styles) else "",
+        )
         cells.append(
             [
                 f"{opening}{n}{body}" if body else BLANK
@@ -169,6 +179,8 @@ class Styles:
     empty: str
     kinds: dict[str, str]
     headers: dict[str, str]
+    big: dict[str, str]
+    """The kinds' formats in `BIG_FONT` (`Column.big`), text included."""
 
     def header_for(self, kind: str) -> str:
         return self.headers[_HEADER_ALIGN.get(kind, "right")]
@@ -195,9 +207,11 @@ def table_xml(p: Placed, styles: Styles) -> Iterator[str]:
     if not t.rows and t.empty:
         yield _row(p.first_row, [cell_xml(t.empty, "", styles.empty)])
         return
-    column_styles = [styles.kinds.get(c.kind, "") for c in t.columns]
+    column_styles = [(styles.big if c.big else styles.kinds).get(c.kind, "") for c in t.columns]
+    text_styles = [styles.big[TEXT] if c.big else "" for c in t.columns]
     for start in range(0, len(t.rows), CHUNK_ROWS):
-        yield rows_xml(t.rows[start : start + CHUNK_ROWS], p.first_row + start, column_styles)
+        rows = t.rows[start : start + CHUNK_ROWS]
+        yield rows_xml(rows, p.first_row + start, column_styles, text_styles)
 
 
 def _row(r: int, cells: list[str]) -> str:
@@ -212,6 +226,8 @@ def _row(r: int, cells: list[str]) -> str:
 
 A4 = 9
 """xlsxwriter's paper code for A4."""
+BIG_FONT = {"bold": True, "font_size": 14}
+"""A figure read from across the room (`Column.big`)."""
 
 
 def _frame(sheets: list[MasterSheet], layouts: list[list[Placed]]) -> tuple[bytes, Styles]:
@@ -235,6 +251,8 @@ def _frame(sheets: list[MasterSheet], layouts: list[list[Placed]]) -> tuple[byte
     }
     empty = wb.add_format({"italic": True, "font_color": "#808080"})
     kinds = {kind: wb.add_format(props) for kind, props in _FORMATS.items()}
+    big = {kind: wb.add_format({**props, **BIG_FONT}) for kind, props in _FORMATS.items()}
+    big[TEXT] = wb.add_format(BIG_FONT)
     tones = {
         GOOD: wb.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"}),
         BAD: wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"}),
@@ -270,6 +288,8 @@ def _frame(sheets: list[MasterSheet], layouts: list[list[Placed]]) -> tuple[byte
             for c, target in p.table.links.items():
                 for r, row in enumerate(p.table.rows, start=p.first_row):
                     ws.write_url(r, c, f"internal:'{target}'!A1", string=str(row[c]))
+        for p in placed:
+            _sparklines(ws, p)
         if sheet.chart is not None:
             _chart(wb, ws, sheet, placed[sheet.chart.table])
         ws.set_landscape()
@@ -278,7 +298,7 @@ def _frame(sheets: list[MasterSheet], layouts: list[list[Placed]]) -> tuple[byte
             ws.freeze_panes(1, 0)
             ws.set_paper(A4)
             last = max(p.chart_row + CHART_ROWS if p.chart_row else p.last_row for p in placed)
-            ws.print_area(0, 0, last, max(len(p.table.header) for p in placed) - 1)
+            ws.print_area(0, 0, last, max(printed_width(p.table) for p in placed) - 1)
         if len(placed) == 1 and placed[0].header_row is not None:
             ws.repeat_rows(0, placed[0].header_row)
     styles = Styles(
@@ -286,9 +306,45 @@ def _frame(sheets: list[MasterSheet], layouts: list[list[Placed]]) -> tuple[byte
         _style(empty),
         {kind: _style(fmt) for kind, fmt in kinds.items()},
         {align: _style(fmt) for align, fmt in headers.items()},
+        {kind: _style(fmt) for kind, fmt in big.items()},
     )
     wb.close()
     return buffer.getvalue(), styles
+
+
+def printed_width(t: Table) -> int:
+    """The columns of a table a page prints: all but the numbers a sparkline is drawn
+    from when they close the table (on screen to the right, the line on paper)."""
+    spark = t.sparkline
+    if spark is not None and spark.first + spark.count == len(t.columns):
+        return spark.first
+    return len(t.columns)
+
+
+def _sparklines(ws: Any, p: Placed) -> None:
+    """A native sparkline per data row of a table that asks for one (`Sparkline`): the
+    x14 extension Excel 2010+ and LibreOffice 7.4+ draw. Columns from 0 on one scale
+    for every row, so a weak week looks weak beside a strong one (LibreOffice 7.4 draws
+    a line sparkline's markers only; columns it draws)."""
+    spark = p.table.sparkline
+    if spark is None or not p.table.rows:
+        return
+    first, last = column_letter(spark.first), column_letter(spark.first + spark.count - 1)
+    rows = range(p.first_row + 1, p.first_row + len(p.table.rows) + 1)
+    ws.add_sparkline(
+        p.first_row,
+        spark.column,
+        {
+            "location": [f"{column_letter(spark.column)}{r}" for r in rows],
+            "range": [f"{first}{r}:{last}{r}" for r in rows],
+            "type": "column",
+            "min": 0,
+            "max": "group",
+            "high_point": True,
+            "series_color": "#5B9BD5",
+            "high_color": "#2E75B6",
+        },
+    )
 
 
 def _chart(wb: Any, ws: Any, sheet: MasterSheet, p: Placed) -> None:

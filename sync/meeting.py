@@ -15,13 +15,13 @@ the health banner, never ranked, praised or listed as a red zero.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from sheets_templates import kpi, rules
+from sheets_templates import followups, kpi, rules
 from sheets_templates.kpi import PK_METRICS, Figures, Kpi
 from sheets_templates.problems import Problem
 from sheets_templates.targets import MONTHLY_TARGETS
@@ -128,6 +128,45 @@ class Health:
     unknown_reps: list[str]
 
 
+TREND_DAYS = 7
+TREND_METRIC = PK_METRICS[0]
+"""The trend is of effective calls, the metric the meetings rank first."""
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Each rep's effective calls on the last `TREND_DAYS` working days up to the
+    reviewed day (oldest first), and the week so far: what was done from Monday to the
+    reviewed day against the daily target times the working days of that stretch."""
+
+    days: list[date]
+    calls: Mapping[str, list[int]]
+    week: Mapping[str, tuple[int, Decimal | None]]
+
+
+def last_working_days(day: date, n: int, holidays: frozenset[date] = frozenset()) -> list[date]:
+    """The `n` working days up to and including `day` (a working day), oldest first."""
+    out = [day]
+    while len(out) < n:
+        out.append(previous_working_day(out[-1], holidays))
+    return out[::-1]
+
+
+def trend(fig: Figures, day: date, holidays: frozenset[date] = frozenset()) -> Trend:
+    """The reviewed day's trend for every rep (`Trend`)."""
+    days = last_working_days(day, TREND_DAYS, holidays)
+    calls = {
+        rep: [int(fig.days.get((rep, d), {}).get(TREND_METRIC, 0)) for d in days]
+        for rep in fig.reps
+    }
+    week = {
+        k.rep: (int(k.actual), k.due)
+        for k in kpi.kpis(fig.days, fig.reps, day, fig.targets)
+        if k.period == "week" and k.metric == TREND_METRIC
+    }
+    return Trend(days, calls, week)
+
+
 @dataclass(frozen=True)
 class Meeting:
     """One meeting: which, the day it reviews (`day`), the clock time it is held
@@ -142,6 +181,10 @@ class Meeting:
     health: Health
     follow_ups: int
     objections: list[tuple[str, int]]
+    plan: Mapping[str, int] = field(default_factory=dict)
+    """Today's plan: how many follow-ups each rep has (`followups`), `follow_ups` in all."""
+    trend: Trend | None = None
+    """Effective calls per rep over the last working days, and the week so far."""
 
     @property
     def ranking(self) -> list[Standing]:
@@ -248,12 +291,15 @@ def build_meeting(
             [rep for rep in fig.reps if rep not in present],
             unknown,
         ),
-        follow_ups=len(fig.stalled) + len(fig.overdue),
+        follow_ups=len(fig.follow_ups),
         objections=top_objections(fig) if kind == "evening" else [],
+        plan=followups.counts(fig.follow_ups),
+        trend=trend(fig, day, holidays),
     )
 
 
-def _sum(values: list[Decimal | None]) -> Decimal | None:
+def sum_known(values: list[Decimal | None]) -> Decimal | None:
+    """The sum of the values given (None: no value given at all)."""
     known = [v for v in values if v is not None]
     return sum(known, Decimal(0)) if known else None
 
@@ -268,8 +314,8 @@ def _totals(standings: list[Standing]) -> list[Total]:
             Total(
                 metric,
                 actual,
-                _sum([s.target for s in rows]),
-                _sum([s.expected for s in rows]),
+                sum_known([s.target for s in rows]),
+                sum_known([s.expected for s in rows]),
             )
         )
     return totals

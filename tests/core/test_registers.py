@@ -62,7 +62,7 @@ DESIGN_ALIASES = {
         "intent_grade": ["意向等级", "意向", "客户等级", "等级", "grade"],
         "objection": ["客户异议", "异议", "objection"],
         "open_question": ["待解决问题", "问题备注", "未解决问题", "open question"],
-        "follow_up": ["下次跟进", "跟进日期", "回访日期", "follow up"],
+        "follow_up": ["下次联系", "下次跟进", "跟进日期", "回访日期", "follow up", "next contact"],
         "notes": ["备注", "notes", "remark"],
     },
     "visits": {

@@ -38,6 +38,7 @@ SHEETS = {
     "master": [
         "夕会",  # a past day synced without a time: its evening meeting comes first
         "晨会",
+        "今天先联系谁",
         "指标完成情况",
         "客户异议",
         "客户分级",

@@ -47,7 +47,7 @@ def test_title_header_empty_and_value_cells_carry_their_own_formats(tmp_path: Pa
     assert [h.alignment.horizontal for h in headers] == ["left", "right", "right", "right"]
 
     row = [ws.cell(3, c) for c in range(1, 5)]
-    assert [c.number_format for c in row] == ["General", "yyyy-mm-dd", "#,##0.00", "0"]
+    assert [c.number_format for c in row] == ["General", "yyyy-mm-dd", '"¥"#,##0.00', "0"]
     assert not row[0].font.b
 
     # the empty table: title on row 5, header on row 6, its note on row 7

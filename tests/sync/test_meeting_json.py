@@ -152,7 +152,9 @@ def test_the_master_opens_on_the_pinned_meeting_with_links_to_the_lists(
     assert links == {
         f"{col}{banner + 1}": f"'{title}'!A1"
         for col, title in zip(
-            "ABCDE", ("数据问题", "数据问题", "指标完成情况", "数据问题", "预警"), strict=True
+            "ABCDE",
+            ("数据问题", "数据问题", "指标完成情况", "数据问题", "今天先联系谁"),
+            strict=True,
         )
     }
     ranking = below(rows, "名次", "销售员", "有效通话", "目标", "应完成（全天）", "完成率")
@@ -162,6 +164,24 @@ def test_the_master_opens_on_the_pinned_meeting_with_links_to_the_lists(
         ["🥉 3", "乙", 70, 100, 100, 0.7, "落后", "↓"],
         [None, "丁", None, None, None, None, "无数据", None],
         [None, "合计", 290, 300, 300, 0.9667, None, None],
+    ]
+    big = [sheet.cell(ranking + 1, c).font for c in (1, 2, 3, 4)]  # place, rep, calls, target
+    assert [(f.sz, f.b) for f in big] == [(14, True), (14, True), (14, True), (11, False)]
+    # the trend: the week so far (Mon-Wed, 3 × 100 due), the sparkline's cell, today's
+    # follow-ups (none: no grades, promises, visits or shipments), the 7 working days
+    header = rows[ranking - 1]
+    assert header[14:] == [
+        "本周 完成 / 应完成",
+        "近 7 个工作日",
+        "今日跟进",
+        *("11-17", "11-18", "11-19", "11-20", "11-23", "11-24", "11-25"),
+    ]
+    assert [r[1:2] + r[14:] for r in rows[ranking : ranking + 5]] == [
+        ["甲", "170 / 300", None, 0, 0, 0, 0, 0, 0, 50, 120],
+        ["丙", "200 / 300", None, 0, 0, 0, 0, 0, 0, 100, 100],
+        ["乙", "160 / 300", None, 0, 0, 0, 0, 0, 0, 90, 70],
+        ["丁", "30 / 300", None, 0, 0, 0, 0, 0, 0, 30, 0],
+        ["合计", "560 / 1,200", None, 0, 0, 0, 0, 0, 0, 270, 290],
     ]
     praise = next(r for r in rows if r[0] == "有效通话" and isinstance(r[1], str))
     assert praise[1] == "🥇 甲 120 · 🥈 丙 100"

@@ -23,9 +23,10 @@ from .check import report_json, report_text, run_check
 from .crash import EXIT_BUG, report_bug
 from .google.commands import GoogleSettings, google_keys_option, google_options
 from .meeting import Kind, Moment
-from .options import AS_OF, AS_OF_AT, LANG, MEETING
+from .options import AS_OF, AS_OF_AT, LANG, MEETING, STORE_ENV
 from .progress import progress_bar
 from .run import SyncFailed, tune_gc
+from .web.command import serve_command
 
 TEMPLATES_WRITTEN = Text("模板已写入:", "Templates written:")
 MARKED = Count(
@@ -38,8 +39,6 @@ SAMPLE_WRITTEN = Text("示例团队已写入 {folder}", "Sample team written to 
 DEMO_MASTER = Text(
     "总表已写入 {master}（打开它开晨会）", "Master written to {master} (open it for the meeting)"
 )
-STORE_ENV = "SALESFLOW_STORE"
-"""The environment variable that names the store when `--store` is not given."""
 REBUILD = Text("重建数据库的命令: {command}", "to rebuild the store: {command}")
 STORE_SET_ASIDE = Text(
     "损坏的数据库已改名保留为 {aside}，正在从团队的文件重建",
@@ -76,6 +75,14 @@ def require_sources(paths: tuple[Path, ...], google_keys: tuple[str, ...], ask: 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
+
+
+def require_xlsx_master(master: Path) -> None:
+    """A usage error (exit 2) for a master that is not an `.xlsx` file."""
+    if master.suffix.lower() != ".xlsx":
+        raise click.UsageError(
+            "the master must be an .xlsx file (an .xlsm master refreshes itself)"
+        )
 
 
 def echo_json(document: Any) -> None:
@@ -310,24 +317,19 @@ def sync_command(
 ) -> None:
     """Sync the team's registers into the store and the master workbook."""
     from .google.commands import master_note
-    from .master_file import backups
     from .run import MasterTarget, XlsxMaster, sync_into
-    from .sources import file_sources
     from .store import StoreError, default_store, location
     from .store_faults import set_aside
     from .summary import summary_lines, sync_json
+    from .team_sources import team_sources
 
     require_sources(
         folders, google_keys, "say where the team's registers are: --from DIR or --google KEY"
     )
-    if master.suffix.lower() != ".xlsx":
-        raise click.UsageError(
-            "the master must be an .xlsx file (an .xlsm master refreshes itself)"
-        )
+    require_xlsx_master(master)
     log_beside(master.parent, str(master), lang)
     day, at = as_of or (date.today(), None)
-    sources = file_sources(list(folders), day, exclude=[master, *backups(master)])
-    sources += google.sources(google_keys, day)
+    sources = team_sources(folders, google_keys, google, master, day)
     online = google.master(google_master) if google_master else None
     targets: list[MasterTarget] = [online, XlsxMaster(master)] if online else [XlsxMaster(master)]
     store_path = location(store) if store else default_store(master)
@@ -455,3 +457,6 @@ def demo(folder: Path, as_of: date | None, lang: Lang) -> None:
     click.echo()
     echo_lines(summary_lines(result))
     click.secho(DEMO_MASTER(lang_of(lang), master=master), bold=True)
+
+
+main.add_command(serve_command)

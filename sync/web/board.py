@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import time
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sheets_templates import rules
@@ -68,7 +68,7 @@ def shown(metric: str, value: int | Decimal | None) -> str:
         return ""
     if metric in MONEY_METRICS:
         return money_text(Decimal(value))
-    number = Decimal(value).quantize(Decimal("0.1"))
+    number = Decimal(value).quantize(Decimal("0.1"), ROUND_HALF_UP)
     return f"{number:f}".removesuffix(".0")
 
 

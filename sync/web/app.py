@@ -35,8 +35,11 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sheets_templates.kpi import Figures
 from sheets_templates.words import Lang, Text
 
+from ..engine import SyncResult
+from ..meeting import Meeting
 from ..summary import meeting_json
 from . import access
 from .access import Attempts, Codes, Role, Sessions
@@ -96,12 +99,23 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+@dataclass(frozen=True)
+class Shown:
+    """What the pages show of a sync: its meeting and figures (not the master's sheets,
+    which can be large and are on disk)."""
+
+    meeting: Meeting
+    figures: Figures
+
+
 @dataclass
 class Live:
     """The board's current state and the pages listening for the next one."""
 
     lang: Lang
-    outcome: Outcome | None = None
+    shown: Shown | None = None
+    failure: str | None = None
+    """Why the last sync failed (None when it did not); the last good figures stay."""
     version: int = 0
     event: str | None = None
     html: str | None = None
@@ -125,9 +139,11 @@ class Settings:
     lang: Lang
     loopback: bool
     codes: Codes
-    sync: Callable[[], Any]
+    sync: Callable[[Callable[[SyncResult], None]], SyncResult]
     watchers: Callable[[Syncer], Callable[[], None]]
     """Starts the triggers (folder watcher, Google poll) for a syncer; returns their stop."""
+    bug: Callable[[Exception], None]
+    """Logs a bug met by a sync (`crash.report_bug`)."""
 
 
 def make_app(settings: Settings) -> Starlette:
@@ -148,12 +164,10 @@ def make_app(settings: Settings) -> Starlette:
         return pages.get_template(name).render(lang=lang, **values)
 
     def board_html() -> str:
-        outcome = live.outcome
-        result = outcome.result if outcome else None
-        failure = outcome.failure.message(lang) if outcome and outcome.failure else None
+        failure = live.failure
         view = None
-        if result is not None:
-            view = board(result.meeting, lang, datetime.now().strftime("%H:%M:%S"))
+        if live.shown is not None:
+            view = board(live.shown.meeting, lang, datetime.now().strftime("%H:%M:%S"))
         return render(
             "board_part.html",
             board=view,
@@ -163,18 +177,18 @@ def make_app(settings: Settings) -> Starlette:
 
     def finished(outcome: Outcome) -> None:
         """From the sync thread: keep the last good figures, render once, push."""
-        if outcome.result is None and live.outcome is not None:
-            outcome = Outcome(live.outcome.result, outcome.failure)
-        live.outcome = outcome
+        if outcome.result is not None:
+            live.shown = Shown(outcome.result.meeting, outcome.result.figures)
+        live.failure = outcome.failure.message(lang) if outcome.failure else None
         live.version += 1
         live.html = board_html()
         document: dict[str, Any] = {"version": live.version, "html": live.html}
-        if outcome.result is not None:
-            document["meeting"] = meeting_json(outcome.result.meeting)
+        if live.shown is not None:
+            document["meeting"] = meeting_json(live.shown.meeting)
         event = json.dumps(document, ensure_ascii=False)
         loop_holder[0].call_soon_threadsafe(live.fan_out, event)
 
-    syncer = Syncer(settings.sync, finished)
+    syncer = Syncer(settings.sync, finished, settings.bug)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -284,22 +298,21 @@ def make_app(settings: Settings) -> Starlette:
     async def api_meeting(request: Request) -> Response:
         if not may_view(request):
             return JSONResponse({"message": NEEDS_CODE(lang)}, status_code=401)
-        result = live.outcome.result if live.outcome else None
-        if result is None:
+        if live.shown is None:
             return JSONResponse({"message": WAITING(lang)}, status_code=503)
-        return JSONResponse(meeting_json(result.meeting))
+        return JSONResponse(meeting_json(live.shown.meeting))
 
     def rep_view(request: Request) -> Response | str:
         """The rep's part of the page, or why not."""
         if role(request) != "manager":
             return login_page(request, NEEDS_MANAGER(lang))
         name = request.path_params["name"]
-        result = live.outcome.result if live.outcome else None
-        if result is None:
+        shown = live.shown
+        if shown is None:
             return render("rep_part.html", day=None, waiting=WAITING(lang))
-        if name not in result.figures.reps:
+        if name not in shown.figures.reps:
             return page(request, "message.html", 404, message=NO_SUCH_REP(lang, rep=name))
-        day = rep_day(result.figures, result.meeting.at, name, lang)
+        day = rep_day(shown.figures, shown.meeting.at, name, lang)
         return render("rep_part.html", day=day, waiting=WAITING(lang))
 
     async def rep_page(request: Request) -> Response:

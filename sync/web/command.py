@@ -99,6 +99,7 @@ def serve_command(
 ) -> None:
     """Serve the live board: the meeting on the office TV, one rep's day on a phone."""
     from ..cli import fail, log_beside, require_sources, require_xlsx_master
+    from ..crash import report_bug
     from ..run import XlsxMaster, sync_into
     from ..store import default_store, location
     from ..team_sources import team_sources
@@ -121,7 +122,7 @@ def serve_command(
     store_path = location(store) if store else default_store(master)
     pinned_day, at = as_of or (None, None)
 
-    def sync() -> SyncResult:
+    def sync(computed: Callable[[SyncResult], None]) -> SyncResult:
         day = pinned_day or date.today()
         return sync_into(
             team_sources(folders, google_keys, google, master, day),
@@ -131,6 +132,7 @@ def serve_command(
             lang,
             lock=master,
             moment=Moment(at, meeting),
+            computed=computed,
         )
 
     def watchers(syncer: Syncer) -> Callable[[], None]:
@@ -149,7 +151,10 @@ def serve_command(
 
         return stop
 
-    app = make_app(Settings(words, access.is_loopback(host), codes, sync, watchers))
+    def bug(exc: Exception) -> None:
+        report_bug(exc, master.parent, str(master), lang)
+
+    app = make_app(Settings(words, access.is_loopback(host), codes, sync, watchers, bug))
     shown = f"[{host}]" if ":" in host else host
     click.secho(SERVING(words, url=f"http://{shown}:{port}/"), bold=True)
     sys.stdout.flush()

@@ -17,10 +17,17 @@ from pathlib import Path
 
 import watchfiles
 
+from sheets_templates.words import Text
+
+from ..crash import LOG_NAME
 from ..engine import SyncResult
 from ..run import SyncFailed
 from ..sources import SOURCE_SUFFIXES, UNSUPPORTED_SUFFIXES, is_ignored
 
+INTERNAL = Text(
+    "salesflow 内部错误，详情已记入 {log}；看板显示上次的结果",
+    "an internal error in salesflow, written to {log}; the board shows the last result",
+)
 QUIET = 0.3
 """Seconds without a new request before a sync starts."""
 
@@ -54,15 +61,17 @@ class SourceChanges(watchfiles.DefaultFilter):
 
 class Syncer:
     """Runs `sync` in its own thread whenever asked, one at a time, after `quiet`
-    seconds of calm; hands each `Outcome` to `done` (from that thread)."""
+    seconds of calm; hands each `Outcome` to `done` (from that thread): the result
+    when `sync` calls back with it, a failure when it raises."""
 
     def __init__(
         self,
-        sync: Callable[[], SyncResult],
+        sync: Callable[[Callable[[SyncResult], None]], SyncResult],
         done: Callable[[Outcome], None],
+        bug: Callable[[Exception], None],
         quiet: float = QUIET,
     ) -> None:
-        self.sync, self.done, self.quiet = sync, done, quiet
+        self.sync, self.done, self.bug, self.quiet = sync, done, bug, quiet
         self.wanted = threading.Event()
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._work, name="salesflow-sync", daemon=True)
@@ -85,11 +94,13 @@ class Syncer:
                 self.wanted.clear()
                 if self.stopping.wait(self.quiet):
                     return
-            try:
-                outcome = Outcome(self.sync())
+            try:  # the figures are shown as soon as computed, before the master is written
+                self.sync(lambda result: self.done(Outcome(result)))
             except SyncFailed as exc:
-                outcome = Outcome(None, exc)
-            self.done(outcome)
+                self.done(Outcome(None, exc))
+            except Exception as exc:  # a bug: logged, said, and the board keeps serving
+                self.bug(exc)
+                self.done(Outcome(None, SyncFailed(*INTERNAL.both(log=LOG_NAME))))
 
 
 def watch_folders(

@@ -204,3 +204,14 @@ def test_off_loopback_nothing_is_seen_without_a_code(tmp_path: Path) -> None:
         assert tv.status_code == 303 and tv.headers["location"] == "/"
         assert client.get(served.url + "/").status_code == 200
         assert client.get(served.url + "/rep/丙").status_code == 401  # a viewer is no manager
+
+
+def test_the_board_speaks_english_when_asked(tmp_path: Path) -> None:
+    with serve(write_team(tmp_path), "--lang", "en") as served, httpx.Client() as client:
+        board = client.get(served.url + "/").text
+        assert "Evening meeting: 2026-11-26 (Thu) up to 16:00" in board
+        assert "Effective calls ranking" in board and "Team total" in board
+        assert "丙 · Effective calls 45.5 short" in board  # 75.5 due by 16:00, 30 made
+        token = csrf_of(client, served.url)
+        client.post(served.url + "/login", data={"csrf": token, "code": served.manager})
+        assert "70 more by 17:30" in client.get(served.url + "/rep/丙").text

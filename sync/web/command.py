@@ -6,6 +6,7 @@ again whenever a rep's file changes, and serves the meeting to the office's brow
 
 from __future__ import annotations
 
+import socket
 import sys
 import threading
 from collections.abc import Callable
@@ -39,6 +40,10 @@ SERVING = Text(
 NO_CODES = Text(
     "无法保存访问码 {path}（{why}）：没有访问码，看板不启动",
     "cannot keep the access codes in {path} ({why}); without codes the board does not start",
+)
+PORT_BUSY = Text(
+    "无法在 {host}:{port} 上提供看板（{why}）：换一个 --port 试试",
+    "cannot serve on {host}:{port} ({why}); try another --port",
 )
 GOOGLE_POLL = 60.0
 """Seconds between reads of the Google tabs, which send no change events."""
@@ -110,6 +115,10 @@ def serve_command(
     require_xlsx_master(master)
     log_beside(master.parent, str(master), lang)
     words = lang_of(lang)
+    try:  # before anything is made: a busy port is the user's to fix (exit 2)
+        socket.create_server((host, port)).close()
+    except OSError as exc:
+        fail(PORT_BUSY(words, host=host, port=port, why=exc.strerror or exc))
     try:
         codes, made = access.load_or_create(access.access_path(master))
     except access.AccessUnreadable as exc:
@@ -138,9 +147,8 @@ def serve_command(
     def watchers(syncer: Syncer) -> Callable[[], None]:
         stopping = threading.Event()
         threads: list[threading.Thread] = []
-        existing = [f for f in folders if f.exists()]
-        if existing:
-            threads.append(watch_folders(existing, master, syncer, stopping))
+        if folders:  # each one exists: `require_sources` said so
+            threads.append(watch_folders(folders, master, syncer, stopping))
         if google_keys:
             threads.append(poll_tabs(poll, syncer, stopping))
 

@@ -10,6 +10,7 @@ import hashlib
 import http.client
 import json
 import re
+import socket
 from pathlib import Path
 
 import httpx
@@ -17,7 +18,7 @@ import httpx
 from sync.web.app import STATIC
 from tests.conftest import salesflow
 
-from .serving import AT, Served, meeting_of, serve, write_team
+from .serving import AT, Served, free_port, meeting_of, serve, write_team
 
 CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 
@@ -215,3 +216,40 @@ def test_the_board_speaks_english_when_asked(tmp_path: Path) -> None:
         token = csrf_of(client, served.url)
         client.post(served.url + "/login", data={"csrf": token, "code": served.manager})
         assert "70 more by 17:30" in client.get(served.url + "/rep/丙").text
+
+
+def test_a_busy_port_or_damaged_codes_file_stops_it_before_anything(tmp_path: Path) -> None:
+    folder = write_team(tmp_path)
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = str(taken.getsockname()[1])
+        done = salesflow(
+            "serve",
+            "--from",
+            "team",
+            "--master",
+            "master.xlsx",
+            "--port",
+            port,
+            "--lang",
+            "en",
+            cwd=folder,
+        )
+    assert done.returncode == 2
+    assert f"cannot serve on 127.0.0.1:{port}" in done.stderr
+    assert not (folder / "master.access.json").exists()
+    (folder / "master.access.json").write_text("{not json")
+    done = salesflow(
+        "serve",
+        "--from",
+        "team",
+        "--master",
+        "master.xlsx",
+        "--port",
+        str(free_port()),
+        "--lang",
+        "en",
+        cwd=folder,
+    )
+    assert done.returncode == 2
+    assert "the access codes file master.access.json cannot be read" in done.stderr
+    assert not (folder / "master.xlsx").exists()  # no sync ran

@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import (
     HTMLResponse,
     JSONResponse,
+    PlainTextResponse,
     RedirectResponse,
     Response,
     StreamingResponse,
@@ -97,6 +98,32 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def loopback_host(host: str) -> bool:
+    """Whether a Host header names this computer (`127.0.0.1:8765`, `[::1]:8765`)."""
+    name = host if host.endswith("]") else host.rpartition(":")[0] or host
+    return name.strip("[]").lower() in LOOPBACK_NAMES
+
+
+class LoopbackOnly:
+    """On loopback the board needs no code, so a page that only *resolves* to this
+    computer (a web site re-pointing its own name here: DNS rebinding) must not read
+    it: a request must name this computer in its Host header, else 400."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+            if not loopback_host(host):
+                await PlainTextResponse("bad host", status_code=400)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 @dataclass(frozen=True)
@@ -370,5 +397,7 @@ def make_app(settings: Settings) -> Starlette:
         ],
         lifespan=lifespan,
     )
+    if settings.loopback:
+        app.add_middleware(LoopbackOnly)
     app.add_middleware(SecurityHeaders)
     return app

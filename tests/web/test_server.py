@@ -253,3 +253,20 @@ def test_a_busy_port_or_damaged_codes_file_stops_it_before_anything(tmp_path: Pa
     assert done.returncode == 2
     assert "the access codes file master.access.json cannot be read" in done.stderr
     assert not (folder / "master.xlsx").exists()  # no sync ran
+
+
+def test_on_loopback_a_page_must_name_this_computer(board: Served) -> None:
+    """A site that re-points its own name at 127.0.0.1 (DNS rebinding) reads nothing."""
+    host, port = board.url.removeprefix("http://").split(":")
+    for named, status in (
+        ("evil.example", 400),
+        (f"evil.example:{port}", 400),
+        (f"localhost:{port}", 200),
+        (f"127.0.0.1:{port}", 200),
+    ):
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        connection.request("GET", "/api/meeting", headers={"Host": named})
+        answer = connection.getresponse()
+        answer.read()
+        connection.close()
+        assert answer.status == status, named

@@ -77,6 +77,8 @@ ENTER = Text("进入", "Enter")
 REFRESH = Text("刷新", "Refresh")
 MANAGER_CODE = Text("经理访问码", "Manager code")
 LIVE = Text("实时", "live")
+HTML_LANG = Text("zh-CN", "en")
+"""The pages' `lang` attribute (fonts and screen readers follow it)."""
 
 
 class SecurityHeaders:
@@ -188,7 +190,7 @@ def make_app(settings: Settings) -> Starlette:
     loop_holder: list[asyncio.AbstractEventLoop] = []
 
     def render(name: str, **values: Any) -> str:
-        return pages.get_template(name).render(lang=lang, **values)
+        return pages.get_template(name).render(html_lang=HTML_LANG(lang), **values)
 
     def board_html() -> str:
         failure = live.failure

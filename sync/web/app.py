@@ -146,12 +146,13 @@ class Live:
     failure: str | None = None
     """Why the last sync failed (None when it did not); the last good figures stay."""
     version: int = 0
-    event: str | None = None
+    event: bytes | None = None
+    """The last sync's event, framed and encoded once for every page."""
     html: str | None = None
     """The board's part as last rendered (once per sync)."""
-    listeners: set[asyncio.Queue[str]] = field(default_factory=set)
+    listeners: set[asyncio.Queue[bytes]] = field(default_factory=set)
 
-    def fan_out(self, event: str) -> None:
+    def fan_out(self, event: bytes) -> None:
         """Hand `event` to every listener; a slow one only ever holds the newest."""
         self.event = event
         for queue in self.listeners:
@@ -214,7 +215,7 @@ def make_app(settings: Settings) -> Starlette:
         document: dict[str, Any] = {"version": live.version, "html": live.html}
         if live.shown is not None:
             document["meeting"] = meeting_json(live.shown.meeting)
-        event = json.dumps(document, ensure_ascii=False)
+        event = f"data: {json.dumps(document, ensure_ascii=False)}\n\n".encode()
         loop_holder[0].call_soon_threadsafe(live.fan_out, event)
 
     syncer = Syncer(settings.sync, finished, settings.bug)
@@ -301,20 +302,20 @@ def make_app(settings: Settings) -> Starlette:
     async def events(request: Request) -> Response:
         if not may_view(request):
             return JSONResponse({"message": NEEDS_CODE(lang)}, status_code=401)
-        queue: asyncio.Queue[str] = asyncio.Queue(maxsize=1)
+        queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=1)
         live.listeners.add(queue)
 
-        async def stream() -> AsyncIterator[str]:
+        async def stream() -> AsyncIterator[bytes]:
             try:
                 if live.event is not None:
-                    yield f"data: {live.event}\n\n"
+                    yield live.event
                 while True:
                     try:
                         event = await asyncio.wait_for(queue.get(), KEEPALIVE)
                     except TimeoutError:
-                        yield ": still here\n\n"
+                        yield b": still here\n\n"
                         continue
-                    yield f"data: {event}\n\n"
+                    yield event
             finally:
                 live.listeners.discard(queue)
 

@@ -92,22 +92,32 @@ def saver_calls(document: dict[str, Any]) -> int | None:
     return None
 
 
-async def listen(
-    client: httpx.AsyncClient, url: str, seen: list[tuple[float, dict[str, Any]]]
-) -> None:
-    """One page: every event, with the moment it arrived."""
+Seen = list[tuple[float, str]]
+
+
+async def listen(client: httpx.AsyncClient, url: str, seen: Seen) -> None:
+    """One page: every event as it arrived, and when (read later: the 200 pages share
+    this process, and the timing is the server's, not this client's parsing)."""
     async with client.stream("GET", url + "/events") as answer:
         async for line in answer.aiter_lines():
             if line.startswith("data: "):
-                seen.append((time.monotonic(), json.loads(line[6:])))
+                seen.append((time.monotonic(), line))
 
 
-async def until(seen: list[tuple[float, dict[str, Any]]], calls: int, since: float) -> float:
+async def until(seen: Seen, calls: int, since: float) -> float:
     """When the page first showed the saver at `calls` after `since`."""
+    read = 0
     while True:
-        for at, document in seen:
-            if at >= since and saver_calls(document) == calls:
+        for at, line in seen[read:]:
+            read += 1
+            if at >= since and saver_calls(json.loads(line[6:])) == calls:
                 return at
+        await asyncio.sleep(0.005)
+
+
+async def arrived(pages: list[Seen], since: float) -> None:
+    """Until every page has had an event after `since` (nothing parsed meanwhile)."""
+    while not all(p and p[-1][0] >= since for p in pages):
         await asyncio.sleep(0.005)
 
 
@@ -125,7 +135,7 @@ async def measure(served: Served, rows: list[dict[str, Any]], saves: int, viewer
     limits = httpx.Limits(max_connections=viewers + 10)
     timeout = httpx.Timeout(10.0, read=None)
     async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
-        seen: list[tuple[float, dict[str, Any]]] = []
+        seen: Seen = []
         page = asyncio.create_task(listen(client, served.url, seen))
         await asyncio.sleep(0.5)
         latencies = []
@@ -145,16 +155,16 @@ async def measure(served: Served, rows: list[dict[str, Any]], saves: int, viewer
         )
 
         before = memory(served.process.pid)
-        pages: list[list[tuple[float, dict[str, Any]]]] = [[] for _ in range(viewers)]
+        pages: list[Seen] = [[] for _ in range(viewers)]
         tasks = [asyncio.create_task(listen(client, served.url, p)) for p in pages]
         while sum(1 for p in pages if p) < viewers:  # each has its first event
             await asyncio.sleep(0.05)
         connected = memory(served.process.pid)
         effective = saves % 2 == 0
         saved = await asyncio.to_thread(save, served.folder, rows, effective)
-        arrivals = await asyncio.wait_for(
-            asyncio.gather(*(until(p, 100 if effective else 0, saved) for p in pages)), 600
-        )
+        await asyncio.wait_for(arrived(pages, saved), 600)
+        calls = 100 if effective else 0
+        arrivals = [await asyncio.wait_for(until(p, calls, saved), 60) for p in pages]
         for task in tasks:
             task.cancel()
         after = memory(served.process.pid)

@@ -25,10 +25,10 @@ from .crash import EXIT_BUG, log_details_to, report_bug
 from .google.commands import GoogleSettings, google_keys_option, google_options
 from .meeting import Kind, Moment
 from .notify_command import notify_command
-from .options import AS_OF, AS_OF_AT, LANG, MEETING
+from .options import AS_OF, AS_OF_AT, LANG, MEETING, STORE_ENV
 from .progress import progress_bar
 from .run import SyncFailed, tune_gc
-from .store import STORE_ENV
+from .web.command import serve_command
 
 TEMPLATES_WRITTEN = Text("模板已写入:", "Templates written:")
 MARKED = Count(
@@ -79,6 +79,14 @@ def require_sources(paths: tuple[Path, ...], google_keys: tuple[str, ...], ask: 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
+
+
+def require_xlsx_master(master: Path) -> None:
+    """A usage error (exit 2) for a master that is not an `.xlsx` file."""
+    if master.suffix.lower() != ".xlsx":
+        raise click.UsageError(
+            "the master must be an .xlsx file (an .xlsm master refreshes itself)"
+        )
 
 
 def echo_json(document: Any) -> None:
@@ -321,24 +329,19 @@ def sync_command(
 ) -> None:
     """Sync the team's registers into the store and the master workbook."""
     from .google.commands import master_note
-    from .master_file import backups
     from .run import MasterTarget, XlsxMaster, sync_into
-    from .sources import file_sources
     from .store import StoreError, default_store, location
     from .store_faults import set_aside
     from .summary import summary_lines, sync_json
+    from .team_sources import team_sources
 
     require_sources(
         folders, google_keys, "say where the team's registers are: --from DIR or --google KEY"
     )
-    if master.suffix.lower() != ".xlsx":
-        raise click.UsageError(
-            "the master must be an .xlsx file (an .xlsm master refreshes itself)"
-        )
+    require_xlsx_master(master)
     log_beside(master.parent, str(master), lang)
     day, at = as_of or (date.today(), None)
-    sources = file_sources(list(folders), day, exclude=[master, *backups(master)])
-    sources += google.sources(google_keys, day)
+    sources = team_sources(folders, google_keys, google, master, day)
     online = google.master(google_master) if google_master else None
     targets: list[MasterTarget] = [online, XlsxMaster(master)] if online else [XlsxMaster(master)]
     store_path = location(store) if store else default_store(master)
@@ -469,3 +472,4 @@ def demo(folder: Path, as_of: date | None, lang: Lang) -> None:
 
 
 main.add_command(notify_command)
+main.add_command(serve_command)

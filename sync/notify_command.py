@@ -19,8 +19,8 @@ from .last_meeting import last_meetings
 from .master_meeting import TITLES
 from .meeting import KINDS, Kind
 from .notify import DEFAULT_TOP, post_meeting
-from .options import LANG, MEETING
-from .store import STORE_ENV, default_store, location, open_store
+from .options import LANG, MEETING, STORE_ENV
+from .store import default_store, location, open_store
 
 NO_SYNC = Text(
     "{store} 里还没有同步结果：先运行 salesflow sync --master {master}",

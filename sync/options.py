@@ -12,6 +12,9 @@ from sheets_templates.values import ReadContext, parse_date
 
 from .meeting import KINDS
 
+STORE_ENV = "SALESFLOW_STORE"
+"""The environment variable that names the store when `--store` is not given."""
+
 LANG = click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),

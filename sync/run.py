@@ -14,7 +14,7 @@ cannot be written, a read-only folder, Google refusing — leaves `sync_into` as
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -113,6 +113,7 @@ def sync_into(
     wait: float = DEFAULT_WAIT,
     progress: ProgressFn | None = None,
     moment: Moment = NOW,
+    computed: Callable[[SyncResult], None] | None = None,
 ) -> SyncResult:
     """Sync `sources` into the store and write the master into every target.
 
@@ -120,7 +121,9 @@ def sync_into(
     master apart. The targets sheet is read from the first target. Every target is
     written even when an earlier one fails; the first failure is then raised. No
     sources at all is refused before anything is touched: a wrong folder must not
-    empty the master (every record would be marked gone).
+    empty the master (every record would be marked gone). `computed`, when given, hears
+    the result as soon as the store has it, before the master is written (the live
+    board shows a save without waiting for the workbook).
     """
     if not sources:
         raise SyncFailed(*NO_SOURCES.both())
@@ -138,6 +141,8 @@ def sync_into(
                 list(sources), store_path, as_of, lang, rows, progress, moment, team_rows=team
             )
             result.notices = notices
+            if computed is not None:
+                computed(result)
             failures: list[Exception] = []
             for target in targets:
                 try:

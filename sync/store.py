@@ -213,10 +213,6 @@ def is_url(where: Location) -> bool:
     return isinstance(where, str) and where.startswith(URL_SCHEMES)
 
 
-STORE_ENV = "SALESFLOW_STORE"
-"""The environment variable that names the store when `--store` is not given."""
-
-
 def location(text: str) -> Location:
     """A store location as typed (`--store`, `SALESFLOW_STORE`): a URL stays text, anything
     else is a file path."""

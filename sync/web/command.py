@@ -1,0 +1,169 @@
+"""`salesflow serve`: the live board, from the same options as `salesflow sync`.
+
+It syncs the team exactly as `sync` does (same sources, same store, same master),
+again whenever a rep's file changes, and serves the meeting to the office's browsers.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+from collections.abc import Callable
+from datetime import date, time
+from pathlib import Path
+
+import click
+import uvicorn
+
+from sheets_templates.words import Lang, Text, lang_of
+
+from ..engine import SyncResult
+from ..google.commands import GoogleSettings, google_keys_option, google_options
+from ..meeting import Kind, Moment
+from ..options import AS_OF_AT, LANG, MEETING, STORE_ENV
+from . import access
+from .app import Settings, make_app
+from .watch import Syncer, poll_tabs, watch_folders
+
+CODES_MADE = Text(
+    "已生成访问码（只显示这一次，请记下）:\n  看板（电视）: {viewer}\n  经理（刷新、个人页面）: {manager}\n"
+    "  已加密保存在 {path}；删除该文件并重启可换新的访问码",
+    "Access codes made (shown this once; note them):\n  board (TV): {viewer}\n"
+    "  manager (refresh, rep pages): {manager}\n"
+    "  kept hashed in {path}; delete it and restart for new codes",
+)
+SERVING = Text(
+    "看板: {url}（电视链接: {url}?key=看板访问码）  按 Ctrl+C 停止",
+    "Board: {url} (TV link: {url}?key=BOARD-CODE)  Ctrl+C stops it",
+)
+NO_CODES = Text(
+    "无法保存访问码 {path}（{why}）：没有访问码，看板不启动",
+    "cannot keep the access codes in {path} ({why}); without codes the board does not start",
+)
+PORT_BUSY = Text(
+    "无法在 {host}:{port} 上提供看板（{why}）：换一个 --port 试试",
+    "cannot serve on {host}:{port} ({why}); try another --port",
+)
+GOOGLE_POLL = 60.0
+"""Seconds between reads of the Google tabs, which send no change events."""
+
+
+@click.command(name="serve")
+@click.option(
+    "--from",
+    "folders",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="The team's folder, watched for changes; repeat for more.",
+)
+@click.option(
+    "--master",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="master.xlsx",
+    show_default=True,
+    help="The master workbook each sync writes (.xlsx); the access codes are kept beside it.",
+)
+@click.option(
+    "--store",
+    envvar=STORE_ENV,
+    help="The store: a SQLite file (default beside the master) or a postgresql:// URL; "
+    f"also ${STORE_ENV}.",
+)
+@google_keys_option("An office's Google spreadsheet to sync (key or link); repeat for more.")
+@google_options
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Where to listen; anything but this computer (127.0.0.1) needs the access codes.",
+)
+@click.option("--port", type=int, default=8765, show_default=True, help="The port to listen on.")
+@click.option(
+    "--poll",
+    type=float,
+    default=GOOGLE_POLL,
+    show_default=True,
+    help="Seconds between reads of the Google spreadsheets (--google).",
+)
+@AS_OF_AT
+@MEETING
+@LANG
+def serve_command(
+    folders: tuple[Path, ...],
+    master: Path,
+    store: str | None,
+    google_keys: tuple[str, ...],
+    google: GoogleSettings,
+    host: str,
+    port: int,
+    poll: float,
+    as_of: tuple[date, time | None] | None,
+    meeting: Kind | None,
+    lang: Lang,
+) -> None:
+    """Serve the live board: the meeting on the office TV, one rep's day on a phone."""
+    from ..cli import fail, log_beside, require_sources, require_xlsx_master
+    from ..crash import report_bug
+    from ..run import XlsxMaster, sync_into
+    from ..store import default_store, location
+    from ..team_sources import team_sources
+
+    require_sources(
+        folders, google_keys, "say where the team's registers are: --from DIR or --google KEY"
+    )
+    require_xlsx_master(master)
+    log_beside(master.parent, str(master), lang)
+    words = lang_of(lang)
+    try:  # before anything is made: a busy port is the user's to fix (exit 2)
+        socket.create_server((host, port)).close()
+    except OSError as exc:
+        fail(PORT_BUSY(words, host=host, port=port, why=exc.strerror or exc))
+    try:
+        codes, made = access.load_or_create(access.access_path(master))
+    except access.AccessUnreadable as exc:
+        fail(exc.message(lang))
+    except OSError as exc:  # no codes, no server: not even the board on loopback
+        fail(NO_CODES(words, path=access.access_path(master), why=exc.strerror or exc))
+    if made is not None:
+        path = access.access_path(master)
+        click.secho(CODES_MADE(words, path=path, **made), bold=True)
+    store_path = location(store) if store else default_store(master)
+    pinned_day, at = as_of or (None, None)
+
+    def sync(computed: Callable[[SyncResult], None]) -> SyncResult:
+        day = pinned_day or date.today()
+        return sync_into(
+            team_sources(folders, google_keys, google, master, day),
+            [XlsxMaster(master)],
+            store_path,
+            day,
+            lang,
+            lock=master,
+            moment=Moment(at, meeting),
+            computed=computed,
+        )
+
+    def watchers(syncer: Syncer) -> Callable[[], None]:
+        stopping = threading.Event()
+        threads: list[threading.Thread] = []
+        if folders:  # each one exists: `require_sources` said so
+            threads.append(watch_folders(folders, master, syncer, stopping))
+        if google_keys:
+            threads.append(poll_tabs(poll, syncer, stopping))
+
+        def stop() -> None:
+            stopping.set()
+            for thread in threads:
+                thread.join(timeout=5)
+
+        return stop
+
+    def bug(exc: Exception) -> None:
+        report_bug(exc, master.parent, str(master), lang)
+
+    app = make_app(Settings(words, access.is_loopback(host), codes, sync, watchers, bug))
+    shown = f"[{host}]" if ":" in host else host
+    click.secho(SERVING(words, url=f"http://{shown}:{port}/"), bold=True)
+    sys.stdout.flush()
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)

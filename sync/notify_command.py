@@ -7,6 +7,7 @@ so a scheduled job can sync at 08:30 and post at 08:45.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -42,6 +43,39 @@ class Refused(click.ClickException):
         click.secho(self.message, fg="red", err=True)
 
 
+def webhook_options(required: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The group robot's options, the same for `notify` and `serve --notify-at`."""
+    options = (
+        click.option(
+            "--webhook",
+            required=required,
+            metavar="URL",
+            help="The group robot's webhook address (WeCom, DingTalk or Feishu; a proxy works).",
+        ),
+        click.option(
+            "--kind",
+            "platform",
+            type=click.Choice(["wecom", "dingtalk", "feishu"]),
+            help="The platform, when the webhook's path does not show it.",
+        ),
+        click.option("--secret", help="The robot's signing secret (DingTalk, Feishu: 加签)."),
+        click.option(
+            "--top",
+            type=click.IntRange(1),
+            default=DEFAULT_TOP,
+            show_default=True,
+            help="Places shown per PK metric.",
+        ),
+    )
+
+    def apply(command: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
 @click.command(name="notify")
 @click.option(
     "--master",
@@ -50,30 +84,11 @@ class Refused(click.ClickException):
     show_default=True,
     help="The master whose last sync to post (its store: NAME.sqlite beside it).",
 )
-@click.option(
-    "--webhook",
-    required=True,
-    metavar="URL",
-    help="The group robot's webhook address (WeCom, DingTalk or Feishu; a proxy works).",
-)
-@click.option(
-    "--kind",
-    "platform",
-    type=click.Choice(["wecom", "dingtalk", "feishu"]),
-    help="The platform, when the webhook's path does not show it.",
-)
-@click.option("--secret", help="The robot's signing secret (DingTalk, Feishu: 加签).")
+@webhook_options(required=True)
 @click.option(
     "--store",
     envvar=STORE_ENV,
     help=f"The store: a SQLite file or a postgresql:// URL; also ${STORE_ENV}.",
-)
-@click.option(
-    "--top",
-    type=click.IntRange(1),
-    default=DEFAULT_TOP,
-    show_default=True,
-    help="Places shown per PK metric.",
 )
 @MEETING
 @LANG

@@ -10,7 +10,7 @@ import socket
 import sys
 import threading
 from collections.abc import Callable
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 
 import click
@@ -21,10 +21,12 @@ from sheets_templates.words import Lang, Text, lang_of
 from ..engine import SyncResult
 from ..google.commands import GoogleSettings, google_keys_option, google_options
 from ..meeting import Kind, Moment
+from ..notify import BadTimes, notify_times, post_meeting
+from ..notify_command import webhook_options
 from ..options import AS_OF_AT, LANG, MEETING, STORE_ENV
 from . import access
 from .app import Settings, make_app
-from .watch import Syncer, poll_tabs, watch_folders
+from .watch import Outcome, Syncer, poll_tabs, post_on_schedule, watch_folders
 
 CODES_MADE = Text(
     "已生成访问码（只显示这一次，请记下）:\n  看板（电视）: {viewer}\n  经理（刷新、个人页面）: {manager}\n"
@@ -44,6 +46,11 @@ NO_CODES = Text(
 PORT_BUSY = Text(
     "无法在 {host}:{port} 上提供看板（{why}）：换一个 --port 试试",
     "cannot serve on {host}:{port} ({why}); try another --port",
+)
+POSTED = Text("{at} 群消息: {outcome}", "{at} group chat: {outcome}")
+NO_WEBHOOK = Text(
+    "--notify-at 需要 --webhook（群机器人的地址）",
+    "--notify-at needs --webhook (the robot's address)",
 )
 GOOGLE_POLL = 60.0
 """Seconds between reads of the Google tabs, which send no change events."""
@@ -86,6 +93,13 @@ GOOGLE_POLL = 60.0
     show_default=True,
     help="Seconds between reads of the Google spreadsheets (--google).",
 )
+@click.option(
+    "--notify-at",
+    metavar="HH:MM,…",
+    help="Post the meeting to the group chat (--webhook) at these times each day, "
+    "e.g. 08:45,18:00.",
+)
+@webhook_options(required=False)
 @AS_OF_AT
 @MEETING
 @LANG
@@ -98,6 +112,11 @@ def serve_command(
     host: str,
     port: int,
     poll: float,
+    notify_at: str | None,
+    webhook: str | None,
+    platform: str | None,
+    secret: str | None,
+    top: int,
     as_of: tuple[date, time | None] | None,
     meeting: Kind | None,
     lang: Lang,
@@ -115,6 +134,7 @@ def serve_command(
     require_xlsx_master(master)
     log_beside(master.parent, str(master), lang)
     words = lang_of(lang)
+    schedule = posting_times(notify_at, webhook, words)
     try:  # before anything is made: a busy port is the user's to fix (exit 2)
         socket.create_server((host, port)).close()
     except OSError as exc:
@@ -151,6 +171,9 @@ def serve_command(
             threads.append(watch_folders(folders, master, syncer, stopping))
         if google_keys:
             threads.append(poll_tabs(poll, syncer, stopping))
+        if schedule and webhook:
+            post = group_post(webhook, platform, secret, top, words)
+            threads.append(post_on_schedule(schedule, syncer, post, stopping))
 
         def stop() -> None:
             stopping.set()
@@ -167,3 +190,41 @@ def serve_command(
     click.secho(SERVING(words, url=f"http://{shown}:{port}/"), bold=True)
     sys.stdout.flush()
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
+
+
+def posting_times(notify_at: str | None, webhook: str | None, lang: Lang) -> list[time]:
+    """The day's posting times (`--notify-at`), refused before the board starts when
+    they are not clock times or there is no robot to post to."""
+    if not notify_at:
+        return []
+    if not webhook:
+        raise click.UsageError(NO_WEBHOOK(lang))
+    try:
+        return notify_times(notify_at)
+    except BadTimes as exc:
+        raise click.UsageError(exc.message(lang)) from None
+
+
+def group_post(
+    webhook: str, platform: str | None, secret: str | None, top: int, lang: Lang
+) -> Callable[[Outcome], None]:
+    """What a scheduled post does with the sync run for it: the meeting of that moment
+    to the robot, one line on the console either way (the webhook's key never in it).
+    A failed sync posts nothing: the board already shows why."""
+    from ..errors import Bilingual
+    from ..master_meeting import TITLES
+    from ..summary import meeting_json
+
+    def post(outcome: Outcome) -> None:
+        if outcome.result is None:
+            return
+        meeting = outcome.result.meeting
+        at = datetime.now().strftime("%H:%M")
+        try:
+            done = post_meeting(meeting_json(meeting), webhook, platform, secret, lang, top)
+            said = done.message(lang, TITLES[meeting.kind](lang))
+        except Bilingual as exc:
+            said = exc.message(lang)
+        click.echo(POSTED(lang, at=at, outcome=said))
+
+    return post

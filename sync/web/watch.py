@@ -1,5 +1,6 @@
 """When the board's sync runs: on a change in the team's folders, on an interval for
-Google tabs (which have no change events), and on Refresh.
+Google tabs (which have no change events), on Refresh, and at the group chat's posting
+times (`--notify-at`), whose post carries that sync's meeting.
 
 Every trigger only asks (`Syncer.request`); one worker thread runs the syncs, one at a
 time, after a quiet spell (`QUIET`), so a save that writes a file in three steps, or
@@ -13,6 +14,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, time
 from pathlib import Path
 
 import watchfiles
@@ -21,6 +23,7 @@ from sheets_templates.words import Text
 
 from ..crash import LOG_NAME
 from ..engine import SyncResult
+from ..notify import next_due
 from ..run import SyncFailed
 from ..sources import SOURCE_SUFFIXES, UNSUPPORTED_SUFFIXES, is_ignored
 
@@ -72,6 +75,8 @@ class Syncer:
         quiet: float = QUIET,
     ) -> None:
         self.sync, self.done, self.bug, self.quiet = sync, done, bug, quiet
+        self.waiting: list[Callable[[Outcome], None]] = []
+        self.waiting_lock = threading.Lock()
         self.wanted = threading.Event()
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._work, name="salesflow-sync", daemon=True)
@@ -79,7 +84,11 @@ class Syncer:
     def start(self) -> None:
         self.thread.start()
 
-    def request(self) -> None:
+    def request(self, then: Callable[[Outcome], None] | None = None) -> None:
+        """Ask for a sync; `then` (if given) is handed its outcome once it has run."""
+        if then is not None:
+            with self.waiting_lock:
+                self.waiting.append(then)
         self.wanted.set()
 
     def stop(self) -> None:
@@ -94,13 +103,22 @@ class Syncer:
                 self.wanted.clear()
                 if self.stopping.wait(self.quiet):
                     return
-            try:  # the figures are shown as soon as computed, before the master is written
-                self.sync(lambda result: self.done(Outcome(result)))
-            except SyncFailed as exc:
-                self.done(Outcome(None, exc))
-            except Exception as exc:  # a bug: logged, said, and the board keeps serving
-                self.bug(exc)
-                self.done(Outcome(None, SyncFailed(*INTERNAL.both(log=LOG_NAME))))
+            with self.waiting_lock:
+                waiting, self.waiting = self.waiting, []
+            outcome = self._run()
+            for then in waiting:
+                then(outcome)
+
+    def _run(self) -> Outcome:
+        try:  # the figures are shown as soon as computed, before the master is written
+            return Outcome(self.sync(lambda result: self.done(Outcome(result))))
+        except SyncFailed as exc:
+            failed = Outcome(None, exc)
+        except Exception as exc:  # a bug: logged, said, and the board keeps serving
+            self.bug(exc)
+            failed = Outcome(None, SyncFailed(*INTERNAL.both(log=LOG_NAME)))
+        self.done(failed)
+        return failed
 
 
 def watch_folders(
@@ -132,5 +150,27 @@ def poll_tabs(every: float, syncer: Syncer, stopping: threading.Event) -> thread
             syncer.request()
 
     thread = threading.Thread(target=run, name="salesflow-poll", daemon=True)
+    thread.start()
+    return thread
+
+
+def post_on_schedule(
+    times: Sequence[time],
+    syncer: Syncer,
+    post: Callable[[Outcome], None],
+    stopping: threading.Event,
+) -> threading.Thread:
+    """A thread that, at each of `times` every day, asks `syncer` for a sync and hands
+    its outcome to `post`: the group chat gets the figures of that moment (the evening
+    meeting at 18:00 judged against the day's end, not the pace of the last save)."""
+
+    def run() -> None:
+        while True:
+            wait = (next_due(list(times), datetime.now()) - datetime.now()).total_seconds()
+            if stopping.wait(max(wait, 0.0)):
+                return
+            syncer.request(then=post)
+
+    thread = threading.Thread(target=run, name="salesflow-notify", daemon=True)
     thread.start()
     return thread

@@ -23,9 +23,10 @@ from .check import report_json, report_text, run_check
 from .crash import EXIT_BUG, report_bug
 from .google.commands import GoogleSettings, google_keys_option, google_options
 from .meeting import Kind, Moment
-from .options import AS_OF, AS_OF_AT, LANG, MEETING
+from .options import AS_OF, AS_OF_AT, LANG, MEETING, WINDOW
 from .progress import progress_bar
 from .run import SyncFailed, tune_gc
+from .window import Window
 
 TEMPLATES_WRITTEN = Text("模板已写入:", "Templates written:")
 MARKED = Count(
@@ -293,6 +294,7 @@ def fail(message: str) -> NoReturn:
 @google_options
 @AS_OF_AT
 @MEETING
+@WINDOW
 @LANG
 def sync_command(
     folders: tuple[Path, ...],
@@ -303,6 +305,7 @@ def sync_command(
     rebuild_store: bool,
     as_of: tuple[date, time | None] | None,
     meeting: Kind | None,
+    window: Window | None,
     lang: Lang,
     google_keys: tuple[str, ...],
     google_master: str | None,
@@ -352,6 +355,7 @@ def sync_command(
                 wait=wait,
                 progress=progress,
                 moment=Moment(at, meeting),
+                window=window,
             )
         except SyncFailed as exc:
             message = google.redact(exc.message(lang))

@@ -1,5 +1,5 @@
 """The command-line options several commands share: the language, the as-of day (and
-the meeting's clock time), which meeting."""
+the meeting's clock time), which meeting, the master's window."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import click
 from sheets_templates.values import ReadContext, parse_date
 
 from .meeting import KINDS
+from .window import Window, parse_window
 
 LANG = click.option(
     "--lang",
@@ -68,4 +69,23 @@ MEETING = click.option(
     "--meeting",
     type=click.Choice(KINDS),
     help="Which meeting the master opens on; default: morning before 12:00, else evening.",
+)
+
+
+def _window(ctx: click.Context, param: click.Parameter, value: str | None) -> Window | None:
+    if value is None:
+        return None
+    try:
+        return parse_window(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+WINDOW = click.option(
+    "--window",
+    callback=_window,
+    metavar="month|week|Nd|all",
+    help="Which records the master's register sheets show: the as-of date's month or "
+    "week, the last N days (7d) or all; default the 指标 sheet's, else this month. "
+    "KPIs, flags and receivables always use every record they need.",
 )

@@ -36,6 +36,7 @@ from .meeting import NOW, Moment
 from .reading import ProgressFn
 from .sources import Source
 from .store import Location
+from .window import Window
 
 NO_SOURCES = Text(
     "没有找到任何登记表（.xlsx / .xlsm / .csv），总表未改动",
@@ -112,6 +113,7 @@ def sync_into(
     wait: float = DEFAULT_WAIT,
     progress: ProgressFn | None = None,
     moment: Moment = NOW,
+    window: Window | None = None,
 ) -> SyncResult:
     """Sync `sources` into the store and write the master into every target.
 
@@ -119,7 +121,8 @@ def sync_into(
     master apart. The targets sheet is read from the first target. Every target is
     written even when an earlier one fails; the first failure is then raised. No
     sources at all is refused before anything is touched: a wrong folder must not
-    empty the master (every record would be marked gone).
+    empty the master (every record would be marked gone). `window` is the command
+    line's (`sync.window`), None to take the 指标 sheet's.
     """
     if not sources:
         raise SyncFailed(*NO_SOURCES.both())
@@ -133,9 +136,17 @@ def sync_into(
             except TargetsUnreadable as exc:  # said, never silently replaced by defaults
                 notices.append(exc)
             result = run_sync(
-                list(sources), store_path, as_of, lang, rows, progress, moment, team_rows=team
+                list(sources),
+                store_path,
+                as_of,
+                lang,
+                rows,
+                progress,
+                moment,
+                team_rows=team,
+                window=window,
             )
-            result.notices = notices
+            result.notices[:0] = notices
             failures: list[Exception] = []
             for target in targets:
                 try:

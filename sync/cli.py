@@ -21,9 +21,10 @@ from sheets_templates.words import Count, Lang, Text, lang_of
 
 from .check import report_json, report_text, run_check
 from .crash import EXIT_BUG, report_bug
+from .export_command import export
 from .google.commands import GoogleSettings, google_keys_option, google_options
 from .meeting import Kind, Moment
-from .options import AS_OF, AS_OF_AT, LANG, MEETING, WINDOW
+from .options import AS_OF, AS_OF_AT, LANG, MEETING, STORE_ENV, WINDOW
 from .progress import progress_bar
 from .run import SyncFailed, tune_gc
 from .window import Window
@@ -39,8 +40,6 @@ SAMPLE_WRITTEN = Text("示例团队已写入 {folder}", "Sample team written to 
 DEMO_MASTER = Text(
     "总表已写入 {master}（打开它开晨会）", "Master written to {master} (open it for the meeting)"
 )
-STORE_ENV = "SALESFLOW_STORE"
-"""The environment variable that names the store when `--store` is not given."""
 REBUILD = Text("重建数据库的命令: {command}", "to rebuild the store: {command}")
 STORE_SET_ASIDE = Text(
     "损坏的数据库已改名保留为 {aside}，正在从团队的文件重建",
@@ -109,6 +108,9 @@ def log_beside(folder: Path, working_on: str, lang: Lang) -> None:
 def main() -> None:
     """salesflow: the team's sales registers, validated and consolidated."""
     tune_gc()
+
+
+main.add_command(export)
 
 
 @main.command()

@@ -1,5 +1,5 @@
 """The command-line options several commands share: the language, the as-of day (and
-the meeting's clock time), which meeting, the master's window."""
+the meeting's clock time), which meeting, the master's window, the store's variable."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from sheets_templates.values import ReadContext, parse_date
 
 from .meeting import KINDS
 from .window import Window, parse_window
+
+STORE_ENV = "SALESFLOW_STORE"
+"""The environment variable that names the store when `--store` is not given."""
 
 LANG = click.option(
     "--lang",

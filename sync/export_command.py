@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from sheets_templates.registers import REGISTERS
-from sheets_templates.values import ReadContext, parse_date
 from sheets_templates.words import Count, Lang, Text, lang_of
 
 from .errors import Bilingual
-from .options import AS_OF, LANG, STORE_ENV
+from .options import AS_OF, LANG, STORE_ENV, parse_day
 
 if TYPE_CHECKING:
     from .export import Written
@@ -41,19 +40,10 @@ NO_STORE = Text(
 BACKWARDS = Text("--from {start} 晚于 --to {end}", "--from {start} is after --to {end}")
 
 
-def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return parse_date(value, ReadContext(year=date.today().year))
-    except ValueError:
-        raise click.BadParameter(f"not a date: {value} (use YYYY-MM-DD)") from None
-
-
 @click.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--from", "start", callback=_day, help="The first day exported (YYYY-MM-DD).")
-@click.option("--to", "end", callback=_day, help="The last day exported (YYYY-MM-DD).")
+@click.option("--from", "start", callback=parse_day, help="The first day exported (YYYY-MM-DD).")
+@click.option("--to", "end", callback=parse_day, help="The last day exported (YYYY-MM-DD).")
 @click.option(
     "--register",
     "registers",

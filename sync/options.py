@@ -25,7 +25,8 @@ LANG = click.option(
 )
 
 
-def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+def parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """A day option's value (`--as-of`, `export --from`), as a date; None when not given."""
     if value is None:
         return None
     try:
@@ -36,7 +37,7 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
 
 AS_OF = click.option(
     "--as-of",
-    callback=_as_of,
+    callback=parse_day,
     help="The day to report on (YYYY-MM-DD); default today. Gives `11月3日` its year.",
 )
 
@@ -53,7 +54,7 @@ def _as_of_at(
         return None
     text = value.strip()
     clock = AT_CLOCK.search(text)
-    as_of = _as_of(ctx, param, text[: clock.start()] if clock else text)
+    as_of = parse_day(ctx, param, text[: clock.start()] if clock else text)
     if as_of is None or clock is None:
         return None if as_of is None else (as_of, None)
     try:

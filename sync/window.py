@@ -134,7 +134,7 @@ def parse_window(value: Any) -> Window:
     days = _DAYS.fullmatch(text)
     if days and int(days.group(1)) > 0:
         return Window(DAYS, int(days.group(1)))
-    raise ValueError(NOT_A_WINDOW("en", value=value))
+    raise ValueError(" / ".join(NOT_A_WINDOW.both(value=value)))
 
 
 def record_day(register: str, record: Mapping[str, Any]) -> date | None:

@@ -18,17 +18,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from sheets_templates.codec import decode_record, decode_records
 from sheets_templates.flags import receivables
 from sheets_templates.words import Lang, Text
 
-from .engine import load_current
+from .engine import place
 from .excel_text import looks_like_formula
 from .master_model import MasterSheet, Row, Table
 from .master_registers import register_rows
 from .master_words import SHEET_TITLES
 from .master_xlsx import write_xlsx
 from .sheet_limits import EXCEL_MAX_ROWS
-from .store import Store
+from .store import CurrentRecord, Store
 from .team import apply_roster, load_roster
 from .window import record_day
 
@@ -48,19 +49,42 @@ class Written:
 
 def slice_records(
     store: Store, start: date | None, end: date | None, registers: Sequence[str]
-) -> dict[str, list[Row]]:
+) -> dict[str, list[dict[str, Any]]]:
     """The current records of `registers` dated from `start` to `end` (both included;
     None: open), each record once, reps by their roster names. With a bound, a record
-    without a date is left out: it is in no slice (the master shows those)."""
-    current = load_current(store)
-    apply_roster(current.registers, load_roster(store, None), {})
-    out: dict[str, list[Row]] = {}
+    without a date is left out: it is in no slice (the master shows those).
+
+    Streamed from the store: a record outside the slice is looked at and dropped, so
+    memory follows the slice, not the history. Copies of a record (the same data in two
+    places) are one record, shown where it comes first, as on the master
+    (`engine.first_of_each_record`); they share their date, so a slice holds all or
+    none of them.
+    """
+    bounded = start is not None or end is not None
+    low, high = start or date.min, end or date.max
+    kept: dict[tuple[str, str], CurrentRecord] = {}
+    for row in store.current_records():
+        if row.register not in registers:
+            continue
+        ident = (row.register, row.data_hash)
+        known = kept.get(ident)
+        if known is not None:
+            if place(row) < place(known):
+                kept[ident] = row
+            continue
+        if bounded:
+            day = record_day(row.register, decode_record(row.register, row.data))
+            if day is None or not low <= day <= high:
+                continue
+        kept[ident] = row
+    out: dict[str, list[dict[str, Any]]] = {}
     for register in registers:
-        records: list[Row] = list(current.registers[register])
-        if start is not None or end is not None:
-            low, high = start or date.min, end or date.max
-            records = [r for r in records if (d := record_day(register, r)) and low <= d <= high]
+        rows = [r for r in kept.values() if r.register == register]
+        records = decode_records(register, [r.data for r in rows])
+        for values, row in zip(records, rows, strict=True):
+            values["source"] = place(row)
         out[register] = records
+    apply_roster(out, load_roster(store, None), {})
     return out
 
 

@@ -251,3 +251,21 @@ def test_a_sheet_past_the_limits_is_cut_and_says_so(tmp_path: Path) -> None:
     )
     assert len(written) == 6 and len(written[1]) == 3  # title, header, 4 rows; 3 columns
     assert written[-1] == ("r3c0", "r3c1", "r3c2")
+
+
+def test_an_export_of_everything_is_the_masters_registers_with_window_all(
+    history: Path, tmp_path: Path
+) -> None:
+    master = tmp_path / "master.xlsx"
+    sync(history, master, "--window", "all")
+    # the as-of day the master was synced on, for a shipment's days overdue
+    args = ["--as-of", AS_OF.isoformat(), "--master", str(master), "all.xlsx"]
+    out = salesflow("export", *args, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    for title in ("电话记录", "意向客户", "发货"):
+        exported = list(
+            openpyxl.load_workbook(tmp_path / "all.xlsx", read_only=True)[title].iter_rows(
+                values_only=True
+            )
+        )
+        assert exported == sheet_rows(master, title)[1:]  # the master's, under its title

@@ -37,6 +37,9 @@ NOT_AN_OUTPUT = Text(
 NO_STORE = Text(
     "{where} 没有数据库：请先运行 salesflow sync", "no store at {where}: run `salesflow sync` first"
 )
+NOT_THE_MASTER = Text(
+    "导出文件不能是总表本身: {out}", "the export cannot overwrite the master itself: {out}"
+)
 BACKWARDS = Text("--from {start} 晚于 --to {end}", "--from {start} is after --to {end}")
 
 
@@ -89,6 +92,8 @@ def export(
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise click.UsageError(NOT_AN_OUTPUT(words, out=out))
+    if out.resolve() == master.resolve():
+        raise click.UsageError(NOT_THE_MASTER(words, out=out))
     if start and end and start > end:
         raise click.UsageError(BACKWARDS(words, start=start, end=end))
     where = location(store) if store else default_store(master)

@@ -269,3 +269,19 @@ def test_an_export_of_everything_is_the_masters_registers_with_window_all(
             )
         )
         assert exported == sheet_rows(master, title)[1:]  # the master's, under its title
+
+
+def test_export_refuses_the_master_itself_a_backwards_slice_and_other_files(
+    tmp_path: Path,
+) -> None:
+    master = tmp_path / "master.xlsx"
+    master.write_bytes(b"the manager's master")
+    for args, said in [
+        (["master.xlsx"], "导出文件不能是总表本身: master.xlsx"),
+        (["--from", "2026-12-01", "--to", "2026-11-01", "x.xlsx"], "--from 2026-12-01 晚于"),
+        (["x.ods"], "导出文件应为 .xlsx 或 .csv: x.ods"),
+        (["x.xlsx"], "没有数据库：请先运行 salesflow sync"),
+    ]:
+        out = salesflow("export", *args, cwd=tmp_path)
+        assert out.returncode == 2 and said in out.stderr, out.stderr
+    assert master.read_bytes() == b"the manager's master"

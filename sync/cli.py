@@ -22,13 +22,15 @@ from sheets_templates.words import Count, Lang, Text, lang_of
 
 from .check import report_json, report_text, run_check
 from .crash import EXIT_BUG, log_details_to, report_bug
+from .export_command import export
 from .google.commands import GoogleSettings, google_keys_option, google_options
 from .meeting import Kind, Moment
 from .notify_command import notify_command
-from .options import AS_OF, AS_OF_AT, LANG, MEETING, STORE_ENV
+from .options import AS_OF, AS_OF_AT, LANG, MEETING, STORE_ENV, WINDOW
 from .progress import progress_bar
 from .run import SyncFailed, tune_gc
 from .web.command import serve_command
+from .window import Window
 
 TEMPLATES_WRITTEN = Text("模板已写入:", "Templates written:")
 MARKED = Count(
@@ -127,6 +129,9 @@ def log_beside(folder: Path, working_on: str, lang: Lang) -> None:
 def main() -> None:
     """salesflow: the team's sales registers, validated and consolidated."""
     tune_gc()
+
+
+main.add_command(export)
 
 
 @main.command()
@@ -312,6 +317,7 @@ def fail(message: str) -> NoReturn:
 @google_options
 @AS_OF_AT
 @MEETING
+@WINDOW
 @LANG
 def sync_command(
     folders: tuple[Path, ...],
@@ -322,6 +328,7 @@ def sync_command(
     rebuild_store: bool,
     as_of: tuple[date, time | None] | None,
     meeting: Kind | None,
+    window: Window | None,
     lang: Lang,
     google_keys: tuple[str, ...],
     google_master: str | None,
@@ -366,6 +373,7 @@ def sync_command(
                 wait=wait,
                 progress=progress,
                 moment=Moment(at, meeting),
+                window=window,
             )
         except SyncFailed as exc:
             message = google.redact(exc.message(lang))

@@ -34,6 +34,7 @@ from .master_words import DUP_OTHER, SHEET_TITLES
 from .meeting import NOW, Meeting, Moment, build_meeting, clock_for, kind_at
 from .parsed import ParsedSource
 from .reading import ProgressFn, read_sources
+from .sheet_limits import fit_sheets
 from .sources import Source
 from .store import (
     CurrentRecord,
@@ -46,6 +47,7 @@ from .store import (
 )
 from .team import ROSTER_SETTING, apply_roster, load_roster, targets_by_roster
 from .unreachable import kept_as_unreadable, unreachable
+from .window import Window, choose_window
 
 TARGETS_SETTING = "targets_rows"
 IN_MASTER = Text("（总表）", "(master)")
@@ -280,20 +282,22 @@ def run_sync(
     progress: ProgressFn | None = None,
     moment: Moment = NOW,
     team_rows: list[list[Any]] | None = None,
+    window: Window | None = None,
 ) -> SyncResult:
     """Sync `sources` into the store at `store_path` and compute the master's content.
 
     `targets_rows` are the rows of the targets sheet as the manager left them (from
     `master_file.read_targets_xlsx`, a Google tab or the open workbook); None uses the
     targets of the last sync, or the defaults on the first. `team_rows` are the 团队
-    sheet's rows the same way (`team.load_roster`).
+    sheet's rows the same way (`team.load_roster`). `window` is the command line's
+    (`sync.window.choose_window`: else the 指标 sheet's, else the last sync's).
     """
     unique: dict[str, Source] = {}
     for source in sources:  # a file named twice (overlapping folders) is read once
         unique.setdefault(source.path, source)
     with open_store(store_path) as store:
         sheets = (targets_rows, team_rows)
-        result = _run(store, list(unique.values()), as_of, lang, sheets, progress, moment)
+        result = _run(store, list(unique.values()), as_of, lang, sheets, progress, moment, window)
         keep_as_long_lived()
     return result
 
@@ -306,9 +310,11 @@ def _run(
     manager_rows: tuple[list[list[Any]] | None, list[list[Any]] | None],
     progress: ProgressFn | None,
     moment: Moment,
+    window: Window | None = None,
 ) -> SyncResult:
     targets_rows, team_rows = manager_rows
     with store.transaction(as_of) as sync_id:  # committed here, before the master is built
+        window, targets_rows, notices = choose_window(store, window, targets_rows)
         roster = load_roster(store, team_rows)
         sources = [s.owned_by(roster) for s in sources]
         known = store.sources()
@@ -396,7 +402,10 @@ def _run(
         team_rows=team_table,
         sync_log=sync_log,
         meeting=meeting,
+        window=window,
     )
+    sheets = build_sheets(master)
+    notices += [cut.notice() for cut in fit_sheets(sheets, lang)]
     return SyncResult(
         sync_id=sync_id,
         as_of=as_of,
@@ -408,9 +417,10 @@ def _run(
         problems=problems,
         duplicates=duplicates,
         figures=figures,
-        sheets=build_sheets(master),
+        sheets=sheets,
         meeting=meeting,
         parsed=list(parsed),
+        notices=notices,
         team=team.roster,
     )
 

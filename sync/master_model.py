@@ -21,6 +21,7 @@ from sheets_templates.problems import Problem
 from sheets_templates.words import Lang
 
 from .meeting import Meeting
+from .window import DEFAULT_WINDOW, Window
 
 TEXT, INT, NUMBER, MONEY, DATE, TIME, PERCENT, RANK = (
     "text",
@@ -179,3 +180,5 @@ class MasterInput:
     meeting: Meeting
     team_rows: list[list[Any]]
     """The 团队 sheet: its header, then a row per rep (`sheets_templates.roster`)."""
+    window: Window = DEFAULT_WINDOW
+    """Which records the register sheets show (`sync.window`); the rest show all."""

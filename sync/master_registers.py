@@ -1,6 +1,7 @@
 """The register sheets of the master (calls, visits, leads, shipments): each register's
-current records as one long table, oldest first, with the columns every sheet shares
-for a record (its template headers, where it was typed, a shipment's status)."""
+current records in the master's window as one long table, oldest first, with the
+columns every sheet shares for a record (its template headers, where it was typed, a
+shipment's status). `salesflow export` writes the same columns (`register_rows`)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
 
-from sheets_templates.flags import SHIPMENT_STATUS
+from sheets_templates.flags import SHIPMENT_STATUS, Receivable
 from sheets_templates.registers import REGISTERS, Field, Kind
 from sheets_templates.words import Lang, lang_of
 
 from . import master_words as w
 from .master_model import DATE, INT, MONEY, NUMBER, TEXT, TIME, Column, MasterInput, Row, Table
+from .window import within
 
 _KINDS = {
     Kind.DATE: DATE,
@@ -77,18 +79,29 @@ def sorted_by(records: Iterable[Row], keys: Sequence[Callable[[Row], Any]]) -> l
 
 
 def register_table(data: MasterInput, register: str) -> Table:
-    """A register's current records, oldest first, with where each was typed.
-
-    Shipments add the derived outstanding, status and days overdue; yes/no fields
-    read 是/否 (Yes/No), so a manager filters on words.
-    """
+    """A register's current records in the window, oldest first, under a title line
+    that says the window and its rows."""
     lang = lang_of(data.lang)
+    span = data.window.span(data.as_of)
+    shown = within(register, data.registers.get(register, ()), span)
+    columns, rows = register_rows(register, shown, data.figures.receivables, lang)
+    title = data.window.title(data.as_of, len(rows), lang)
+    return Table(title, columns, rows, autofilter=True)
+
+
+def register_rows(
+    register: str, records: Iterable[Row], receivables: Iterable[Receivable], lang: Lang
+) -> tuple[list[Column], list[list[Any]]]:
+    """A register sheet's columns and rows: `records` oldest first, with where each was
+    typed. Shipments add the derived outstanding, status and days overdue (from
+    `receivables`, which hold the very records); yes/no fields read 是/否 (Yes/No), so a
+    manager filters on words."""
     names, columns = register_columns(register, lang)
     yes, no = w.YES(lang), w.NO(lang)
     yes_no = [i for i, name in enumerate(names) if name in _YES_NO[register]]
     derived: dict[int, Any] = {}
     if register == "shipments":
-        derived = {id(r.record): r for r in data.figures.receivables}
+        derived = {id(r.record): r for r in receivables}
         columns += [
             Column(w.OUTSTANDING(lang), MONEY),
             Column(w.STATUS(lang)),
@@ -96,7 +109,7 @@ def register_table(data: MasterInput, register: str) -> Table:
         ]
     columns += [Column(w.EXTRA(lang)), *source_columns(lang)]
     rows = []
-    for r in sorted_by(data.registers.get(register, ()), _SORT_KEYS[register]):
+    for r in sorted_by(records, _SORT_KEYS[register]):
         row = list(map(r.get, names))
         for i in yes_no:
             if row[i] is not None:
@@ -112,4 +125,4 @@ def register_table(data: MasterInput, register: str) -> Table:
         row.append("; ".join(f"{k}: {v}" for k, v in extra.items()) if extra else None)
         row.extend(r["source"])
         rows.append(row)
-    return Table(None, columns, rows, autofilter=True)
+    return columns, rows

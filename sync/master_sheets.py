@@ -40,6 +40,7 @@ from .master_model import (
 )
 from .master_registers import field_column, register_table, shipment_status, source_columns
 from .meeting import KINDS
+from .window import HELP_HEADER, WINDOW_HEADER, WINDOW_HELP
 
 SHEET_KEYS = tuple(w.SHEET_TITLES)
 """Every sheet: the two meetings first (`master_meeting`), the raw registers after."""
@@ -58,7 +59,7 @@ def build_sheets(data: MasterInput) -> list[MasterSheet]:
         "flags": lambda: flag_tables(data),
         "receivables": lambda: receivable_tables(data),
         "problems": lambda: [problem_table(data)],
-        "targets": lambda: [targets_table(data)],
+        "targets": lambda: [targets_table(data), window_table(data)],
         "team": lambda: [team_table(data)],
         "sync_log": lambda: [log_table(data)],
     }
@@ -67,8 +68,9 @@ def build_sheets(data: MasterInput) -> list[MasterSheet]:
         if key in KINDS:
             continue
         tables = [register_table(data, key)] if key in REGISTERS else builders[key]()
-        # the KPIs' money table has the counts' columns: their frozen header reads for both
-        freeze = len(tables) == 1 or key == "kpis"
+        # the KPIs' money table has the counts' columns: their frozen header reads for both;
+        # the targets' header stays in view above the window block
+        freeze = len(tables) == 1 or key in ("kpis", "targets")
         sheets.append(MasterSheet(key, titles[key], tables, freeze=freeze))
     return sheets
 
@@ -364,6 +366,14 @@ def targets_table(data: MasterInput) -> Table:
     header = data.targets_header
     columns = [Column(header[0]), *(Column(h, NUMBER) for h in header[1:])]
     return Table(w.TARGETS_NOTE(lang_of(data.lang)), columns, data.targets_rows)
+
+
+def window_table(data: MasterInput) -> Table:
+    """The window, below the targets, for the manager to change (`window`): read back
+    with the targets on the next sync."""
+    lang = lang_of(data.lang)
+    columns = [Column(WINDOW_HEADER(lang)), Column(HELP_HEADER(lang))]
+    return Table(None, columns, [[data.window.label(lang), WINDOW_HELP(lang)]])
 
 
 def team_table(data: MasterInput) -> Table:

@@ -1,5 +1,5 @@
 """The command-line options several commands share: the language, the as-of day (and
-the meeting's clock time), which meeting."""
+the meeting's clock time), which meeting, the master's window, the store's variable."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ import click
 from sheets_templates.values import ReadContext, parse_date
 
 from .meeting import KINDS
+from .window import Window, parse_window
+
+STORE_ENV = "SALESFLOW_STORE"
+"""The environment variable that names the store when `--store` is not given."""
 
 STORE_ENV = "SALESFLOW_STORE"
 """The environment variable that names the store when `--store` is not given."""
@@ -24,7 +28,8 @@ LANG = click.option(
 )
 
 
-def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+def parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """A day option's value (`--as-of`, `export --from`), as a date; None when not given."""
     if value is None:
         return None
     try:
@@ -35,7 +40,7 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
 
 AS_OF = click.option(
     "--as-of",
-    callback=_as_of,
+    callback=parse_day,
     help="The day to report on (YYYY-MM-DD); default today. Gives `11月3日` its year.",
 )
 
@@ -52,7 +57,7 @@ def _as_of_at(
         return None
     text = value.strip()
     clock = AT_CLOCK.search(text)
-    as_of = _as_of(ctx, param, text[: clock.start()] if clock else text)
+    as_of = parse_day(ctx, param, text[: clock.start()] if clock else text)
     if as_of is None or clock is None:
         return None if as_of is None else (as_of, None)
     try:
@@ -71,4 +76,23 @@ MEETING = click.option(
     "--meeting",
     type=click.Choice(KINDS),
     help="Which meeting the master opens on; default: morning before 12:00, else evening.",
+)
+
+
+def _window(ctx: click.Context, param: click.Parameter, value: str | None) -> Window | None:
+    if value is None:
+        return None
+    try:
+        return parse_window(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+WINDOW = click.option(
+    "--window",
+    callback=_window,
+    metavar="month|week|Nd|all",
+    help="Which records the master's register sheets show: the as-of date's month or "
+    "week, the last N days (7d) or all; default the 指标 sheet's, else this month. "
+    "KPIs, flags and receivables always use every record they need.",
 )

@@ -37,6 +37,7 @@ from .meeting import NOW, Moment
 from .reading import ProgressFn
 from .sources import Source
 from .store import Location
+from .window import Window
 
 NO_SOURCES = Text(
     "没有找到任何登记表（.xlsx / .xlsm / .csv），总表未改动",
@@ -114,6 +115,7 @@ def sync_into(
     progress: ProgressFn | None = None,
     moment: Moment = NOW,
     computed: Callable[[SyncResult], None] | None = None,
+    window: Window | None = None,
 ) -> SyncResult:
     """Sync `sources` into the store and write the master into every target.
 
@@ -121,7 +123,8 @@ def sync_into(
     master apart. The targets sheet is read from the first target. Every target is
     written even when an earlier one fails; the first failure is then raised. No
     sources at all is refused before anything is touched: a wrong folder must not
-    empty the master (every record would be marked gone). `computed`, when given, hears
+    empty the master (every record would be marked gone). `window` is the command
+    line's (`sync.window`), None to take the 指标 sheet's. `computed`, when given, hears
     the result as soon as the store has it, before the master is written (the live
     board shows a save without waiting for the workbook).
     """
@@ -138,9 +141,17 @@ def sync_into(
                 log_detail(str(lock), exc.detail)
                 notices.append(exc)
             result = run_sync(
-                list(sources), store_path, as_of, lang, rows, progress, moment, team_rows=team
+                list(sources),
+                store_path,
+                as_of,
+                lang,
+                rows,
+                progress,
+                moment,
+                team_rows=team,
+                window=window,
             )
-            result.notices = notices
+            result.notices[:0] = notices
             if computed is not None:
                 computed(result)
             failures: list[Exception] = []

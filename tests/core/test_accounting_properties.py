@@ -36,6 +36,7 @@ from sync.reader import read_file
 from sync.run import XlsxMaster, sync_into
 from sync.sources import file_sources
 from sync.sqlite_store import open_store
+from sync.window import ALL, Window
 
 AS_OF = date(2026, 11, 26)
 EXAMPLES = int(os.environ.get("SALESFLOW_FUZZ_EXAMPLES", "30"))
@@ -397,7 +398,9 @@ def test_every_valid_row_reaches_the_store_and_the_master(batch: list[Plan]) -> 
         master = Path(folder) / "master.xlsx"
         store_path = Path(folder) / "master.sqlite"
         sources = file_sources([team], AS_OF)
-        sync_into(sources, [XlsxMaster(master)], store_path, AS_OF, lock=master)
+        # the whole history on the master: its default window is the month of AS_OF
+        window = Window(ALL)
+        sync_into(sources, [XlsxMaster(master)], store_path, AS_OF, lock=master, window=window)
         with open_store(store_path) as store:
             stored = [(r, decode_record(r.register, r.data)) for r in store.current_records()]
         book = openpyxl.load_workbook(master, read_only=True)

@@ -59,8 +59,9 @@ def test_master_tabs_are_written_raw_and_injection_stays_text(
     assert written.tabs == titles
     assert written.requests == 4  # get, add the fresh tabs, one values write, look + swap
     calls = sheets_emulator.values(master, SHEET_TITLES["calls"]("zh"))
-    assert calls[0][: len(HEADER)] == HEADER
-    customers = [row[3] for row in calls[1:]]
+    assert calls[0][0] == "本月 2026-11-01 至 2026-11-30，共 3 行；全部历史见 salesflow export"
+    assert calls[1][: len(HEADER)] == HEADER
+    customers = [row[3] for row in calls[2:]]
     assert INJECTION in customers
     cell = next(c for c in customers if c == INJECTION)
     assert type(cell) is str and not isinstance(cell, Formula)
@@ -72,7 +73,7 @@ def test_master_tabs_are_written_raw_and_injection_stays_text(
     )
     assert sheets_emulator.values(master, "经理的备注") == [["别动我"]]
     # a date column holds serial numbers shown as dates; the register's header is frozen
-    assert calls[1][0] == 46352
+    assert calls[2][0] == 46352
     formats = sheets_emulator.formats(master, SHEET_TITLES["calls"]("zh"))
     dated = [
         f
@@ -81,7 +82,7 @@ def test_master_tabs_are_written_raw_and_injection_stays_text(
     ]
     assert any(f["range"]["startColumnIndex"] == 0 for f in dated)
     grid = sheets_emulator.sheet_properties(master, SHEET_TITLES["calls"]("zh"))["gridProperties"]
-    assert grid["frozenRowCount"] == 1
+    assert grid["frozenRowCount"] == 2  # the window's title line and the header
 
 
 def test_a_second_write_replaces_the_contents(
@@ -94,7 +95,7 @@ def test_a_second_write_replaces_the_contents(
         client, master, run_sync(google_sources(client, [source], AS_OF), store, AS_OF).sheets
     )
     tab = SHEET_TITLES["calls"]("zh")
-    assert len(sheets_emulator.values(master, tab)) == 41
+    assert len(sheets_emulator.values(master, tab)) == 2 + 40
     meeting = SHEET_TITLES["evening"]("zh")
     colours = sheets_emulator.conditional_formats(master, meeting)
     words = {r["booleanRule"]["condition"]["values"][0]["userEnteredValue"] for r in colours}
@@ -102,7 +103,7 @@ def test_a_second_write_replaces_the_contents(
     client.http_client.values_batch_clear(source, body={"ranges": ["'电话记录'!A4:Z"]})
     again = run_sync(google_sources(client, [source], AS_OF), store, AS_OF)
     write_master_google(client, master, again.sheets)
-    assert len(sheets_emulator.values(master, tab)) == 3
+    assert len(sheets_emulator.values(master, tab)) == 2 + 2
     assert len(sheets_emulator.conditional_formats(master, meeting)) == len(colours)
     assert again.changes.removed == 38
 
@@ -173,8 +174,8 @@ def test_values_are_written_in_chunks_under_the_request_limit(
     assert len(writes) == written.requests - 3 >= 3
     assert max(writes) < limit
     calls = sheets_emulator.values(master, SHEET_TITLES["calls"]("zh"))
-    assert len(calls) == 601
-    assert {row[3] for row in calls[1:]} == {f"华信科技{k}" for k in range(600)}
+    assert len(calls) == 2 + 600
+    assert {row[3] for row in calls[2:]} == {f"华信科技{k}" for k in range(600)}
     # the same master written in one piece holds exactly the same cells
     sheets_emulator.max_request_bytes = 10 * 1024 * 1024
     whole = sheets_emulator.create_spreadsheet("总表2")

@@ -1,5 +1,5 @@
 """Every kind of file salesflow writes, written once per session by the real commands
-(`salesflow sync`, `salesflow templates`, `salesflow mark`), and the npm readers
+(`salesflow sync`, `salesflow export`, `salesflow templates`, `salesflow mark`), and the npm readers
 installed when missing. A missing tool fails these tests: nothing is skipped."""
 
 from __future__ import annotations
@@ -41,10 +41,13 @@ def node_modules() -> Path:
 def written(tmp_path_factory: pytest.TempPathFactory) -> Written:
     folder = tmp_path_factory.mktemp("written")
     team = build_team(folder / "team")
-    for row, note in zip(team.rows["甲"]["calls"], FORMULA_LIKE, strict=False):
+    # on the last calls, so that the master's window (this month) shows them too
+    for row, note in zip(reversed(team.rows["甲"]["calls"]), FORMULA_LIKE, strict=False):
         row["notes"] = note
     team.write("甲")
     done = salesflow("sync", "--from", "team", "--as-of", AS_OF.isoformat(), cwd=folder)
+    assert done.returncode == 0, done.stderr
+    done = salesflow("export", "--as-of", AS_OF.isoformat(), "export.xlsx", cwd=folder)
     assert done.returncode == 0, done.stderr
     done = salesflow("templates", "templates", cwd=folder)
     assert done.returncode == 0, done.stderr
@@ -62,6 +65,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Written:
         folder,
         {
             "master": folder / "master.xlsx",
+            "export": folder / "export.xlsx",
             "rep template": folder / "templates" / "销售登记模板.xlsx",
             "master template": folder / "templates" / "salesflow_master.xlsm",
             "marked copy": folder / "rep" / "甲.marked.xlsx",

@@ -3,8 +3,8 @@ run, and each sees the same sheets, the same values and the formulas as formulas
 
 openpyxl is the reference the others are compared with; it is itself pinned to
 hand-worked facts about each file first. The kinds: the master from `salesflow sync`,
-the rep template and the master `.xlsm` from `salesflow templates`, a marked copy from
-`salesflow mark`. (salesflow writes no exports yet, so there is no such kind here.)
+the whole history from `salesflow export`, the rep template and the master `.xlsm` from
+`salesflow templates`, a marked copy from `salesflow mark`.
 
 Readers that show cached values instead of formulas (calamine, pandas, Gnumeric's CSV)
 are compared on every other cell. A missing reader is a failure, never a skip.
@@ -32,7 +32,7 @@ from .readers import (
     without_formulas,
 )
 
-KINDS = ("master", "rep template", "master template", "marked copy")
+KINDS = ("master", "export", "rep template", "master template", "marked copy")
 REGISTERS = ["电话记录", "拜访记录", "意向客户", "发货"]
 SHEETS = {
     "master": [
@@ -50,6 +50,7 @@ SHEETS = {
         "团队",
         "同步记录",
     ],
+    "export": REGISTERS,
     "rep template": ["今日", *REGISTERS, "设置"],
     "master template": ["首页", "xlwings.conf"],
     "marked copy": ["今日", *REGISTERS, "设置", "问题"],
@@ -71,6 +72,10 @@ def test_the_reference_reader_sees_what_was_written(references: dict[str, Book])
     assert set(FORMULA_LIKE) <= texts(master, "电话记录")  # typed notes, as text
     assert master["夕会"]["A3"] == ("s", "数据健康（点击数字查看明细）")
     assert not [c for sheet in master.values() for c in sheet.values() if c[0] == "f"]
+    export = references["export"]
+    assert set(FORMULA_LIKE) <= texts(export, "电话记录")  # the same notes, as text
+    assert export["电话记录"]["A1"] == ("s", "日期")  # the master's header, on the first row
+    assert not [c for sheet in export.values() for c in sheet.values() if c[0] == "f"]
     template = references["rep template"]
     assert template["今日"]["B2"] == ("f", "设置!$B$5")  # the rep's name, from the settings
     assert template["设置"]["A2"] == ("s", "销售员")

@@ -90,7 +90,9 @@ def test_refresh_writes_the_sync_into_the_open_master(team: Path, tmp_path: Path
     calls = book.sheets[SHEET_TITLES["calls"]("zh")].used_range.value
     expected = run_sync(file_sources([folder / "team"], DAY), tmp_path / "again.sqlite", DAY)
     register = next(s for s in expected.sheets if s.key == "calls").tables[0]
-    assert len([r for r in calls if any(v is not None for v in r)]) == 1 + len(register.rows)
+    filled = [r for r in calls if any(v is not None for v in r)]
+    assert len(filled) == 2 + len(register.rows)  # the window's title line, the header
+    assert filled[0][0] == register.title
     assert book.sheets[CONF_SHEET].range("A1").value == "UDF Modules"
 
     book.sheets[SHEET_TITLES["calls"]("zh")].range((len(calls) + 5, 1)).value = [["旧内容"]]

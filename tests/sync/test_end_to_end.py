@@ -230,13 +230,14 @@ def test_master_holds_every_sheet_in_the_teams_language(team: Team, tmp_path: Pa
         assert wb.sheetnames[0] == titles[0]  # a past day alone is its end: the evening's
         assert [s.title for s in result.sheets] == wb.sheetnames
         calls = wb[titles[1]]
-        assert calls.freeze_panes == "A2"
-        assert calls.max_row == 1 + result.records["calls"]
-        header = [c.value for c in calls[1]]
+        assert calls.freeze_panes == "A3"  # under the window's title line and the header
+        # the month's calls: all but 30 Oct's, 12 for each of the three reps
+        assert calls.max_row == 2 + result.records["calls"] - 3 * 12
+        header = [c.value for c in calls[2]]
         assert header[-3:] == (
             ["来源文件", "工作表", "行"] if lang == "zh" else ["Source file", "Sheet", "Row"]
         )
-        date_cell = calls.cell(row=2, column=1)
+        date_cell = calls.cell(row=3, column=1)
         assert date_cell.is_date and date_cell.number_format == "yyyy-mm-dd"
         assert calls.column_dimensions["A"].width >= 10  # a date never shows as ####
         problems = wb[titles[2]]

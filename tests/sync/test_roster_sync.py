@@ -105,8 +105,8 @@ def test_the_team_sheet_round_trips_and_merges_other_names(
     ]
     assert master_sheet(tmp_path, "团队")[2] == ["王磊", "小王、wang lei", "华南区", ""]
     registered = master_sheet(tmp_path, "电话记录")
-    rep = registered[0].index("销售员")
-    assert [row[rep] for row in registered[1:]] == ["王磊"] * 6
+    rep = registered[1].index("销售员")  # under the window's title line
+    assert [row[rep] for row in registered[2:]] == ["王磊"] * 6
 
 
 def test_a_name_off_the_roster_is_a_warning_once_and_still_counts(

@@ -1,0 +1,99 @@
+"""Excel's limits on a sheet, and cutting a master sheet to fit them, said aloud.
+
+A workbook with a sheet past 1,048,576 rows or 16,384 columns does not open in Excel
+at all, so whatever the history or the window, no sheet of the master passes them: a
+table that would is cut at the limit, and its title line says so (as does the sync's
+summary) — never silently. A text past 32,767 characters is cut by the writer with a
+trailing `…` (`master_xlsx.inline_text`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sheets_templates.words import Lang, Text
+
+from .errors import Bilingual
+from .master_layout import layout
+from .master_model import MasterSheet
+
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
+
+ROWS_CUT = Text(
+    "【已截断】Excel 一张表最多 {most:,} 行：只显示前 {shown:,} 行（共 {total:,} 行），"
+    "请缩小显示范围（--window）或用 salesflow export 导出",
+    "[CUT] an Excel sheet holds at most {most:,} rows: the first {shown:,} of {total:,} "
+    "rows are shown; narrow the window (--window) or use salesflow export",
+)
+COLUMNS_CUT = Text(
+    "【已截断】Excel 一张表最多 {most:,} 列：只显示前 {shown:,} 列（共 {total:,} 列）",
+    "[CUT] an Excel sheet holds at most {most:,} columns: the first {shown:,} of "
+    "{total:,} columns are shown",
+)
+SHEET_CUT = Text("总表的“{sheet}”表: {note}", "the master's sheet '{sheet}': {note}")
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A sheet cut to fit: its title, and the note its cut table's title line carries."""
+
+    sheet: str
+    note: Text
+    values: dict[str, int]
+
+    def notice(self) -> Bilingual:
+        """The cut as the sync's summary says it."""
+        zh, en = (
+            SHEET_CUT(lang, sheet=self.sheet, note=self.note(lang, **self.values))
+            for lang in ("zh", "en")
+        )
+        return Bilingual(zh, en)
+
+    def title_note(self, lang: Lang) -> str:
+        return self.note(lang, **self.values)
+
+
+def fit_sheets(
+    sheets: list[MasterSheet],
+    lang: Lang,
+    max_rows: int = EXCEL_MAX_ROWS,
+    max_columns: int = EXCEL_MAX_COLUMNS,
+) -> list[Cut]:
+    """Cut every sheet of `sheets` (in place) to `max_rows` rows and `max_columns`
+    columns, each cut table's title line saying so in `lang`; the cuts made."""
+    cuts: list[Cut] = []
+    for sheet in sheets:
+        for table in sheet.tables:
+            if len(table.columns) > max_columns:
+                values = {"most": max_columns, "shown": max_columns, "total": len(table.columns)}
+                cut = Cut(sheet.title, COLUMNS_CUT, values)
+                table.columns = table.columns[:max_columns]
+                table.rows = [row[:max_columns] for row in table.rows]
+                table.title = _noted(table.title, cut.title_note(lang))
+                cuts.append(cut)
+        cuts += _fit_rows(sheet, lang, max_rows)
+    return cuts
+
+
+def _noted(title: str | None, note: str) -> str:
+    return f"{title}  {note}" if title else note
+
+
+def _fit_rows(sheet: MasterSheet, lang: Lang, max_rows: int) -> list[Cut]:
+    """The first table that passes the last row is cut there; tables below it go."""
+    for i, p in enumerate(layout(sheet)):
+        if p.last_row < max_rows:
+            continue
+        table = p.table
+        first_row = p.first_row + (0 if table.title else 1)  # the note takes a title line
+        shown = max(max_rows - first_row, 0)
+        values = {"most": max_rows, "shown": shown, "total": len(table.rows)}
+        cut = Cut(sheet.title, ROWS_CUT, values)
+        table.rows = table.rows[:shown]
+        table.title = _noted(table.title, cut.title_note(lang))
+        del sheet.tables[i + 1 :]
+        if sheet.chart is not None and sheet.chart.table > i:
+            sheet.chart = None
+        return [cut]
+    return []

@@ -31,6 +31,16 @@ from .master_model import Duplicate, MasterInput, MasterSheet
 from .master_sheets import build_sheets
 from .master_words import DUP_OTHER, SHEET_TITLES
 from .meeting import NOW, Meeting, Moment, build_meeting, clock_for, kind_at
+from .offices import (
+    ONE_OFFICE,
+    Scope,
+    keep_to_own_office,
+    office_view,
+    own_sources,
+    setting_name,
+    source_offices,
+    syncing_office,
+)
 from .parsed import ParsedSource
 from .reading import ProgressFn, read_sources
 from .sources import Source
@@ -91,6 +101,10 @@ class SyncResult:
     """Faults the sync worked around (an unreadable targets sheet), for the user to hear."""
     team: Roster = field(default_factory=Roster)
     """The roster as the sync used and grew it (the master's 团队 sheet)."""
+    office: str | None = ""
+    """The office synced ("" a company of one office); None for the head office."""
+    offices: list[str] = field(default_factory=list)
+    """The offices the registers hold records of (the head office's master)."""
 
     @property
     def issues(self) -> int:
@@ -102,6 +116,8 @@ class SyncResult:
     def exit_code(self) -> int:
         """0 every source clean; 1 problems found (the sync completed); 2 nothing synced."""
         live = [s for s in self.sources if s.status != "gone"]
+        if self.office is None:  # the head office reads nothing: only problems count
+            return 1 if self.problems else 0
         if not live or all(s.status == "unreadable" for s in live):
             return 2
         return 1 if self.problems or self.count("unreadable") else 0
@@ -247,12 +263,12 @@ def sheet_duplicates(problems: Iterable[Problem], store: Store) -> list[Duplicat
 
 
 def load_targets(
-    store: Store, rows: list[list[Any]] | None, lang: Lang
+    store: Store, rows: list[list[Any]] | None, lang: Lang, office: str | None = ""
 ) -> tuple[target_sheet.Targets, list[Problem]]:
-    """Targets from the master's sheet (or a tab), else the ones the last sync used,
-    else DESIGN's defaults; cells that cannot be read become problems."""
+    """Targets from the master's sheet (or a tab), else the ones the last sync of this
+    office used, else DESIGN's defaults; cells that cannot be read become problems."""
     if rows is None:
-        rows = store.setting(TARGETS_SETTING)
+        rows = store.setting(setting_name(TARGETS_SETTING, office))
     if not rows:
         return target_sheet.DEFAULT_TARGETS, []
     targets, issues = target_sheet.targets_from_rows(rows)
@@ -279,20 +295,22 @@ def run_sync(
     progress: ProgressFn | None = None,
     moment: Moment = NOW,
     team_rows: list[list[Any]] | None = None,
+    scope: Scope = ONE_OFFICE,
 ) -> SyncResult:
     """Sync `sources` into the store at `store_path` and compute the master's content.
 
     `targets_rows` are the rows of the targets sheet as the manager left them (from
     `master_file.read_targets_xlsx`, a Google tab or the open workbook); None uses the
     targets of the last sync, or the defaults on the first. `team_rows` are the 团队
-    sheet's rows the same way (`team.load_roster`).
+    sheet's rows the same way (`team.load_roster`). `scope` says which office's sources
+    these are, or that this is the head office (`offices`).
     """
     unique: dict[str, Source] = {}
     for source in sources:  # a file named twice (overlapping folders) is read once
         unique.setdefault(source.path, source)
     with open_store(store_path) as store:
         sheets = (targets_rows, team_rows)
-        result = _run(store, list(unique.values()), as_of, lang, sheets, progress, moment)
+        result = _run(store, list(unique.values()), as_of, lang, sheets, progress, moment, scope)
         keep_as_long_lived()
     return result
 
@@ -305,12 +323,14 @@ def _run(
     manager_rows: tuple[list[list[Any]] | None, list[list[Any]] | None],
     progress: ProgressFn | None,
     moment: Moment,
+    scope: Scope = ONE_OFFICE,
 ) -> SyncResult:
     targets_rows, team_rows = manager_rows
-    with store.transaction(as_of) as sync_id:  # committed here, before the master is built
-        roster = load_roster(store, team_rows)
+    office = syncing_office(scope, team_rows, store)
+    with store.transaction(as_of, office or "") as sync_id:  # committed before the master
+        roster = load_roster(store, team_rows, setting_name(ROSTER_SETTING, office))
         sources = [s.owned_by(roster) for s in sources]
-        known = store.sources()
+        known = own_sources(store, office)
         to_read = [s for s in sources if needs_reading(s, known.get(s.path), as_of)]
         reading = {s.path for s in to_read}
         unchanged = [s for s in sources if s.path not in reading]
@@ -327,10 +347,12 @@ def _run(
         touched = reading | set(gone)
         before = store.open_rows(touched)
         parsed: dict[str, ParsedSource] = {}
+        elsewhere = store.reps_elsewhere(office) if office and to_read else {}
         for p in read_sources(to_read, progress, offset=len(unchanged), total=len(sources)):
             if p.error_zh:
                 store.mark_unreadable(sync_id, p)
             else:
+                keep_to_own_office(p, elsewhere, office or "")
                 store.replace_source(sync_id, p, as_of)
             p.records = []  # stored; the registers are read back below
             parsed[p.path] = p
@@ -342,15 +364,17 @@ def _run(
 
         current = load_current(store)
         changes = count_changes(before, current.rows, touched)
-        team = apply_roster(current.registers, roster, {s.path: s.office for s in sources})
+        by_path = source_offices(store, office, sources)
+        team = apply_roster(current.registers, roster, by_path)
+        view = office_view(current.registers, by_path) if office is None else None
         team_table = roster_rows(team.roster, lang)
-        store.put_setting(ROSTER_SETTING, team_table)
-        targets, target_problems = load_targets(store, targets_rows, lang)
+        store.put_setting(setting_name(ROSTER_SETTING, office), team_table)
+        targets, target_problems = load_targets(store, targets_rows, lang, office)
         targets = targets_by_roster(targets, team.roster)
         figures = kpi.figures(current.registers, as_of, targets)
         targets_header = target_sheet.targets_header(lang)
         targets_table = target_sheet.targets_rows(targets, figures.reps, lang)
-        store.put_setting(TARGETS_SETTING, [targets_header, *targets_table])
+        store.put_setting(setting_name(TARGETS_SETTING, office), [targets_header, *targets_table])
 
         source_problems = store.problems()
         problems = source_problems + target_problems + team.problems
@@ -393,6 +417,7 @@ def _run(
         team_rows=team_table,
         sync_log=sync_log,
         meeting=meeting,
+        offices=view,
     )
     return SyncResult(
         sync_id=sync_id,
@@ -409,6 +434,8 @@ def _run(
         meeting=meeting,
         parsed=list(parsed),
         team=team.roster,
+        office=office,
+        offices=view.offices if view else [],
     )
 
 

@@ -21,6 +21,7 @@ from sheets_templates.problems import Problem
 from sheets_templates.words import Lang
 
 from .meeting import Meeting
+from .offices import OfficeView
 
 TEXT, INT, NUMBER, MONEY, DATE, TIME, PERCENT, RANK = (
     "text",
@@ -162,3 +163,5 @@ class MasterInput:
     meeting: Meeting
     team_rows: list[list[Any]]
     """The 团队 sheet: its header, then a row per rep (`sheets_templates.roster`)."""
+    offices: OfficeView | None = None
+    """Each source's and rep's office: the head office's master (None: one office's)."""

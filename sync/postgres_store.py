@@ -19,14 +19,13 @@ UPDATE / DELETE, explicit transactions) so that this store runs it unchanged thr
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from .schema import SCHEMA
+from . import schema
 from .sqlite_store import SqliteStore
 from .store import StoreError
 
@@ -38,14 +37,11 @@ SCHEMA_LOCK = 0x5A1E5F11
 opening a new database at once do not both create its tables."""
 
 MIGRATIONS: dict[int, str] = {
-    # Text compares by code point, as in SQLite, so rows come back in the same order
-    # (file, sheet names) whatever locale the server's database was made with.
-    1: SCHEMA.replace(" TEXT", ' TEXT COLLATE "C"'),
+    version: sql.replace(" TEXT", ' TEXT COLLATE "C"') for version, sql in schema.MIGRATIONS.items()
 }
-"""Version → the SQL that brings a store from the version before to it; a new version
-is added here (never by editing an old one), and opening a store applies what it lacks."""
-
-SCHEMA_VERSION = max(MIGRATIONS)
+"""`schema.MIGRATIONS` with text compared by code point, as in SQLite, so rows come back
+in the same order (file, sheet names) whatever locale the server's database was made
+with."""
 
 
 def shown(url: str) -> str:
@@ -140,6 +136,7 @@ class PostgresStore(SqliteStore):
         self.db = Dialect(url, timeout)
         self.path = self.db.where
         self._next_version = 0
+        self._office = ""
         try:
             self._migrate()
         except BaseException:
@@ -148,38 +145,14 @@ class PostgresStore(SqliteStore):
 
     def _migrate(self) -> None:
         """Create the tables of a new store, or bring an older one up to
-        `SCHEMA_VERSION`, in one transaction under `SCHEMA_LOCK`."""
+        `schema.SCHEMA_VERSION`, in one transaction under `SCHEMA_LOCK`."""
         db = self.db
         try:
             with db.conn.transaction():
                 db.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
-                db.execute(
-                    "CREATE TABLE IF NOT EXISTS schema_version ("
-                    " version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
-                )
-                row = db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version")
-                (current,) = row.fetchone() or (0,)
-                if current > SCHEMA_VERSION:
-                    raise ServerStoreError(
-                        self.path,
-                        RuntimeError(
-                            f"the store is at schema version {current}; this salesflow"
-                            f" knows up to {SCHEMA_VERSION}: upgrade salesflow"
-                        ),
-                    )
-                for version in range(current + 1, SCHEMA_VERSION + 1):
-                    db.executescript(MIGRATIONS[version])
-                    db.execute(
-                        "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
-                        (version, datetime.now().isoformat(timespec="seconds")),
-                    )
+                self._apply(MIGRATIONS)
         except psycopg.OperationalError as exc:
             raise ServerStoreError(self.path, exc) from None
-
-    def schema_versions(self) -> Iterator[int]:
-        """The migrations this store has had, in order (for tests and support)."""
-        for (version,) in self.db.execute("SELECT version FROM schema_version ORDER BY version"):
-            yield version
 
 
 def open_store(url: str, timeout: float = 60.0) -> PostgresStore:

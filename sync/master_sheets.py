@@ -36,6 +36,7 @@ from .master_model import (
     Row,
     Table,
 )
+from .master_offices import office_columns
 from .master_registers import field_column, register_table, shipment_status, source_columns
 from .meeting import KINDS
 
@@ -64,6 +65,7 @@ def build_sheets(data: MasterInput) -> list[MasterSheet]:
         if key in KINDS:
             continue
         tables = [register_table(data, key)] if key in REGISTERS else builders[key]()
+        tables = office_columns(key, tables, data)
         sheets.append(MasterSheet(key, titles[key], tables, freeze=len(tables) == 1))
     return sheets
 

@@ -33,6 +33,7 @@ from .master_file import (
 )
 from .master_model import MasterSheet
 from .meeting import NOW, Moment
+from .offices import ONE_OFFICE, Scope
 from .reading import ProgressFn
 from .sources import Source
 from .store import Location
@@ -112,6 +113,7 @@ def sync_into(
     wait: float = DEFAULT_WAIT,
     progress: ProgressFn | None = None,
     moment: Moment = NOW,
+    scope: Scope = ONE_OFFICE,
 ) -> SyncResult:
     """Sync `sources` into the store and write the master into every target.
 
@@ -119,9 +121,10 @@ def sync_into(
     master apart. The targets sheet is read from the first target. Every target is
     written even when an earlier one fails; the first failure is then raised. No
     sources at all is refused before anything is touched: a wrong folder must not
-    empty the master (every record would be marked gone).
+    empty the master (every record would be marked gone); the head office (`scope`)
+    reads none.
     """
-    if not sources:
+    if not sources and not scope.head_office:
         raise SyncFailed(*NO_SOURCES.both())
     try:
         with sync_lock(lock, wait):
@@ -133,7 +136,15 @@ def sync_into(
             except TargetsUnreadable as exc:  # said, never silently replaced by defaults
                 notices.append(exc)
             result = run_sync(
-                list(sources), store_path, as_of, lang, rows, progress, moment, team_rows=team
+                list(sources),
+                store_path,
+                as_of,
+                lang,
+                rows,
+                progress,
+                moment,
+                team_rows=team,
+                scope=scope,
             )
             result.notices = notices
             failures: list[Exception] = []

@@ -11,7 +11,7 @@ summary of a run, as JSON and as text, is `summary`'s.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -38,6 +38,7 @@ from .offices import (
     office_view,
     own_sources,
     setting_name,
+    shown_sources,
     source_offices,
     syncing_office,
 )
@@ -179,10 +180,14 @@ def first_of_each_record(
     return best, duplicates
 
 
-def load_current(store: Store) -> Current:
-    """The current registers from the open versions, each record once; the copies of an
-    earlier source's record (the same data) are duplicates: flagged, not counted again."""
-    best, copies = first_of_each_record(store.current_records())
+def load_current(store: Store, paths: Container[str] | None = None) -> Current:
+    """The current registers from the open versions (of the sources in `paths`, when
+    given: an office's), each record once; the copies of an earlier source's record (the
+    same data) are duplicates: flagged, not counted again."""
+    rows: Iterable[CurrentRecord] = store.current_records()
+    if paths is not None:
+        rows = (r for r in rows if r.path in paths)
+    best, copies = first_of_each_record(rows)
     winners: dict[str, list[CurrentRecord]] = {name: [] for name in REGISTERS}
     for row in best.values():
         winners[row.register].append(row)
@@ -362,7 +367,8 @@ def _run(
         for p in kept:
             store.mark_unreadable(sync_id, p)
 
-        current = load_current(store)
+        shown = shown_sources(store, office)
+        current = load_current(store, shown)
         changes = count_changes(before, current.rows, touched)
         by_path = source_offices(store, office, sources)
         team = apply_roster(current.registers, roster, by_path)
@@ -376,7 +382,7 @@ def _run(
         targets_table = target_sheet.targets_rows(targets, figures.reps, lang)
         store.put_setting(setting_name(TARGETS_SETTING, office), [targets_header, *targets_table])
 
-        source_problems = store.problems()
+        source_problems = [p for p in store.problems() if shown is None or p.file in shown]
         problems = source_problems + target_problems + team.problems
         statuses = source_statuses(sources, parsed, store, lang)
         statuses += [SourceStatus(path, None, "gone", 0, 0) for path in gone]

@@ -99,6 +99,12 @@ def own_sources(store: Store, office: str | None) -> dict[str, StoredSource]:
     return {**store.sources(""), **store.sources(office)}
 
 
+def shown_sources(store: Store, office: str | None) -> set[str] | None:
+    """The sources whose records and problems a named office's master shows: its own
+    (and those of no office); None, every source, for the office "" and the head office."""
+    return set(own_sources(store, office)) if office else None
+
+
 def keep_to_own_office(parsed: ParsedSource, elsewhere: Mapping[str, str], here: str) -> None:
     """Leave out of `parsed` the records of reps another office holds (`elsewhere`:
     rep → office), with an error at each rep's first such row per sheet."""

@@ -25,23 +25,13 @@ from sheets_templates.registers import REGISTERS
 from sheets_templates.roster import Roster, roster_rows
 from sheets_templates.words import Lang, Text, lang_of
 
+from . import offices
 from .errors import Bilingual
 from .identity import base_key, pair
 from .master_model import Duplicate, MasterInput, MasterSheet
 from .master_sheets import build_sheets
 from .master_words import DUP_OTHER, SHEET_TITLES
 from .meeting import NOW, Meeting, Moment, build_meeting, clock_for, kind_at
-from .offices import (
-    ONE_OFFICE,
-    Scope,
-    keep_to_own_office,
-    office_view,
-    own_sources,
-    setting_name,
-    shown_sources,
-    source_offices,
-    syncing_office,
-)
 from .parsed import ParsedSource
 from .reading import ProgressFn, read_sources
 from .sources import Source
@@ -273,7 +263,7 @@ def load_targets(
     """Targets from the master's sheet (or a tab), else the ones the last sync of this
     office used, else DESIGN's defaults; cells that cannot be read become problems."""
     if rows is None:
-        rows = store.setting(setting_name(TARGETS_SETTING, office))
+        rows = store.setting(offices.setting_name(TARGETS_SETTING, office))
     if not rows:
         return target_sheet.DEFAULT_TARGETS, []
     targets, issues = target_sheet.targets_from_rows(rows)
@@ -300,7 +290,7 @@ def run_sync(
     progress: ProgressFn | None = None,
     moment: Moment = NOW,
     team_rows: list[list[Any]] | None = None,
-    scope: Scope = ONE_OFFICE,
+    scope: offices.Scope = offices.ONE_OFFICE,
 ) -> SyncResult:
     """Sync `sources` into the store at `store_path` and compute the master's content.
 
@@ -328,14 +318,14 @@ def _run(
     manager_rows: tuple[list[list[Any]] | None, list[list[Any]] | None],
     progress: ProgressFn | None,
     moment: Moment,
-    scope: Scope = ONE_OFFICE,
+    scope: offices.Scope = offices.ONE_OFFICE,
 ) -> SyncResult:
     targets_rows, team_rows = manager_rows
-    office = syncing_office(scope, team_rows, store)
+    office = offices.syncing_office(scope, team_rows, store)
     with store.transaction(as_of, office or "") as sync_id:  # committed before the master
-        roster = load_roster(store, team_rows, setting_name(ROSTER_SETTING, office))
+        roster = load_roster(store, team_rows, offices.setting_name(ROSTER_SETTING, office))
         sources = [s.owned_by(roster) for s in sources]
-        known = own_sources(store, office)
+        known = offices.own_sources(store, office)
         to_read = [s for s in sources if needs_reading(s, known.get(s.path), as_of)]
         reading = {s.path for s in to_read}
         unchanged = [s for s in sources if s.path not in reading]
@@ -357,7 +347,7 @@ def _run(
             if p.error_zh:
                 store.mark_unreadable(sync_id, p)
             else:
-                keep_to_own_office(p, elsewhere, office or "")
+                offices.keep_to_own_office(p, elsewhere, office or "")
                 store.replace_source(sync_id, p, as_of)
             p.records = []  # stored; the registers are read back below
             parsed[p.path] = p
@@ -367,20 +357,22 @@ def _run(
         for p in kept:
             store.mark_unreadable(sync_id, p)
 
-        shown = shown_sources(store, office)
+        shown = offices.shown_sources(store, office)
         current = load_current(store, shown)
         changes = count_changes(before, current.rows, touched)
-        by_path = source_offices(store, office, sources)
+        by_path = offices.source_offices(store, office, sources)
         team = apply_roster(current.registers, roster, by_path)
-        view = office_view(current.registers, by_path) if office is None else None
+        view = offices.office_view(current.registers, by_path) if office is None else None
         team_table = roster_rows(team.roster, lang)
-        store.put_setting(setting_name(ROSTER_SETTING, office), team_table)
+        store.put_setting(offices.setting_name(ROSTER_SETTING, office), team_table)
         targets, target_problems = load_targets(store, targets_rows, lang, office)
         targets = targets_by_roster(targets, team.roster)
         figures = kpi.figures(current.registers, as_of, targets)
         targets_header = target_sheet.targets_header(lang)
         targets_table = target_sheet.targets_rows(targets, figures.reps, lang)
-        store.put_setting(setting_name(TARGETS_SETTING, office), [targets_header, *targets_table])
+        store.put_setting(
+            offices.setting_name(TARGETS_SETTING, office), [targets_header, *targets_table]
+        )
 
         source_problems = [p for p in store.problems() if shown is None or p.file in shown]
         problems = source_problems + target_problems + team.problems

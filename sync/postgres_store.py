@@ -112,9 +112,6 @@ class Dialect:
         except psycopg.OperationalError as exc:
             raise ServerStoreError(self.where, exc) from None
 
-    def executescript(self, sql: str) -> None:
-        self.execute(sql)
-
     @property
     def in_transaction(self) -> bool:
         """Whether a transaction is open, as sqlite3's connection says it."""

@@ -68,8 +68,6 @@ class Connection(Protocol):
 
     def executemany(self, sql: str, rows: Any, /) -> Any: ...
 
-    def executescript(self, sql: str, /) -> Any: ...
-
     @property
     def in_transaction(self) -> bool: ...
 
@@ -115,7 +113,7 @@ class SqliteStore:
         made = self.db.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
         ).fetchone()
-        if made and self._schema_version() == SCHEMA_VERSION:
+        if made and max(self.schema_versions(), default=0) == SCHEMA_VERSION:
             return
         self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -125,17 +123,11 @@ class SqliteStore:
             raise
         self.db.execute("COMMIT")
 
-    def _schema_version(self) -> int:
-        (current,) = self.db.execute(
-            "SELECT COALESCE(MAX(version), 0) FROM schema_version"
-        ).fetchone()
-        return int(current)
-
     def _apply(self, migrations: dict[int, str]) -> None:
         """Apply the migrations this store lacks, inside the caller's transaction, each
         noted in `schema_version`; a store from a newer salesflow is refused."""
         self.db.execute(VERSIONS_TABLE)
-        current = self._schema_version()
+        current = max(self.schema_versions(), default=0)
         if current > SCHEMA_VERSION:
             raise StoreError(self.path, *NEWER_STORE.both(current=current, known=SCHEMA_VERSION))
         for version in range(current + 1, SCHEMA_VERSION + 1):
@@ -263,40 +255,20 @@ class SqliteStore:
         """Record a source's state; the parsed as-of date is kept when not re-read."""
         exists = self.db.execute("SELECT 1 FROM sources WHERE path = ?", (path,)).fetchone()
         day = as_of.isoformat() if as_of else None
+        values = (kind, content_hash, day, int(dependent), state, *error, sync_id, self._office)
         if exists:
             self.db.execute(
                 "UPDATE sources SET kind = ?, content_hash = ?,"
                 " parsed_as_of = COALESCE(?, parsed_as_of), as_of_dependent = ?, state = ?,"
                 " error_zh = ?, error_en = ?, last_sync = ?, office = ? WHERE path = ?",
-                (
-                    kind,
-                    content_hash,
-                    day,
-                    int(dependent),
-                    state,
-                    *error,
-                    sync_id,
-                    self._office,
-                    path,
-                ),
+                (*values, path),
             )
         else:
             self.db.execute(
-                "INSERT INTO sources (path, kind, content_hash, parsed_as_of, as_of_dependent,"
-                " state, error_zh, error_en, first_sync, last_sync, office)"
+                "INSERT INTO sources (kind, content_hash, parsed_as_of, as_of_dependent, state,"
+                " error_zh, error_en, last_sync, office, path, first_sync)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    path,
-                    kind,
-                    content_hash,
-                    day,
-                    int(dependent),
-                    state,
-                    *error,
-                    sync_id,
-                    sync_id,
-                    self._office,
-                ),
+                (*values, path, sync_id),
             )
 
     def replace_source(self, sync_id: int, parsed: ParsedSource, as_of: date) -> None:

@@ -12,7 +12,7 @@ UPDATE / DELETE, explicit transactions) so that this store runs it unchanged thr
 - syncs at the same time: every transaction first queues for the store's write lock
   (a transaction-level advisory lock), so syncs into one database take turns writing,
   each sees what the one before committed, and the program-assigned ids (MAX + 1) never
-  collide. The wait is bounded like SQLite's busy wait (`timeout`). A sync killed
+  collide. The wait is bounded (`QUEUE_WAIT`: offices may all sync at once). A sync killed
   mid-way drops its connection; the server rolls its transaction back and frees the
   lock, so the store is as the last finished sync left it.
 """
@@ -31,6 +31,11 @@ from .store import StoreError
 
 SYNC_LOCK = 0x5A1E5F10
 """The advisory lock every write transaction on the store queues for."""
+
+QUEUE_WAIT = 1800.0
+"""How long (seconds) a sync may queue for `SYNC_LOCK`: offices syncing at once take
+turns, each holding the lock for its whole sync, so the last of twenty offices waits for
+nineteen syncs. Every other wait stays bounded by the store's `timeout`."""
 
 SCHEMA_LOCK = 0x5A1E5F11
 """The advisory lock under which the schema is created or migrated, so two syncs
@@ -78,7 +83,7 @@ class Dialect:
     """
 
     def __init__(self, url: str, timeout: float) -> None:
-        self.where = shown(url)
+        self.where, self.timeout = shown(url), timeout
         try:
             self.conn = psycopg.connect(url, autocommit=True, connect_timeout=int(timeout))
             self.conn.execute(f"SET lock_timeout = {int(timeout * 1000)}")
@@ -97,7 +102,10 @@ class Dialect:
         try:
             if sql == "BEGIN IMMEDIATE":
                 self.conn.execute("BEGIN")
+                queue = max(self.timeout, QUEUE_WAIT)
+                self.conn.execute(f"SET LOCAL lock_timeout = {int(queue * 1000)}")
                 self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (SYNC_LOCK,))
+                self.conn.execute(f"SET LOCAL lock_timeout = {int(self.timeout * 1000)}")
                 return self.conn.cursor()
             if params is None:
                 return self.conn.execute(sql)

@@ -52,13 +52,16 @@ def office_name(n: int) -> str:
 
 def make_offices(root: Path, offices: int, reps: int, calls: int) -> list[Path]:
     """`root/办公室01 …`, each with `reps` reps (numbered across the company, so no rep
-    is in two offices) of `calls` calls each."""
-    folders = []
-    for office in range(offices):
-        folder = root / office_name(office)
+    is in two offices) of `calls` calls each; kept from an earlier run of the same size
+    (`--keep`), since writing 200 workbooks takes minutes."""
+    made = root / f"made-{offices}x{reps}x{calls}"
+    folders = [root / office_name(office) for office in range(offices)]
+    if made.exists():
+        return folders
+    for office, folder in enumerate(folders):
         for rep in range(reps):
             write_rep(folder, office * reps + rep, calls)
-        folders.append(folder)
+    made.touch()
     return folders
 
 
@@ -125,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--offices", type=int)
     parser.add_argument("--reps", type=int, help="reps per office")
     parser.add_argument("--calls", type=int, help="calls per rep")
+    parser.add_argument("--keep", type=Path, help="keep the offices' folders here, for reuse")
     opts = parser.parse_args(argv)
     offices = opts.offices or (2 if opts.quick else 20)
     reps = opts.reps or (2 if opts.quick else 10)
@@ -136,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-offices-"))
     try:
         t0 = time.perf_counter()
-        folders = make_offices(work / "offices", offices, reps, calls)
+        folders = make_offices(opts.keep or work / "offices", offices, reps, calls)
         print(
             f"company: {offices} offices × {reps} reps × {calls:,} calls = "
             f"{offices * reps * calls:,} rows (generated in {time.perf_counter() - t0:.1f} s)"

@@ -51,6 +51,8 @@ def office_columns(key: str, tables: list[Table], data: MasterInput) -> list[Tab
             t.empty,
             {position + 1: sheet for position, sheet in t.links.items()},
         )
+        if t.columns  # a title line alone stays as it is
+        else t
         for t in tables
     ]
 

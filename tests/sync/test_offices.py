@@ -206,6 +206,13 @@ def sheet(sheets: list[MasterSheet], key: str) -> MasterSheet:
     return next(s for s in sheets if s.key == key)
 
 
+def titled(sheet: MasterSheet, title: str) -> Table:
+    return next(t for t in sheet.tables if t.title == title)
+
+
+RANKING = "办公室排名（团队合计，按有效通话）"
+
+
 def column(table: Table, header: str) -> list[object]:
     at = table.header.index(header)
     return [row[at] for row in table.rows]
@@ -237,15 +244,14 @@ def test_four_offices_at_once_then_the_head_office_holds_every_office(
         "周八": "华北",
         "吴九": "西南",
     }
-    evening = sheet(result.sheets, "evening").tables[-1]  # the day's: every call today
-    assert evening.title == "办公室排名（团队合计，按有效通话）"
+    evening = titled(sheet(result.sheets, "evening"), RANKING)  # the day's: every call today
     assert [row[:5] for row in evening.rows] == [
         [1, "西南", 1, 6, 100],  # 100 effective calls a rep a day
         [2, "华东", 2, 5, 200],
         [3, "华南", 1, 4, 100],
         [4, "华北", 2, 3, 200],
     ]
-    morning = sheet(result.sheets, "morning").tables[-1]  # the day before: no calls
+    morning = titled(sheet(result.sheets, "morning"), RANKING)  # the day before: no calls
     assert [row[:4] for row in morning.rows] == [
         [1, "华东", 2, 0],
         [1, "华北", 2, 0],
@@ -262,7 +268,7 @@ def test_four_offices_at_once_then_the_head_office_holds_every_office(
 def test_an_offices_own_master_has_no_office_column(tmp_path: Path, store_at: Location) -> None:
     result = sync(write_office(tmp_path, "华北"), tmp_path / "n.xlsx", store_at, Scope("华北"))
     assert "办公室/区域" not in sheet(result.sheets, "calls").tables[0].header
-    assert sheet(result.sheets, "evening").tables[-1].title != "办公室排名（团队合计，按有效通话）"
+    assert RANKING not in [t.title for t in sheet(result.sheets, "evening").tables]
     assert result.offices == []
 
 

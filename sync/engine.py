@@ -11,7 +11,7 @@ summary of a run, as JSON and as text, is `summary`'s.
 from __future__ import annotations
 
 import gc
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -170,14 +170,11 @@ def first_of_each_record(
     return best, duplicates
 
 
-def load_current(store: Store, paths: Container[str] | None = None) -> Current:
-    """The current registers from the open versions (of the sources in `paths`, when
-    given: an office's), each record once; the copies of an earlier source's record (the
-    same data) are duplicates: flagged, not counted again."""
-    rows: Iterable[CurrentRecord] = store.current_records()
-    if paths is not None:
-        rows = (r for r in rows if r.path in paths)
-    best, copies = first_of_each_record(rows)
+def load_current(store: Store, office: str | None = "") -> Current:
+    """The current registers from the open versions (a named office's only), each
+    record once; the copies of an earlier source's record (the same data) are
+    duplicates: flagged, not counted again."""
+    best, copies = first_of_each_record(store.current_records(office or ""))
     winners: dict[str, list[CurrentRecord]] = {name: [] for name in REGISTERS}
     for row in best.values():
         winners[row.register].append(row)
@@ -357,8 +354,7 @@ def _run(
         for p in kept:
             store.mark_unreadable(sync_id, p)
 
-        shown = offices.shown_sources(store, office)
-        current = load_current(store, shown)
+        current = load_current(store, office)
         changes = count_changes(before, current.rows, touched)
         by_path = offices.source_offices(store, office, sources)
         team = apply_roster(current.registers, roster, by_path)
@@ -374,6 +370,7 @@ def _run(
             offices.setting_name(TARGETS_SETTING, office), [targets_header, *targets_table]
         )
 
+        shown = offices.shown_sources(store, office)
         source_problems = [p for p in store.problems() if shown is None or p.file in shown]
         problems = source_problems + target_problems + team.problems
         statuses = source_statuses(sources, parsed, store, lang)

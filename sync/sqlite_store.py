@@ -414,16 +414,17 @@ class SqliteStore:
             )
         return rows
 
-    def current_records(self) -> Iterator[CurrentRecord]:
+    def current_records(self, office: str = "") -> Iterator[CurrentRecord]:
         """Every open version with its data: the latest data of each key in each source
-        still present (in no particular order)."""
-        yield from map(
-            CurrentRecord._make,
-            self.db.execute(
-                "SELECT register, natural_key, data, data_hash, source_path, sheet, row_no"
-                " FROM versions WHERE ended_sync IS NULL"
-            ),
+        still present (in no particular order); of a named `office`'s sources (and those
+        of no office) only, when given."""
+        sql = (
+            "SELECT register, natural_key, data, data_hash, source_path, sheet, row_no"
+            " FROM versions WHERE ended_sync IS NULL"
         )
+        if office:
+            sql += " AND source_path IN (SELECT path FROM sources WHERE office IN (?, ''))"
+        yield from map(CurrentRecord._make, self.db.execute(sql, (office,) if office else ()))
 
     def sheets(self) -> dict[str, list[SheetSummary]]:
         out: dict[str, list[SheetSummary]] = {}

@@ -184,8 +184,9 @@ class Store(Protocol):
         """The open versions of some sources."""
         ...
 
-    def current_records(self) -> Iterator[CurrentRecord]:
-        """Every open version with its data, in no particular order."""
+    def current_records(self, office: str = "") -> Iterator[CurrentRecord]:
+        """Every open version with its data, in no particular order; a named office's
+        (and those of no office) only, when given."""
         ...
 
     def sheets(self) -> dict[str, list[SheetSummary]]:

@@ -216,6 +216,17 @@ REP_UNKNOWN = ProblemKind(
     "if new, or add the name to a rep's other names",
 )
 
+# --- offices (issue 12: several offices in one store) -------------------------------
+REP_OTHER_OFFICE = ProblemKind(
+    "rep.other_office",
+    E,
+    "销售员 {value} 属于 {office}，这里是 {here}：这些记录未计入（一名销售员只属于一个办公室；"
+    "如已调动，请先从 {office} 的文件中移走其记录）",
+    "Rep {value} belongs to {office}, and this is {here}: these records were not counted "
+    "(a rep belongs to one office; if they moved, take their records out of {office}'s files "
+    "first)",
+)
+
 KINDS: dict[str, ProblemKind] = {
     k.code: k for k in list(globals().values()) if isinstance(k, ProblemKind)
 }

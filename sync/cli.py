@@ -43,6 +43,8 @@ SAMPLE_WRITTEN = Text("示例团队已写入 {folder}", "Sample team written to 
 DEMO_MASTER = Text(
     "总表已写入 {master}（打开它开晨会）", "Master written to {master} (open it for the meeting)"
 )
+OFFICE_ENV = "SALESFLOW_OFFICE"
+"""The environment variable that names the syncing office when `--office` is not given."""
 REBUILD = Text("重建数据库的命令: {command}", "to rebuild the store: {command}")
 STORE_SET_ASIDE = Text(
     "损坏的数据库已改名保留为 {aside}，正在从团队的文件重建",
@@ -314,6 +316,17 @@ def fail(message: str) -> NoReturn:
     is_flag=True,
     help="Keep the store aside (NAME.damaged-…) and rebuild it from the team's files.",
 )
+@click.option(
+    "--office",
+    envvar=OFFICE_ENV,
+    help="The office these registers are (its sync replaces only its own files); default"
+    f" the team sheet's office when it names one; also ${OFFICE_ENV}.",
+)
+@click.option(
+    "--all-offices",
+    is_flag=True,
+    help="The head office's master: every office's records in the --store, reading no files.",
+)
 @google_options
 @AS_OF_AT
 @MEETING
@@ -326,6 +339,8 @@ def sync_command(
     as_json: bool,
     wait: float,
     rebuild_store: bool,
+    office: str | None,
+    all_offices: bool,
     as_of: tuple[date, time | None] | None,
     meeting: Kind | None,
     window: Window | None,
@@ -336,15 +351,19 @@ def sync_command(
 ) -> None:
     """Sync the team's registers into the store and the master workbook."""
     from .google.commands import master_note
+    from .offices import Scope
     from .run import MasterTarget, XlsxMaster, sync_into
     from .store import StoreError, default_store, location
     from .store_faults import set_aside
     from .summary import summary_lines, sync_json
     from .team_sources import team_sources
 
-    require_sources(
-        folders, google_keys, "say where the team's registers are: --from DIR or --google KEY"
-    )
+    if all_offices:
+        head_office_usage(folders, google_keys, store, office)
+    else:
+        require_sources(
+            folders, google_keys, "say where the team's registers are: --from DIR or --google KEY"
+        )
     require_xlsx_master(master)
     log_beside(master.parent, str(master), lang)
     day, at = as_of or (date.today(), None)
@@ -374,6 +393,7 @@ def sync_command(
                 progress=progress,
                 moment=Moment(at, meeting),
                 window=window,
+                scope=Scope(office, all_offices),
             )
         except SyncFailed as exc:
             message = google.redact(exc.message(lang))
@@ -391,6 +411,21 @@ def sync_command(
         if online is not None and online.written is not None and google_master:
             click.secho(master_note(google_master, online.written, lang), bold=True)
     sys.exit(result.exit_code())
+
+
+def head_office_usage(
+    folders: tuple[Path, ...], google_keys: tuple[str, ...], store: str | None, office: str | None
+) -> None:
+    """A usage error unless `--all-offices` stands alone: it reads no files and is no
+    office, and it needs the offices' shared store named."""
+    if folders or google_keys:
+        raise click.UsageError("--all-offices reads the store only: leave out --from and --google")
+    if office is not None:
+        raise click.UsageError("--all-offices is every office: leave out --office")
+    if store is None:
+        raise click.UsageError(
+            f"--all-offices reads the offices' shared store: name it with --store or ${STORE_ENV}"
+        )
 
 
 @main.command()

@@ -25,6 +25,7 @@ from sheets_templates.registers import REGISTERS
 from sheets_templates.roster import Roster, roster_rows
 from sheets_templates.words import Lang, Text, lang_of
 
+from . import offices
 from .errors import Bilingual
 from .identity import base_key, pair
 from .last_meeting import MEETING_SETTING, meetings_document
@@ -94,6 +95,10 @@ class SyncResult:
     """Faults the sync worked around (an unreadable targets sheet), for the user to hear."""
     team: Roster = field(default_factory=Roster)
     """The roster as the sync used and grew it (the master's 团队 sheet)."""
+    office: str | None = ""
+    """The office synced ("" a company of one office); None for the head office."""
+    offices: list[str] = field(default_factory=list)
+    """The offices the registers hold records of (the head office's master)."""
 
     @property
     def issues(self) -> int:
@@ -105,6 +110,8 @@ class SyncResult:
     def exit_code(self) -> int:
         """0 every source clean; 1 problems found (the sync completed); 2 nothing synced."""
         live = [s for s in self.sources if s.status != "gone"]
+        if self.office is None:  # the head office reads nothing: only problems count
+            return 1 if self.problems else 0
         if not live or all(s.status == "unreadable" for s in live):
             return 2
         return 1 if self.problems or self.count("unreadable") else 0
@@ -166,10 +173,11 @@ def first_of_each_record(
     return best, duplicates
 
 
-def load_current(store: Store) -> Current:
-    """The current registers from the open versions, each record once; the copies of an
-    earlier source's record (the same data) are duplicates: flagged, not counted again."""
-    best, copies = first_of_each_record(store.current_records())
+def load_current(store: Store, office: str | None = "") -> Current:
+    """The current registers from the open versions (a named office's only), each
+    record once; the copies of an earlier source's record (the same data) are
+    duplicates: flagged, not counted again."""
+    best, copies = first_of_each_record(store.current_records(office or ""))
     winners: dict[str, list[CurrentRecord]] = {name: [] for name in REGISTERS}
     for row in best.values():
         winners[row.register].append(row)
@@ -250,12 +258,12 @@ def sheet_duplicates(problems: Iterable[Problem], store: Store) -> list[Duplicat
 
 
 def load_targets(
-    store: Store, rows: list[list[Any]] | None, lang: Lang
+    store: Store, rows: list[list[Any]] | None, lang: Lang, office: str | None = ""
 ) -> tuple[target_sheet.Targets, list[Problem]]:
-    """Targets from the master's sheet (or a tab), else the ones the last sync used,
-    else DESIGN's defaults; cells that cannot be read become problems."""
+    """Targets from the master's sheet (or a tab), else the ones the last sync of this
+    office used, else DESIGN's defaults; cells that cannot be read become problems."""
     if rows is None:
-        rows = store.setting(TARGETS_SETTING)
+        rows = store.setting(offices.setting_name(TARGETS_SETTING, office))
     if not rows:
         return target_sheet.DEFAULT_TARGETS, []
     targets, issues = target_sheet.targets_from_rows(rows)
@@ -283,6 +291,7 @@ def run_sync(
     moment: Moment = NOW,
     team_rows: list[list[Any]] | None = None,
     window: Window | None = None,
+    scope: offices.Scope = offices.ONE_OFFICE,
 ) -> SyncResult:
     """Sync `sources` into the store at `store_path` and compute the master's content.
 
@@ -290,14 +299,17 @@ def run_sync(
     `master_file.read_targets_xlsx`, a Google tab or the open workbook); None uses the
     targets of the last sync, or the defaults on the first. `team_rows` are the 团队
     sheet's rows the same way (`team.load_roster`). `window` is the command line's
-    (`sync.window.choose_window`: else the 指标 sheet's, else the last sync's).
+    (`sync.window.choose_window`: else the 指标 sheet's, else the last sync's). `scope`
+    says which office's sources these are, or that this is the head office (`offices`).
     """
     unique: dict[str, Source] = {}
     for source in sources:  # a file named twice (overlapping folders) is read once
         unique.setdefault(source.path, source)
     with open_store(store_path) as store:
         sheets = (targets_rows, team_rows)
-        result = _run(store, list(unique.values()), as_of, lang, sheets, progress, moment, window)
+        result = _run(
+            store, list(unique.values()), as_of, lang, sheets, progress, moment, window, scope
+        )
         keep_as_long_lived()
     return result
 
@@ -311,13 +323,15 @@ def _run(
     progress: ProgressFn | None,
     moment: Moment,
     window: Window | None = None,
+    scope: offices.Scope = offices.ONE_OFFICE,
 ) -> SyncResult:
     targets_rows, team_rows = manager_rows
-    with store.transaction(as_of) as sync_id:  # committed here, before the master is built
+    office = offices.syncing_office(scope, team_rows, store)
+    with store.transaction(as_of, office or "") as sync_id:  # committed before the master
         window, targets_rows, notices = choose_window(store, window, targets_rows)
-        roster = load_roster(store, team_rows)
+        roster = load_roster(store, team_rows, offices.setting_name(ROSTER_SETTING, office))
         sources = [s.owned_by(roster) for s in sources]
-        known = store.sources()
+        known = offices.own_sources(store, office)
         to_read = [s for s in sources if needs_reading(s, known.get(s.path), as_of)]
         reading = {s.path for s in to_read}
         unchanged = [s for s in sources if s.path not in reading]
@@ -334,10 +348,12 @@ def _run(
         touched = reading | set(gone)
         before = store.open_rows(touched)
         parsed: dict[str, ParsedSource] = {}
+        elsewhere = store.reps_elsewhere(office) if office and to_read else {}
         for p in read_sources(to_read, progress, offset=len(unchanged), total=len(sources)):
             if p.error_zh:
                 store.mark_unreadable(sync_id, p)
             else:
+                offices.keep_to_own_office(p, elsewhere, office or "")
                 store.replace_source(sync_id, p, as_of)
             p.records = []  # stored; the registers are read back below
             parsed[p.path] = p
@@ -347,19 +363,24 @@ def _run(
         for p in kept:
             store.mark_unreadable(sync_id, p)
 
-        current = load_current(store)
+        current = load_current(store, office)
         changes = count_changes(before, current.rows, touched)
-        team = apply_roster(current.registers, roster, {s.path: s.office for s in sources})
+        by_path = offices.source_offices(store, office, sources)
+        team = apply_roster(current.registers, roster, by_path)
+        view = offices.office_view(current.registers, by_path) if office is None else None
         team_table = roster_rows(team.roster, lang)
-        store.put_setting(ROSTER_SETTING, team_table)
-        targets, target_problems = load_targets(store, targets_rows, lang)
+        store.put_setting(offices.setting_name(ROSTER_SETTING, office), team_table)
+        targets, target_problems = load_targets(store, targets_rows, lang, office)
         targets = targets_by_roster(targets, team.roster)
         figures = kpi.figures(current.registers, as_of, targets)
         targets_header = target_sheet.targets_header(lang)
         targets_table = target_sheet.targets_rows(targets, figures.reps, lang)
-        store.put_setting(TARGETS_SETTING, [targets_header, *targets_table])
+        store.put_setting(
+            offices.setting_name(TARGETS_SETTING, office), [targets_header, *targets_table]
+        )
 
-        source_problems = store.problems()
+        shown = offices.shown_sources(store, office)
+        source_problems = [p for p in store.problems() if shown is None or p.file in shown]
         problems = source_problems + target_problems + team.problems
         statuses = source_statuses(sources, parsed, store, lang)
         statuses += [SourceStatus(path, None, "gone", 0, 0) for path in gone]
@@ -403,6 +424,7 @@ def _run(
         sync_log=sync_log,
         meeting=meeting,
         window=window,
+        offices=view,
     )
     sheets = build_sheets(master)
     notices += [cut.notice() for cut in fit_sheets(sheets, lang)]
@@ -422,6 +444,8 @@ def _run(
         parsed=list(parsed),
         notices=notices,
         team=team.roster,
+        office=office,
+        offices=view.offices if view else [],
     )
 
 

@@ -35,6 +35,7 @@ from .master_model import (
     Sparkline,
     Table,
 )
+from .master_offices import office_tables
 from .meeting import KINDS, Kind, Meeting, Standing, build_meeting, sum_known
 
 TITLES = {"morning": Text("晨会", "Morning meeting"), "evening": Text("夕会", "Evening meeting")}
@@ -136,6 +137,7 @@ def meeting_sheet(m: Meeting, data: MasterInput, titles: Mapping[str, str]) -> M
     ]
     if m.kind == "evening":
         tables.append(objection_table(m, lang, titles["objections"]))
+    tables += office_tables(m, data)
     ranked = sum(1 for s in m.ranking if s.metric == PK_METRICS[0])
     chart = Chart(CHART(lang), RANKING_TABLE, REP_COLUMN, CALLS_COLUMN, TARGET_COLUMN, ranked)
     return MasterSheet(m.kind, TITLES[m.kind](lang), tables, chart, one_page=True)

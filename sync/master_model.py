@@ -21,6 +21,7 @@ from sheets_templates.problems import Problem
 from sheets_templates.words import Lang
 
 from .meeting import Meeting
+from .offices import OfficeView
 from .window import DEFAULT_WINDOW, Window
 
 TEXT, INT, NUMBER, MONEY, DATE, TIME, PERCENT, RANK = (
@@ -182,3 +183,5 @@ class MasterInput:
     """The 团队 sheet: its header, then a row per rep (`sheets_templates.roster`)."""
     window: Window = DEFAULT_WINDOW
     """Which records the register sheets show (`sync.window`); the rest show all."""
+    offices: OfficeView | None = None
+    """Each source's and rep's office: the head office's master (None: one office's)."""

@@ -38,6 +38,7 @@ from .master_model import (
     Row,
     Table,
 )
+from .master_offices import office_columns
 from .master_registers import field_column, register_table, shipment_status, source_columns
 from .meeting import KINDS
 from .window import HELP_HEADER, WINDOW_HEADER, WINDOW_HELP
@@ -68,6 +69,7 @@ def build_sheets(data: MasterInput) -> list[MasterSheet]:
         if key in KINDS:
             continue
         tables = [register_table(data, key)] if key in REGISTERS else builders[key]()
+        tables = office_columns(key, tables, data)
         # the KPIs' money table has the counts' columns: their frozen header reads for both;
         # the targets' header stays in view above the window block
         freeze = len(tables) == 1 or key in ("kpis", "targets")

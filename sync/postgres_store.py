@@ -12,42 +12,41 @@ UPDATE / DELETE, explicit transactions) so that this store runs it unchanged thr
 - syncs at the same time: every transaction first queues for the store's write lock
   (a transaction-level advisory lock), so syncs into one database take turns writing,
   each sees what the one before committed, and the program-assigned ids (MAX + 1) never
-  collide. The wait is bounded like SQLite's busy wait (`timeout`). A sync killed
+  collide. The wait is bounded (`QUEUE_WAIT`: offices may all sync at once). A sync killed
   mid-way drops its connection; the server rolls its transaction back and frees the
   lock, so the store is as the last finished sync left it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from sheets_templates.words import Text
-
-from .schema import SCHEMA
+from . import schema
 from .sqlite_store import SqliteStore
 from .store import StoreError
 
 SYNC_LOCK = 0x5A1E5F10
 """The advisory lock every write transaction on the store queues for."""
 
+QUEUE_WAIT = 1800.0
+"""How long (seconds) a sync may queue for `SYNC_LOCK`: offices syncing at once take
+turns, each holding the lock for its whole sync, so the last of twenty offices waits for
+nineteen syncs. Every other wait stays bounded by the store's `timeout`."""
+
 SCHEMA_LOCK = 0x5A1E5F11
 """The advisory lock under which the schema is created or migrated, so two syncs
 opening a new database at once do not both create its tables."""
 
 MIGRATIONS: dict[int, str] = {
-    # Text compares by code point, as in SQLite, so rows come back in the same order
-    # (file, sheet names) whatever locale the server's database was made with.
-    1: SCHEMA.replace(" TEXT", ' TEXT COLLATE "C"'),
+    version: sql.replace(" TEXT", ' TEXT COLLATE "C"') for version, sql in schema.MIGRATIONS.items()
 }
-"""Version → the SQL that brings a store from the version before to it; a new version
-is added here (never by editing an old one), and opening a store applies what it lacks."""
-
-SCHEMA_VERSION = max(MIGRATIONS)
+"""`schema.MIGRATIONS` with text compared by code point, as in SQLite, so rows come back
+in the same order (file, sheet names) whatever locale the server's database was made
+with."""
 
 
 def shown(url: str) -> str:
@@ -58,14 +57,6 @@ def shown(url: str) -> str:
     host = parts.netloc.rpartition("@")[2]
     user = parts.username or ""
     return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
-
-
-NEWER_STORE = Text(
-    "数据库 {where} 由更新版本的 salesflow 建立（结构版本 {v}，本版本最多认识 {known}）："
-    "请升级 salesflow",
-    "the store on {where} is at schema version {v}; this salesflow knows up to {known}: "
-    "upgrade salesflow",
-)
 
 
 class ServerStoreError(StoreError):
@@ -94,7 +85,7 @@ class Dialect:
     """
 
     def __init__(self, url: str, timeout: float) -> None:
-        self.where = shown(url)
+        self.where, self.timeout = shown(url), timeout
         try:
             self.conn = psycopg.connect(url, autocommit=True, connect_timeout=int(timeout))
             self.conn.execute(f"SET lock_timeout = {int(timeout * 1000)}")
@@ -113,7 +104,10 @@ class Dialect:
         try:
             if sql == "BEGIN IMMEDIATE":
                 self.conn.execute("BEGIN")
+                queue = max(self.timeout, QUEUE_WAIT)
+                self.conn.execute(f"SET LOCAL lock_timeout = {int(queue * 1000)}")
                 self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (SYNC_LOCK,))
+                self.conn.execute(f"SET LOCAL lock_timeout = {int(self.timeout * 1000)}")
                 return self.conn.cursor()
             if params is None:
                 return self.conn.execute(sql)
@@ -127,9 +121,6 @@ class Dialect:
                 cursor.executemany(self.translated(sql), rows)
         except psycopg.OperationalError as exc:
             raise ServerStoreError(self.where, exc) from None
-
-    def executescript(self, sql: str) -> None:
-        self.execute(sql)
 
     @property
     def in_transaction(self) -> bool:
@@ -152,6 +143,7 @@ class PostgresStore(SqliteStore):
         self.db = Dialect(url, timeout)
         self.path = self.db.where
         self._next_version = 0
+        self._office = ""
         try:
             self._migrate()
         except BaseException:
@@ -160,33 +152,14 @@ class PostgresStore(SqliteStore):
 
     def _migrate(self) -> None:
         """Create the tables of a new store, or bring an older one up to
-        `SCHEMA_VERSION`, in one transaction under `SCHEMA_LOCK`."""
+        `schema.SCHEMA_VERSION`, in one transaction under `SCHEMA_LOCK`."""
         db = self.db
         try:
             with db.conn.transaction():
                 db.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
-                db.execute(
-                    "CREATE TABLE IF NOT EXISTS schema_version ("
-                    " version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
-                )
-                row = db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version")
-                (current,) = row.fetchone() or (0,)
-                if current > SCHEMA_VERSION:
-                    words = NEWER_STORE.both(where=self.path, v=current, known=SCHEMA_VERSION)
-                    raise StoreError(self.path, *words)
-                for version in range(current + 1, SCHEMA_VERSION + 1):
-                    db.executescript(MIGRATIONS[version])
-                    db.execute(
-                        "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
-                        (version, datetime.now().isoformat(timespec="seconds")),
-                    )
+                self._apply(MIGRATIONS)
         except psycopg.OperationalError as exc:
             raise ServerStoreError(self.path, exc) from None
-
-    def schema_versions(self) -> Iterator[int]:
-        """The migrations this store has had, in order (for tests and support)."""
-        for (version,) in self.db.execute("SELECT version FROM schema_version ORDER BY version"):
-            yield version
 
 
 def open_store(url: str, timeout: float = 60.0) -> PostgresStore:

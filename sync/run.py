@@ -34,6 +34,7 @@ from .master_file import (
 )
 from .master_model import MasterSheet
 from .meeting import NOW, Moment
+from .offices import ONE_OFFICE, Scope
 from .reading import ProgressFn
 from .sources import Source
 from .store import Location
@@ -116,6 +117,7 @@ def sync_into(
     moment: Moment = NOW,
     computed: Callable[[SyncResult], None] | None = None,
     window: Window | None = None,
+    scope: Scope = ONE_OFFICE,
 ) -> SyncResult:
     """Sync `sources` into the store and write the master into every target.
 
@@ -123,12 +125,13 @@ def sync_into(
     master apart. The targets sheet is read from the first target. Every target is
     written even when an earlier one fails; the first failure is then raised. No
     sources at all is refused before anything is touched: a wrong folder must not
-    empty the master (every record would be marked gone). `window` is the command
-    line's (`sync.window`), None to take the 指标 sheet's. `computed`, when given, hears
-    the result as soon as the store has it, before the master is written (the live
-    board shows a save without waiting for the workbook).
+    empty the master (every record would be marked gone); the head office (`scope`)
+    reads none. `window` is the command line's (`sync.window`), None to take the 指标
+    sheet's. `computed`, when given, hears the result as soon as the store has it,
+    before the master is written (the live board shows a save without waiting for the
+    workbook).
     """
-    if not sources:
+    if not sources and not scope.head_office:
         raise SyncFailed(*NO_SOURCES.both())
     try:
         with sync_lock(lock, wait):
@@ -150,6 +153,7 @@ def sync_into(
                 moment,
                 team_rows=team,
                 window=window,
+                scope=scope,
             )
             result.notices[:0] = notices
             if computed is not None:

@@ -19,6 +19,10 @@ Tables
   sync that first saw it and the sync that ended it, with why (`updated`,
   `removed`, `source_gone`).
 - `settings`: small named values (the targets rows last used).
+- `schema_version`: one row per migration applied (`MIGRATIONS`).
+
+Offices: each source belongs to the office whose sync saw it (`sources.office`, ""
+for a company of one office), so an office's sync replaces only its own sources.
 """
 
 SCHEMA = """
@@ -91,3 +95,29 @@ CREATE TABLE IF NOT EXISTS settings (
     value TEXT NOT NULL
 );
 """
+
+OFFICES = """
+ALTER TABLE sources ADD COLUMN office TEXT NOT NULL DEFAULT '';
+CREATE INDEX IF NOT EXISTS sources_office ON sources (office);
+"""
+"""Sources get the office that synced them; a store from before offices keeps its
+sources under the office "" (one office, as it was)."""
+
+MIGRATIONS: dict[int, str] = {1: SCHEMA, 2: OFFICES}
+"""Version → the SQL that brings a store from the version before to it; a new version
+is added here (never by editing an old one), and opening a store applies what it lacks.
+Version 1 is `CREATE … IF NOT EXISTS`, so a store from before this table (no
+`schema_version` yet) takes it unchanged and goes on from there."""
+
+SCHEMA_VERSION = max(MIGRATIONS)
+
+VERSIONS_TABLE = (
+    "CREATE TABLE IF NOT EXISTS schema_version ("
+    " version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+)
+
+
+def statements(script: str) -> list[str]:
+    """A migration's statements one by one (none holds a `;` inside a string), so both
+    stores run them inside their own transaction."""
+    return [s.strip() for s in script.split(";") if s.strip()]

@@ -19,16 +19,30 @@ from typing import Any, Protocol
 from sheets_templates.codec import TIME_FIELDS, decode_record, decode_records, encode_record
 from sheets_templates.problems import Problem, Severity
 from sheets_templates.rules import customer_key
+from sheets_templates.words import Text
 
 from .identity import base_key, pair
 from .parsed import ParsedSource, SheetSummary, text_hash
-from .schema import SCHEMA
-from .store import CurrentRecord, OpenVersion, StoredSource, SyncCounts, SyncLogRow, Version
+from .schema import MIGRATIONS, SCHEMA_VERSION, VERSIONS_TABLE, statements
+from .store import (
+    CurrentRecord,
+    OpenVersion,
+    StoredSource,
+    StoreError,
+    SyncCounts,
+    SyncLogRow,
+    Version,
+)
 from .store_faults import store_error
 
 CODEC_SETTING = "record_codec"
 CODEC = 2
 """The record text's form (2: times `HH:MM`); older stores are rewritten on opening."""
+NEWER_STORE = Text(
+    "数据库的结构版本为 {current}，本 salesflow 只认识到 {known}：请升级 salesflow",
+    "the store is at schema version {current}; this salesflow knows up to {known}:"
+    " upgrade salesflow",
+)
 
 
 def _now() -> str:
@@ -54,8 +68,6 @@ class Connection(Protocol):
 
     def executemany(self, sql: str, rows: Any, /) -> Any: ...
 
-    def executescript(self, sql: str, /) -> Any: ...
-
     @property
     def in_transaction(self) -> bool: ...
 
@@ -73,11 +85,12 @@ class SqliteStore:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
-            self.db.executescript(SCHEMA)
+            self._migrate()
             self._times_without_seconds()
         except (sqlite3.Error, OSError) as exc:
             raise store_error(path, exc) from None
         self._next_version = 0
+        self._office = ""
 
     def close(self) -> None:
         self.db.close()
@@ -92,6 +105,43 @@ class SqliteStore:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    def _migrate(self) -> None:
+        """Bring the file up to `SCHEMA_VERSION` (a new file: make its tables). Only a
+        store that lacks a migration takes the write lock, so opening a store never
+        waits for a sync that is writing to it."""
+        made = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+        ).fetchone()
+        if made and max(self.schema_versions(), default=0) == SCHEMA_VERSION:
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self._apply(MIGRATIONS)
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _apply(self, migrations: dict[int, str]) -> None:
+        """Apply the migrations this store lacks, inside the caller's transaction, each
+        noted in `schema_version`; a store from a newer salesflow is refused."""
+        self.db.execute(VERSIONS_TABLE)
+        current = max(self.schema_versions(), default=0)
+        if current > SCHEMA_VERSION:
+            raise StoreError(self.path, *NEWER_STORE.both(current=current, known=SCHEMA_VERSION))
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            for statement in statements(migrations[version]):
+                self.db.execute(statement)
+            self.db.execute(
+                "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                (version, _now()),
+            )
+
+    def schema_versions(self) -> Iterator[int]:
+        """The migrations this store has had, in order (for tests and support)."""
+        for (version,) in self.db.execute("SELECT version FROM schema_version ORDER BY version"):
+            yield version
 
     def _times_without_seconds(self) -> None:
         """Stores written before the shared codec kept times as `09:30:00`: rewrite those
@@ -122,10 +172,12 @@ class SqliteStore:
     # --- the sync transaction ------------------------------------------------------
 
     @contextmanager
-    def transaction(self, as_of: date) -> Iterator[int]:
-        """One sync as one transaction, yielding its id: BEGIN IMMEDIATE claims the write
-        lock at once, so a second sync on the same store waits here (up to the timeout)
-        rather than failing later; COMMIT when the block ends, ROLLBACK if it raises."""
+    def transaction(self, as_of: date, office: str = "") -> Iterator[int]:
+        """One sync of `office`'s sources as one transaction, yielding its id: BEGIN
+        IMMEDIATE claims the write lock at once, so a second sync on the same store waits
+        here (up to the timeout) rather than failing later; COMMIT when the block ends,
+        ROLLBACK if it raises. Sources this sync stores are `office`'s."""
+        self._office = office
         self.db.execute("BEGIN IMMEDIATE")
         try:
             (last,) = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM syncs").fetchone()
@@ -159,16 +211,35 @@ class SqliteStore:
 
     # --- sources -------------------------------------------------------------------
 
-    def sources(self) -> dict[str, StoredSource]:
-        rows = self.db.execute(
+    def sources(self, office: str | None = None) -> dict[str, StoredSource]:
+        """The sources of `office`, or of every office when None."""
+        columns = (
             "SELECT path, kind, content_hash, parsed_as_of, as_of_dependent, state,"
-            " error_zh, error_en FROM sources"
+            " error_zh, error_en, office FROM sources"
+        )
+        rows = (
+            self.db.execute(columns)
+            if office is None
+            else self.db.execute(columns + " WHERE office = ?", (office,))
         )
         out: dict[str, StoredSource] = {}
-        for path, kind, content_hash, parsed_as_of, dependent, *errors in rows:
+        for path, kind, content_hash, parsed_as_of, dependent, *rest in rows:
             day = date.fromisoformat(parsed_as_of) if parsed_as_of else None
-            out[path] = StoredSource(path, kind, content_hash, day, bool(dependent), *errors)
+            out[path] = StoredSource(path, kind, content_hash, day, bool(dependent), *rest)
         return out
+
+    def reps_elsewhere(self, office: str) -> dict[str, str]:
+        """The reps (as written on their records) in the registers of another named
+        office than `office`, each with that office: a rep belongs to one office."""
+        return dict(
+            self.db.execute(
+                "SELECT DISTINCT v.rep, s.office FROM versions v"
+                " JOIN sources s ON s.path = v.source_path"
+                " WHERE v.ended_sync IS NULL AND v.rep <> '' AND s.office NOT IN (?, '')"
+                " ORDER BY s.office DESC",
+                (office,),
+            ).fetchall()
+        )
 
     def _put_source(
         self,
@@ -184,19 +255,20 @@ class SqliteStore:
         """Record a source's state; the parsed as-of date is kept when not re-read."""
         exists = self.db.execute("SELECT 1 FROM sources WHERE path = ?", (path,)).fetchone()
         day = as_of.isoformat() if as_of else None
+        values = (kind, content_hash, day, int(dependent), state, *error, sync_id, self._office)
         if exists:
             self.db.execute(
                 "UPDATE sources SET kind = ?, content_hash = ?,"
                 " parsed_as_of = COALESCE(?, parsed_as_of), as_of_dependent = ?, state = ?,"
-                " error_zh = ?, error_en = ?, last_sync = ? WHERE path = ?",
-                (kind, content_hash, day, int(dependent), state, *error, sync_id, path),
+                " error_zh = ?, error_en = ?, last_sync = ?, office = ? WHERE path = ?",
+                (*values, path),
             )
         else:
             self.db.execute(
-                "INSERT INTO sources (path, kind, content_hash, parsed_as_of, as_of_dependent,"
-                " state, error_zh, error_en, first_sync, last_sync)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (path, kind, content_hash, day, int(dependent), state, *error, sync_id, sync_id),
+                "INSERT INTO sources (kind, content_hash, parsed_as_of, as_of_dependent, state,"
+                " error_zh, error_en, last_sync, office, path, first_sync)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, path, sync_id),
             )
 
     def replace_source(self, sync_id: int, parsed: ParsedSource, as_of: date) -> None:
@@ -342,16 +414,17 @@ class SqliteStore:
             )
         return rows
 
-    def current_records(self) -> Iterator[CurrentRecord]:
+    def current_records(self, office: str = "") -> Iterator[CurrentRecord]:
         """Every open version with its data: the latest data of each key in each source
-        still present (in no particular order)."""
-        yield from map(
-            CurrentRecord._make,
-            self.db.execute(
-                "SELECT register, natural_key, data, data_hash, source_path, sheet, row_no"
-                " FROM versions WHERE ended_sync IS NULL"
-            ),
+        still present (in no particular order); of a named `office`'s sources (and those
+        of no office) only, when given."""
+        sql = (
+            "SELECT register, natural_key, data, data_hash, source_path, sheet, row_no"
+            " FROM versions WHERE ended_sync IS NULL"
         )
+        if office:
+            sql += " AND source_path IN (SELECT path FROM sources WHERE office IN (?, ''))"
+        yield from map(CurrentRecord._make, self.db.execute(sql, (office,) if office else ()))
 
     def sheets(self) -> dict[str, list[SheetSummary]]:
         out: dict[str, list[SheetSummary]] = {}

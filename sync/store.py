@@ -88,6 +88,8 @@ class StoredSource:
     state: str
     error_zh: str | None
     error_en: str | None
+    office: str = ""
+    """The office whose sync saw it last ("" in a company of one office)."""
 
 
 @dataclass
@@ -148,16 +150,23 @@ class Store(Protocol):
 
     def close(self) -> None: ...
 
-    def transaction(self, as_of: date) -> AbstractContextManager[int]:
-        """Begin a sync as of `as_of`, yielding its id; commit when the block ends,
-        roll back if it raises. A second sync on the same store waits at the start."""
+    def transaction(self, as_of: date, office: str = "") -> AbstractContextManager[int]:
+        """Begin a sync of `office`'s sources as of `as_of`, yielding its id; commit when
+        the block ends, roll back if it raises. A second sync on the same store waits at
+        the start. The sources it stores are `office`'s ("" in a one-office company)."""
         ...
 
     def log_sync(self, sync_id: int, counts: SyncCounts) -> None:
         """Mark the sync finished with its counts (in the sync log)."""
         ...
 
-    def sources(self) -> dict[str, StoredSource]: ...
+    def sources(self, office: str | None = None) -> dict[str, StoredSource]:
+        """The sources `office`'s syncs stored (None: every office's)."""
+        ...
+
+    def reps_elsewhere(self, office: str) -> dict[str, str]:
+        """Reps with records in the registers of another office, with that office."""
+        ...
 
     def replace_source(self, sync_id: int, parsed: ParsedSource, as_of: date) -> None:
         """Replace a source's records with its current valid rows, keeping history."""
@@ -175,8 +184,9 @@ class Store(Protocol):
         """The open versions of some sources."""
         ...
 
-    def current_records(self) -> Iterator[CurrentRecord]:
-        """Every open version with its data, in no particular order."""
+    def current_records(self, office: str = "") -> Iterator[CurrentRecord]:
+        """Every open version with its data, in no particular order; a named office's
+        (and those of no office) only, when given."""
         ...
 
     def sheets(self) -> dict[str, list[SheetSummary]]:

@@ -55,6 +55,8 @@ def sync_json(result: SyncResult) -> dict[str, Any]:
             {"name": m.name, "other_names": list(m.other_names), "office": m.office, "new": m.new}
             for m in result.team.members
         ],
+        "office": result.office,
+        "offices": result.offices,
     }
 
 

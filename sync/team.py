@@ -26,11 +26,14 @@ from .store import Store
 ROSTER_SETTING = "roster_rows"
 
 
-def load_roster(store: Store, rows: list[list[Any]] | None) -> Roster:
+def load_roster(
+    store: Store, rows: list[list[Any]] | None, setting: str = ROSTER_SETTING
+) -> Roster:
     """The roster from the master's 团队 sheet (or tab), else the one the last sync
-    left; empty on the first sync."""
+    left under `setting` (an office's own: `offices.setting_name`); empty on the first
+    sync."""
     if rows is None:
-        rows = store.setting(ROSTER_SETTING)
+        rows = store.setting(setting)
     return roster_from_rows(rows) if rows else Roster()
 
 

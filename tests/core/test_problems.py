@@ -24,6 +24,7 @@ def test_every_kind_speaks_both_languages_and_shows_the_value(kind: ProblemKind)
     details = {"header": "电话", "year": 2026, "phone": "01012345678", "expected": "B"}
     details |= {"today": "2026-11-26", "first_row": 3, "key": "张三 / 2026-11-03"}
     details |= {"count": "19,998", "rows": "20,000", "first_zh": "电话号码…", "first_en": "Phone…"}
+    details |= {"office": "华东区", "here": "华南区"}
     placed = Problem.place(kind.at("{x}", **details), "f.xlsx", "s", 4, "E", "电话", "phone")
     assert placed.message("zh") != placed.message("en")
     if kind.code not in NO_TYPED_VALUE:
@@ -72,6 +73,7 @@ def test_the_codes_scripts_rely_on() -> None:
         "phone.zero_restored",
         "quantity.invalid",
         "rep.missing",
+        "rep.other_office",
         "rep.unknown",
         "required.missing",
         "row.duplicate",

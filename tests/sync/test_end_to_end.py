@@ -172,7 +172,10 @@ def test_summary_matches_the_contract_field_by_field(tmp_path: Path) -> None:
         "kpi",
         "meeting",
         "team",
+        "office",
+        "offices",
     }
+    assert (doc["office"], doc["offices"]) == ("", [])  # one office, no head office
     meeting = doc["meeting"]  # its figures: tests/sync/test_meeting_json.py
     assert set(meeting) == {
         "kind",

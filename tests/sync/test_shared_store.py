@@ -1,11 +1,12 @@
 """Several `salesflow sync` processes on one store at once, and a sync killed mid-way,
 against both stores (`store_at`: a SQLite file and a PostgreSQL database).
 
-Offices (`--office`, a sync replacing only its own office's sources) are a later part
-of issue 12: until then a sync replaces every source it does not name, so after four
-syncs of four folders the registers hold the last one's. What these tests hold the
-store to is what concurrency must never break: every record kept exactly once, every
-sync numbered and logged with none lost, and a killed sync leaving nothing behind.
+These syncs name no office, so each is the whole store's (a company of one office)
+and replaces every source it does not name: after four syncs of four folders the
+registers hold the last one's (offices, each replacing only its own sources, are in
+`test_offices`). What these tests hold the store to is what concurrency must never
+break: every record kept exactly once, every sync numbered and logged with none lost,
+and a killed sync leaving nothing behind.
 """
 
 from __future__ import annotations

@@ -309,11 +309,6 @@ def progress_formula(actual: str, target: str) -> str:
     return f'=IF(ISNUMBER({target}),IF({target}>0,ROUND({actual}/{target},4),""),"")'
 
 
-def target_met_formula(actual: str, target: str, met: str, behind: str) -> str:
-    """`target_met` as a formula showing `met` / `behind`; blank when the target is blank."""
-    return f'=IF(ISNUMBER({target}),IF({actual}>={target},"{met}","{behind}"),"")'
-
-
 # --- today's counts (the rep template's Today sheet) -------------------------------
 
 GRADE_SUFFIXES = ("", "类", "级", "类客户", "级客户", "客户")

@@ -17,8 +17,9 @@ from typing import Any
 from . import rules
 from .problems import column_letter
 from .registers import LEAD_SOURCES, REGISTERS, VISIT_TYPES, Field, Kind, Register
+from .status import STATUS_WORDS, short_by_formula, status_formula
 from .values import GRADES
-from .words import LANGS, Lang, Text
+from .words import LANGS, Count, Lang, Text
 
 CHECK_MACRO = "SF_CHECK_BOOK"
 """The Check button's macro: `addin.buttons.SF_CHECK_BOOK`, which xlwings' "Import
@@ -53,16 +54,19 @@ TODAY_HEADER = (
     Text("完成率", "Progress"),
     Text("状态", "Status"),
 )
-MET = Text("达标", "met")
-BEHIND = Text("未达标", "behind")
 PACE = Text(
-    "有效通话节奏（上午 40% / 下午 60%）", "Effective-call pace (40% by noon, 60% in the afternoon)"
+    "有效通话节奏（12:00 前完成目标的 40%，17:30 前完成全部）",
+    "Effective-call pace (40% of the target by 12:00, all of it by 17:30)",
 )
-EXPECTED = Text("此刻应完成", "Expected by now")
-DONE = Text("已完成", "Done")
-PACE_STATUS = Text("节奏", "Pace")
-ON_PACE = Text("跟上", "on pace")
-OFF_PACE = Text("落后", "behind")
+NOON_SHORT = Count(
+    "12:00 前还差 {n} 个有效通话",
+    "{n} more effective call by 12:00",
+    "{n} more effective calls by 12:00",
+)
+NOON_DONE = Text("12:00 前的有效通话已够数", "Enough effective calls for 12:00")
+DAY_SHORT = Count("今天还差 {n} 个", "{n} more today", "{n} more today")
+DAY_DONE = Text("今天的有效通话目标已完成", "Today's effective-call target is met")
+"""The pace as whole calls still to make, not a decimal to compare with the count."""
 NOTE = Text(
     "全部由公式计算，不需要 Python；数据来自本工作簿的各登记表。",
     "All computed by formulas, no Python needed, from this workbook's registers.",
@@ -159,8 +163,9 @@ class Cell:
     value: Any
     style: str = "text"
     hint: str | None = None
-    states: tuple[str, str] | None = None
-    """For a status cell: its good and bad words (shown green / red)."""
+    states: tuple[tuple[str, str], ...] = ()
+    """For a status cell: each word it may show and its tone, "good" (green) or "bad"
+    (red)."""
     array: bool = False
     """A formula to write as an array formula (see `rules.day_count_formula`)."""
 
@@ -194,8 +199,10 @@ class RepTemplate:
     registers: tuple[RegisterSheet, ...]
     settings: FreeSheet
     metrics: tuple[TodayMetric, ...]
-    pace_expected: str
-    pace_status: str
+    noon_short: str
+    """The cell saying how many effective calls are still due by 12:00."""
+    day_short: str
+    """The cell saying how many effective calls are still due today."""
     button_caption: str
     button_cell: str = "F1"
 
@@ -363,6 +370,31 @@ def _settings(lang: Lang) -> FreeSheet:
     return FreeSheet(SETTINGS_SHEET(lang), tuple(cells), (14.0, 24.0))
 
 
+STATUS_TONES: tuple[tuple[Text, str], ...] = (
+    (STATUS_WORDS["met"], "good"),
+    (STATUS_WORDS["on_pace"], "good"),
+    (STATUS_WORDS["behind"], "bad"),
+)
+"""The status words and their tones: met and on pace green, behind red (as the master)."""
+
+
+def count_sentence_formula(count: Count, done: Text, n: str, target: str, lang: Lang) -> str:
+    """A sentence about `n` more things (an expression), as a formula: `count`'s words
+    around the number, `done` once it is 0, blank while `target` holds no number.
+
+    The twin of `count(n, lang)` / `done(lang)`: English picks "1 call" or "2 calls"."""
+
+    def around(template: str) -> str:
+        before, after = template.split("{n}")
+        return f'"{before}"&{n}&"{after}"'
+
+    one, many = (count.zh, count.zh) if lang == "zh" else (count.one, count.many)
+    return (
+        f'=IF(ISNUMBER({target}),IF({n}=0,"{done(lang)}",'
+        f'IF({n}=1,{around(one)},{around(many)})),"")'
+    )
+
+
 def _today(
     lang: Lang, registers: dict[str, RegisterSheet], day: str, clock: str
 ) -> tuple[FreeSheet, list[TodayMetric], str, str]:
@@ -378,7 +410,7 @@ def _today(
     header_row = 6
     for col, text in zip("ABCDE", TODAY_HEADER, strict=True):
         cells.append(Cell(f"{col}{header_row}", text(lang), "header"))
-    met, behind, on_pace, off_pace = MET(lang), BEHIND(lang), ON_PACE(lang), OFF_PACE(lang)
+    tones = tuple((word(lang), tone) for word, tone in STATUS_TONES)
     metrics = []
     for n, count in enumerate(rules.DAY_COUNTS, start=header_row + 1):
         metric = rules.METRICS_BY_NAME[count.metric]
@@ -387,6 +419,7 @@ def _today(
         condition = source.cells(count.field) if count.field else None
         target = rules.target_for(metric.daily_target, metric.monthly_target, "day")
         actual, target_ref, progress, status = (f"{c}{n}" for c in "BCDE")
+        due = rules.expected_by_formula(clock, *rules.pace_split_formula(target_ref))[1:]
         cells += [
             Cell(f"A{n}", metric.label(lang), "label"),
             Cell(
@@ -394,34 +427,30 @@ def _today(
             ),
             Cell(target_ref, target, "count"),
             Cell(progress, rules.progress_formula(actual, target_ref), "percent"),
-            Cell(
-                status,
-                rules.target_met_formula(actual, target_ref, met, behind),
-                "status",
-                states=(met, behind),
-            ),
+            Cell(status, status_formula(actual, target_ref, due, lang), "status", states=tones),
         ]
         metrics.append(TodayMetric(count, actual, target_ref, progress, status))
     effective = next(m for m in metrics if m.count.metric == "effective_calls")
     pace_row = header_row + len(metrics) + 2
-    expected, done, status = (f"B{pace_row + k}" for k in (1, 2, 3))
-    morning, afternoon = rules.pace_split_formula(effective.target)
+    noon, whole_day = f"A{pace_row + 1}", f"A{pace_row + 2}"
+    morning, _afternoon = rules.pace_split_formula(effective.target)
+    noon_n = short_by_formula(effective.actual, morning)
+    day_n = short_by_formula(effective.actual, effective.target)
     cells += [
         Cell(f"A{pace_row}", PACE(lang), "section"),
-        Cell(f"A{pace_row + 1}", EXPECTED(lang), "label"),
-        Cell(expected, rules.expected_by_formula(clock, morning, afternoon), "decimal"),
-        Cell(f"A{pace_row + 2}", DONE(lang), "label"),
-        Cell(done, f"={effective.actual}", "count"),
-        Cell(f"A{pace_row + 3}", PACE_STATUS(lang), "label"),
         Cell(
-            status,
-            rules.target_met_formula(done, expected, on_pace, off_pace),
-            "status",
-            states=(on_pace, off_pace),
+            noon,
+            count_sentence_formula(NOON_SHORT, NOON_DONE, noon_n, effective.target, lang),
+            "label",
+        ),
+        Cell(
+            whole_day,
+            count_sentence_formula(DAY_SHORT, DAY_DONE, day_n, effective.target, lang),
+            "label",
         ),
     ]
     sheet = FreeSheet(TODAY_SHEET(lang), tuple(cells), (22.0, 12.0, 10.0, 10.0, 10.0))
-    return sheet, metrics, expected, status
+    return sheet, metrics, noon, whole_day
 
 
 def rep_template(lang: Lang = "zh") -> RepTemplate:
@@ -434,14 +463,14 @@ def rep_template(lang: Lang = "zh") -> RepTemplate:
         f"{quoted(settings.name)}!${setting_cell(k)[0]}${setting_cell(k)[1:]}"
         for k in ("day", "clock")
     )
-    today, metrics, expected, status = _today(lang, registers, day, clock)
+    today, metrics, noon_short, day_short = _today(lang, registers, day, clock)
     return RepTemplate(
         lang=lang,
         today=today,
         registers=tuple(registers.values()),
         settings=settings,
         metrics=tuple(metrics),
-        pace_expected=expected,
-        pace_status=status,
+        noon_short=noon_short,
+        day_short=day_short,
         button_caption=CHECK_CAPTION(lang),
     )

@@ -142,15 +142,15 @@ def _write_free_sheet(
             _write_value(ws, row, col, cell.value, formats.for_value(cell.value, props))
         if cell.hint:
             ws.data_validation(row, col, row, col, _hint(cell.hint, ""))
-        if cell.states:
-            for text, fmt in zip(cell.states, (formats.good, formats.bad), strict=True):
-                ws.conditional_format(
-                    row,
-                    col,
-                    row,
-                    col,
-                    {"type": "cell", "criteria": "==", "value": f'"{text}"', "format": fmt},
-                )
+        for text, tone in cell.states:
+            fmt = formats.good if tone == "good" else formats.bad
+            ws.conditional_format(
+                row,
+                col,
+                row,
+                col,
+                {"type": "cell", "criteria": "==", "value": f'"{text}"', "format": fmt},
+            )
 
 
 def _write_value(ws: Worksheet, row: int, col: int, value: Any, fmt: Format | None) -> None:

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sheets_templates import rules
+from sheets_templates.status import short_by_formula, status_formula
 from sheets_templates.templates import rep_template
 from sync.demo import call_rows, lead_rows, shipment_rows, visit_rows
 from sync.templates_xlsx import write_rep_workbook
@@ -215,6 +216,18 @@ AMOUNTS = st.tuples(
     st.decimals(Decimal("0.01"), Decimal("5000"), places=2),
     st.one_of(st.none(), st.decimals(Decimal("0"), Decimal("250000"), places=2), st.just("ok")),
 )
+STATUS_CASES = st.tuples(
+    st.integers(0, 120),
+    st.one_of(st.none(), st.sampled_from((Decimal(100), Decimal(30), Decimal(2), Decimal(0)))),
+    st.sampled_from((Decimal(0), Decimal("0.8"), Decimal("31.4"), Decimal(40), Decimal(100))),
+)
+"""(actual, target, due by now): met, on pace and behind around their boundaries."""
+SHORT_CASES = [
+    (done, Decimal(due))
+    for due in ("40", "14.8", "0.8", "100", "37", "22.2")
+    for done in (0, 1, 13, 14, 15, 22, 23, 36, 37, 39, 40, 41, 99, 100, 120)
+]
+"""(done, due): the whole calls still to make, around the due figure."""
 CLOCKS = [time(h, m) for h in range(7, 20) for m in range(0, 60, 7)]
 PACE_TARGETS = (Decimal(100), Decimal(80), Decimal(37))
 PROGRESS = st.tuples(
@@ -309,9 +322,14 @@ def write_twins(path: Path, n: int = 150) -> TwinBook:
         "progress", list(collect(PROGRESS, n)), lambda r: rules.progress_formula(f"A{r}", f"B{r}")
     )
     sheet(
-        "met",
-        list(collect(PROGRESS, n)),
-        lambda r: rules.target_met_formula(f"A{r}", f"B{r}", "met", "behind"),
+        "status",
+        list(collect(STATUS_CASES, n)),
+        lambda r: status_formula(f"A{r}", f"B{r}", f"C{r}", "en"),
+    )
+    sheet(
+        "short",
+        SHORT_CASES,
+        lambda r: "=" + short_by_formula(f"A{r}", f"B{r}"),
     )
     pace = [(c, t) for c in CLOCKS for t in PACE_TARGETS]
     sheet(

@@ -16,7 +16,16 @@ from typing import Any
 
 from . import rules
 from .problems import column_letter
-from .registers import LEAD_SOURCES, REGISTERS, VISIT_TYPES, Field, Kind, Register
+from .registers import (
+    CALL_OUTCOMES,
+    LEAD_SOURCES,
+    OBJECTION_KINDS,
+    REGISTERS,
+    VISIT_TYPES,
+    Field,
+    Kind,
+    Register,
+)
 from .status import STATUS_WORDS, short_by_formula, status_formula
 from .values import GRADES
 from .words import LANGS, Count, Lang, Text
@@ -29,6 +38,11 @@ REGISTER_ROWS = {"calls": 5000, "visits": 1000, "leads": 1000, "shipments": 1000
 """Rows each register sheet is prepared for (formulas, dropdowns, flags): a month of
 calls at 100+ a day fits."""
 
+PRINT_ROWS = 30
+"""Rows of a register sheet printed under its header (repeated on every page), landscape
+and one page wide: printing the empty template gives each register's header page, not
+the 1000 prepared rows' 36 pages. A rep printing more rows sets the print area."""
+
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 LEAD_SOURCES_EN = ("Phone", "Referral", "Cold visit", "Web", "Trade show", "Other")
@@ -38,6 +52,11 @@ VISIT_TYPE_CHOICES: dict[Lang, tuple[str, ...]] = {
     "en": tuple(VISIT_TYPES.values()),
 }
 """The dropdowns' words: the template's language picks the words the rep chooses from."""
+TEXT_CHOICES: dict[str, tuple[Text, ...]] = {
+    "outcome": CALL_OUTCOMES,
+    "objection_kind": OBJECTION_KINDS,
+}
+"""Text fields with a dropdown of usual words (other words may be typed, with a warning)."""
 
 SETTINGS_SHEET = Text("设置", "Settings")
 TODAY_SHEET = Text("今日", "Today")
@@ -83,7 +102,8 @@ KIND_HINTS: dict[Kind, Text] = {
     Kind.TIME: Text("时间，如 09:30。", "A time of day, like 09:30."),
     Kind.PHONE: Text(
         "手机 11 位；座机带区号，如 010-12345678；分机写“转 123”。",
-        "Mobile: 11 digits; landline with area code, like 010-12345678; extension as 转 123.",
+        "Mobile: 11 digits; landline with area code, like 010-12345678; extension as "
+        "ext 123 or 0571-88886666-123.",
     ),
     Kind.YES_NO: Text("从下拉选择 是 / 否。", "Pick Yes or No."),
     Kind.GRADE: Text(
@@ -145,6 +165,11 @@ class RegisterSheet:
     columns: tuple[Column, ...]
     first_row: int = 2
     last_row: int = 1001
+
+    @property
+    def print_last_row(self) -> int:
+        """The last row printed (see `PRINT_ROWS`)."""
+        return self.first_row + PRINT_ROWS - 1
 
     def column(self, field_name: str) -> Column:
         return next(c for c in self.columns if c.field.name == field_name)
@@ -227,6 +252,8 @@ def _choices(f: Field, lang: Lang) -> tuple[str, ...]:
         return VISIT_TYPE_CHOICES[lang]
     if f.name == "lead_source":
         return LEAD_SOURCE_CHOICES[lang]
+    if f.name in TEXT_CHOICES:
+        return tuple(choice(lang) for choice in TEXT_CHOICES[f.name])
     return ()
 
 
@@ -238,14 +265,19 @@ def _hint(f: Field, register: str, lang: Lang) -> str:
     if f.name == "rep":
         return REP_HINT(lang)
     text = KIND_HINTS[f.kind](lang) if f.kind in KIND_HINTS else ""
-    if not text and f.name in ("visit_type", "lead_source"):
+    if not text and f.name in ("visit_type", "lead_source", *TEXT_CHOICES):
         text = CHOICE_HINT(lang)
     return (REQUIRED(lang) + text) if f.required else text
 
 
-def _width(header: str) -> float:
+PHONE_WIDTH = 20.0
+"""A phone column's width in characters: a landline with extension (`0571-88886666-123`,
+17 characters) shows whole, never as `###` or `1.39E+10`."""
+
+
+def _width(header: str, kind: Kind) -> float:
     wide = sum(2 if ord(ch) > 0x2E80 else 1 for ch in header)
-    return max(10.0, wide + 4.0)
+    return max(PHONE_WIDTH if kind is Kind.PHONE else 10.0, wide + 4.0)
 
 
 def _lead_grade(letters: dict[str, str], row: int) -> str:
@@ -279,7 +311,7 @@ def register_sheet(register: Register, lang: Lang) -> RegisterSheet:
                 field=f,
                 letter=letters[f.name],
                 header=header,
-                width=_width(header),
+                width=_width(header, f.kind),
                 number_format=_FORMATS.get(f.kind),
                 hint=_hint(f, register.name, lang),
                 choices=_choices(f, lang),

@@ -129,6 +129,7 @@ def _write_free_sheet(
     values = values or {}
     for n, width in enumerate(sheet.widths):
         ws.set_column(n, n, width)
+    ws.fit_to_pages(1, 0)  # notes that run past the last column print on the same page
     for cell in sheet.cells:
         row, col = xl_cell_to_rowcol(cell.ref)
         props = _STYLES[cell.style]
@@ -204,6 +205,10 @@ def _write_register(
         },
     )
     ws.freeze_panes(1, 1)
+    ws.print_area(0, 0, sheet.print_last_row - 1, len(sheet.columns) - 1)
+    ws.repeat_rows(0)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
     for n, column in enumerate(sheet.columns):
         _write_column(ws, n, first, last, column, formats)
         # typing over a computed cell keeps its look, as it does in Excel

@@ -303,6 +303,8 @@ def write_master_workbook(path: Path, template: MasterTemplate) -> list[Path]:
         ws = book.add_worksheet(sheet.name)
         ws.set_vba_name(code_name)
         _write_free_sheet(ws, sheet, formats)
+        if sheet is template.conf:
+            ws.hide()
         if sheet is template.home:
             row, col = xl_cell_to_rowcol(template.button_cell)
             ws.insert_button(

@@ -26,7 +26,9 @@ from .registers import (
     Kind,
     Register,
 )
+from .settings_sheet import SETTINGS, setting_cell
 from .status import STATUS_WORDS, short_by_formula, status_formula
+from .typed_dates import text_date_flag_formula
 from .values import GRADES
 from .words import LANGS, Count, Lang, Text
 
@@ -257,6 +259,19 @@ def _choices(f: Field, lang: Lang) -> tuple[str, ...]:
     return ()
 
 
+COUNTED_DATES = {
+    register: {c.date_field for c in rules.DAY_COUNTS if c.register == register}
+    for register in REGISTERS
+}
+"""The date columns the Today sheet counts by: text there that it cannot count is red."""
+COUNTED_DATE_HINT = Text(
+    "日期，如 2026-11-03；2026.11.3、2026/11/3、11月3日 也计入今日表。标红的日期今日表不计入，"
+    "请改成 2026-11-03。",
+    "A date, like 2026-11-03; 2026.11.3, 2026/11/3 and 20261103 count on Today too. A red "
+    "date does not count there: type it as 2026-11-03.",
+)
+
+
 def _hint(f: Field, register: str, lang: Lang) -> str:
     if register == "leads" and f.name == "grade":
         return LEAD_GRADE_HINT(lang)
@@ -265,6 +280,8 @@ def _hint(f: Field, register: str, lang: Lang) -> str:
     if f.name == "rep":
         return REP_HINT(lang)
     text = KIND_HINTS[f.kind](lang) if f.kind in KIND_HINTS else ""
+    if f.name in COUNTED_DATES[register]:
+        text = COUNTED_DATE_HINT(lang)
     if not text and f.name in ("visit_type", "lead_source", *TEXT_CHOICES):
         text = CHOICE_HINT(lang)
     return (REQUIRED(lang) + text) if f.required else text
@@ -302,7 +319,9 @@ def register_sheet(register: Register, lang: Lang) -> RegisterSheet:
         if f.kind is Kind.PHONE:
             flags = rules.phone_length_formulas(ref(f.name))
         elif f.name == "date" and register.name in ("calls", "visits"):
-            flags = (rules.future_date_formula(ref(f.name)),)
+            flags = (rules.future_date_formula(ref(f.name)), text_date_flag_formula(ref(f.name)))
+        elif f.kind is Kind.DATE and f.name in COUNTED_DATES.get(register.name, ()):
+            flags = (text_date_flag_formula(ref(f.name)),)
         elif f.name == "amount":
             flags = (rules.amount_check_formula(ref("amount"), ref("quantity"), ref("unit_price")),)
         header = f.header(lang)
@@ -321,76 +340,6 @@ def register_sheet(register: Register, lang: Lang) -> RegisterSheet:
             )
         )
     return RegisterSheet(register.title(lang), register, tuple(columns), first, last)
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One row of the settings sheet: its key, label, starting value, style and hint."""
-
-    key: str
-    label: Text
-    value: str | None
-    style: str
-    hint: Text
-
-
-SETTINGS = (
-    Setting(
-        "rep",
-        Text("销售员", "Rep"),
-        None,
-        "text",
-        Text(
-            "填写你的名字：汇总时按这个名字归到你名下。",
-            "Your name: the master files your records under it.",
-        ),
-    ),
-    Setting(
-        "team",
-        Text("团队", "Team"),
-        None,
-        "text",
-        Text("你所在的团队或小组。", "Your team or group."),
-    ),
-    Setting(
-        "month",
-        Text("月份", "Month"),
-        None,
-        "text",
-        Text(
-            "本表记录的月份，如 2026-11（没有年份的日期按这个年份读）。",
-            "The month this workbook covers, like 2026-11 (gives dates without a year their year).",
-        ),
-    ),
-    Setting(
-        "day",
-        Text("今天", "Today"),
-        "=TODAY()",
-        "date",
-        Text(
-            "自动为今天（=TODAY()）。改成某一天，今日表就显示那一天。",
-            "Today by default (=TODAY()). Type another day to see that day's progress.",
-        ),
-    ),
-    Setting(
-        "clock",
-        Text("现在", "Now"),
-        "=TIME(HOUR(NOW()),MINUTE(NOW()),0)",
-        "time",
-        Text(
-            "自动为此刻（精确到分钟），用于计算有效通话节奏。",
-            "The time now (to the minute), for the effective-call pace.",
-        ),
-    ),
-)
-"""The settings sheet's rows: key, starting value, style. The reader takes the rep and
-the month's year from it; the Today sheet reads the day and the clock (both may be
-typed over, to look at another day)."""
-
-
-def setting_cell(key: str) -> str:
-    """Where a setting's value sits on the settings sheet (`B2`...)."""
-    return f"B{2 + [s.key for s in SETTINGS].index(key)}"
 
 
 def _settings(lang: Lang) -> FreeSheet:

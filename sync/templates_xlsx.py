@@ -27,6 +27,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from sheets_templates.excel import day_fraction
 from sheets_templates.master_book import MASTER_NAME, MasterTemplate, master_template
+from sheets_templates.settings_sheet import setting_cell
 from sheets_templates.templates import (
     CHECK_MACRO,
     Column,
@@ -34,7 +35,6 @@ from sheets_templates.templates import (
     RegisterSheet,
     RepTemplate,
     rep_template,
-    setting_cell,
 )
 from sheets_templates.words import Lang
 

@@ -16,7 +16,14 @@ from sheets_templates.master_book import CONF_SHEET, CONF_TEAM, master_template
 from sheets_templates.problems import ValueProblem
 from sheets_templates.status import STATUS_WORDS, status_of
 from sheets_templates.templates import DAY_DONE, DAY_SHORT, NOON_DONE, NOON_SHORT, rep_template
-from sheets_templates.values import ReadContext, excel_serial_to_date, parse_grade, parse_yes_no
+from sheets_templates.typed_dates import text_date_flagged
+from sheets_templates.values import (
+    ReadContext,
+    excel_serial_to_date,
+    parse_date,
+    parse_grade,
+    parse_yes_no,
+)
 from sheets_templates.words import Lang
 from sync.reader import read_file
 
@@ -126,6 +133,34 @@ def test_future_date_flag_agrees(recalculated: Recalculated):
         day = _as_day(v) or (excel_serial_to_date(v) if isinstance(v, int | float) else None)
         pairs.append((v, engine, day is not None and rules.is_future(day, today)))
     assert any(p[2] for p in pairs)
+    assert _disagreements(pairs) == []
+
+
+def _typed_day(value: Any, today: date) -> date | None:
+    """The day `check` reads from a date cell on `today` (None: no date)."""
+    try:
+        return parse_date(value, ReadContext(year=None, year_known=False, today=today))
+    except ValueProblem:
+        return None
+
+
+def test_dates_typed_as_text_count_as_check_reads_them(recalculated: Recalculated):
+    """Never silently different: a cell counts for the day exactly when `check` reads
+    it as that day, unless the template shows it red (a time after the date,
+    full-width digits), and then it does not count."""
+    pairs = []
+    for (value, day), engine in _twin(recalculated, "typed_date"):
+        counted = _typed_day(value, day) == day and not text_date_flagged(value)
+        pairs.append(((value, day), engine, int(counted)))
+    assert sum(p[2] for p in pairs) >= 40
+    assert _disagreements(pairs) == []
+
+
+def test_text_date_flag_agrees(recalculated: Recalculated):
+    pairs = [
+        (v, engine, text_date_flagged(v)) for (v,), engine in _twin(recalculated, "typed_date_flag")
+    ]
+    assert any(p[2] for p in pairs) and not all(p[2] for p in pairs)
     assert _disagreements(pairs) == []
 
 

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from sheets_templates import rules
 from sheets_templates.status import short_by_formula, status_formula
 from sheets_templates.templates import rep_template
+from sheets_templates.typed_dates import day_match_formula, text_date_flag_formula
 from sync.demo import call_rows, lead_rows, shipment_rows, visit_rows
 from sync.templates_xlsx import write_rep_workbook
 from tests.conftest import AS_OF
@@ -110,13 +111,49 @@ _VISIT_TYPES = st.sampled_from(
 )
 
 
+def spellings(day: date) -> tuple[Any, ...]:
+    """A day as reps type it: a real date, text with every separator and padding, the
+    year left out, a compact number or text, the serial as text; then what the Today
+    sheet cannot count (a time after it, full-width digits) and what is no date."""
+    y, m, d = day.year, day.month, day.day
+    serial = (day - date(1899, 12, 30)).days
+    return (
+        day,
+        f"{y}.{m}.{d}",
+        f"{y}/{m:02d}/{d:02d}",
+        f"{y}-{m}-{d:02d}",
+        f"{y}年{m}月{d}日",
+        f" {y} . {m} . {d} ",
+        f"{y}年{m:02d}月{d:02d}号",
+        f"{m}月{d}日",
+        f"{m}-{d}",
+        f"{m:02d}/{d:02d}",
+        f"{y}{m:02d}{d:02d}",
+        y * 10000 + m * 100 + d,
+        str(serial),
+        f"{y}-{m}-{d} 10:30",
+        f"{y}-{m:02d}-{d:02d}T09:00",
+        f"{y}．{m}．{d}".translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+        f"{m}.{d}",
+        m + d / 10 if d < 10 else None,
+        f"{y}-{m}-{d}-1",
+        "明天",
+    )
+
+
+COUNTED_SPELLINGS = 13
+"""The first spellings of `spellings`: what `check` reads and the Today sheet counts."""
+
+
 @st.composite
 def today_cases(draw: st.DrawFn) -> TodayCase:
     """A day, a time of day and registers around that day, every row valid and every
     natural key distinct (so the reader keeps each row the formulas count)."""
     day = draw(st.sampled_from((DAY, date(2026, 11, 2), date(2026, 12, 31), date(2027, 1, 4))))
     clock = time(*draw(st.tuples(st.integers(7, 19), st.integers(0, 59))))
-    near = st.sampled_from((day, day, day, day - timedelta(days=1), day - timedelta(days=7)))
+    near = st.sampled_from(
+        (day, day, day, day - timedelta(days=1), day - timedelta(days=7))
+    ).flatmap(lambda d: st.sampled_from(spellings(d)[:COUNTED_SPELLINGS]))
     calls = [
         {
             "date": draw(near),
@@ -211,6 +248,18 @@ DATES = st.one_of(
     st.dates(DAY - timedelta(days=40), DAY + timedelta(days=40)),
     st.sampled_from(("2026-11-27", "明天", "")),
 )
+
+
+TYPED_DAYS = (DAY, date(2026, 1, 5), date(2026, 10, 9), date(2027, 1, 4))
+TYPED_DATES = [
+    (value, day)
+    for day in TYPED_DAYS
+    for other in (day, day - timedelta(days=1), day + timedelta(days=31))
+    for value in spellings(other)
+    if value is not None
+]
+"""(cell, the Today sheet's day): each day's spellings, the day before's and a month on's."""
+
 AMOUNTS = st.tuples(
     st.one_of(st.integers(1, 50), st.sampled_from((1.5, 2.5, 0.5))),
     st.decimals(Decimal("0.01"), Decimal("5000"), places=2),
@@ -312,6 +361,16 @@ def write_twins(path: Path, n: int = 150) -> TwinBook:
         [(v,) for v in collect(DATES, n)],
         lambda r: rules.future_date_formula(f"A{r}", "$E$1"),
         lambda ws: ws.write_datetime(0, 4, datetime.combine(DAY, time()), date_fmt),
+    )
+    sheet(
+        "typed_date",
+        TYPED_DATES,
+        lambda r: f"=IF({day_match_formula(f'A{r}', f'B{r}')},1,0)",
+    )
+    sheet(
+        "typed_date_flag",
+        [(v,) for v, _day in TYPED_DATES],
+        lambda r: text_date_flag_formula(f"A{r}"),
     )
     sheet(
         "amount",

@@ -86,6 +86,7 @@ def test_dropdowns_hints_and_flags_are_where_the_rep_types(written):
     assert {c.field.name for s in template.registers for c in s.columns if c.flags} == {
         "phone",
         "date",
+        "registered",  # a text date Today cannot count is red
         "amount",
     }
 

@@ -24,6 +24,7 @@ from typing import Any
 from . import flags, followups, rules
 from .flags import Collision, Receivable, Stalled
 from .followups import FollowUp
+from .status import Status, status_of
 from .targets import DEFAULT_TARGETS, Targets
 
 Record = Mapping[str, Any]
@@ -120,13 +121,9 @@ class Kpi:
         return self.due is not None and Decimal(self.actual) < self.due
 
     @property
-    def status(self) -> str | None:
+    def status(self) -> Status | None:
         """met (the whole period's target reached), on_pace, behind, or None (no target)."""
-        if self.target is None:
-            return None
-        if self.met:
-            return "met"
-        return "behind" if self.behind else "on_pace"
+        return status_of(self.actual, self.target, self.due)
 
 
 _SUMS = (

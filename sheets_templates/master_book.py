@@ -22,39 +22,57 @@ MASTER_NAME = "salesflow_master"
 a `salesflow_master.py` beside the workbook turns that call into our Refresh."""
 
 MASTER_HOME = Text("首页", "Home")
-MASTER_TITLE = Text("销售汇总", "Sales master")
+MASTER_TITLE = Text("销售汇总：三步用起来", "Sales master: three steps")
 REFRESH_CAPTION = Text("刷新 Refresh", "Refresh")
 MASTER_STEPS = (
     Text(
-        "点“刷新”：读取团队文件夹里每个销售员的登记表，校验、汇总，写入本工作簿。",
-        "Click Refresh: every rep's registers in the team folder are read, checked and "
-        "consolidated into this workbook.",
+        "① 把每位销售员填好的登记表放进本文件旁边的“{folder}”文件夹（可以按人或办公室分子文件夹）。",
+        "1. Put each rep's filled-in register workbook in the “{folder}” folder beside this "
+        "file (subfolders per rep or office are fine).",
     ),
     Text(
-        "团队文件夹在 xlwings.conf 表的 SALESFLOW_TEAM_FOLDER（相对本文件所在文件夹）。",
-        "The team folder is SALESFLOW_TEAM_FOLDER on the xlwings.conf sheet (relative to "
-        "this file's folder).",
+        "② 点上面的“刷新”按钮：读取、检查每个文件，汇总到本工作簿。",
+        "2. Click Refresh above: every file is read, checked and consolidated into this workbook.",
     ),
     Text(
-        f"{MASTER_NAME}.py 必须和本工作簿放在同一文件夹，且与工作簿同名。",
-        f"{MASTER_NAME}.py must stay beside this workbook, with the workbook's name.",
+        "③ 看“晨会”表开早会（12:00 以后刷新打开的是“夕会”表）；文件里的错误列在“数据问题”表。",
+        "3. Open the “Morning meeting” sheet for the morning meeting (after 12:00 Refresh "
+        "opens “Evening meeting”); mistakes in the files are listed on “Data problems”.",
+    ),
+)
+"""The three things a manager does, one line each; `{folder}` is the team folder."""
+MASTER_NOTES_TITLE = Text("如果“刷新”不工作", "If Refresh does not work")
+MASTER_NOTES = (
+    Text(
+        "改过本文件的名字？把旁边的 {stem}.py 改成同一个名字（例：三月汇总.xlsm → 三月汇总.py）："
+        "“刷新”按工作簿的名字找这个文件。",
+        "Renamed this file? Rename {stem}.py beside it to the same name (e.g. March.xlsm → "
+        "March.py): Refresh looks for that file by the workbook's name.",
     ),
     Text(
-        "需要：Windows 或 macOS 上的 Excel，已安装 Python、salesflow 和 xlwings。",
+        "需要：Windows 或 macOS 上的 Excel，并已安装 Python、salesflow 和 xlwings。",
         "Needs Excel on Windows or macOS with Python, salesflow and xlwings installed.",
     ),
     Text(
-        "没有 Excel 时，同样的汇总：salesflow sync --from 团队文件夹 --master 汇总.xlsx",
-        "Without Excel, the same consolidation: salesflow sync --from TEAM --master master.xlsx",
+        "换一个团队文件夹：取消隐藏 xlwings.conf 表（右键工作表标签 → 取消隐藏），"
+        "改 SALESFLOW_TEAM_FOLDER（相对本文件所在文件夹）。",
+        "Another team folder: unhide the xlwings.conf sheet (right-click a sheet tab → "
+        "Unhide) and change SALESFLOW_TEAM_FOLDER (relative to this file's folder).",
+    ),
+    Text(
+        "没有 Excel 时，同样的汇总：salesflow sync --from {folder} --master 汇总.xlsx",
+        "Without Excel, the same consolidation: salesflow sync --from {folder} --master "
+        "master.xlsx",
     ),
 )
-"""The home sheet's instructions, one line each."""
+"""What to do when Refresh does not run, for whoever sets the master up."""
 
 
 @dataclass(frozen=True)
 class MasterTemplate:
     """The master workbook before its first Refresh: a home sheet with the Refresh button
-    and the `xlwings.conf` sheet (settings xlwings and the Refresh read)."""
+    and the `xlwings.conf` sheet (settings xlwings and the Refresh read; hidden, so a
+    manager sees the three steps, not the settings — xlwings reads a hidden sheet too)."""
 
     lang: Lang
     home: FreeSheet
@@ -69,7 +87,15 @@ def master_template(
 ) -> MasterTemplate:
     """The master in `lang`; `team_folder` and `store` as the Refresh will read them."""
     home = [Cell("A1", MASTER_TITLE(lang), "title")]
-    home += [Cell(f"A{n}", step(lang), "note") for n, step in enumerate(MASTER_STEPS, start=5)]
+    home += [
+        Cell(f"A{n}", step(lang, folder=team_folder), "label")
+        for n, step in enumerate(MASTER_STEPS, start=5)
+    ]
+    home.append(Cell("A10", MASTER_NOTES_TITLE(lang), "section"))
+    home += [
+        Cell(f"A{n}", note(lang, folder=team_folder, stem=MASTER_NAME), "note")
+        for n, note in enumerate(MASTER_NOTES, start=11)
+    ]
     settings = {
         "UDF Modules": UDF_MODULES,
         CONF_TEAM: team_folder,

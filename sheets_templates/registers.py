@@ -189,6 +189,16 @@ CALLS = Register(
         ),
         _f("objection", "客户异议", "Objection", T, False, "异议", "objections"),
         _f(
+            "objection_kind",
+            "异议类型",
+            "Objection kind",
+            T,
+            False,
+            "异议分类",
+            "objection type",
+            "objection category",
+        ),
+        _f(
             "open_question",
             "待解决问题",
             "Open question",
@@ -218,6 +228,28 @@ CALLS = Register(
     ("rep", "date", "time", "phone"),
     ("电话", "通话", "call", "calls"),
 )
+
+CALL_OUTCOMES: tuple[Text, ...] = (
+    Text("有意向", "Interested"),
+    Text("约面谈", "Meeting booked"),
+    Text("已加微信", "WeChat added"),
+    Text("稍后回电", "Call back later"),
+    Text("暂无需求", "No need now"),
+    Text("无人接听", "No answer"),
+    Text("拒绝", "Refused"),
+    Text("空号错号", "Wrong number"),
+)
+"""The call outcomes the template's dropdown offers; anything else typed is kept."""
+OBJECTION_KINDS: tuple[Text, ...] = (
+    Text("价格", "Price"),
+    Text("需求", "Need"),
+    Text("信任", "Trust"),
+    Text("时机", "Timing"),
+    Text("竞品", "Competitor"),
+    Text("其他", "Other"),
+)
+"""The kinds an objection is filed under (`objection_kind`), for the dropdown and for
+counting the day's objections by kind; anything else typed is kept as typed."""
 
 VISIT_TYPES: dict[str, str] = {"陌生拜访": "cold", "计划拜访": "planned", "回访": "return"}
 """Visit types as the template offers them, with their English words."""

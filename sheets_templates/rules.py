@@ -20,6 +20,7 @@ from typing import Any
 
 from .problems import display
 from .registers import REGISTERS, VISIT_TYPES
+from .typed_dates import day_match_formula
 from .values import _YES, GRADES, to_cents
 from .words import Text
 
@@ -309,11 +310,6 @@ def progress_formula(actual: str, target: str) -> str:
     return f'=IF(ISNUMBER({target}),IF({target}>0,ROUND({actual}/{target},4),""),"")'
 
 
-def target_met_formula(actual: str, target: str, met: str, behind: str) -> str:
-    """`target_met` as a formula showing `met` / `behind`; blank when the target is blank."""
-    return f'=IF(ISNUMBER({target}),IF({actual}>={target},"{met}","{behind}"),"")'
-
-
 # --- today's counts (the rep template's Today sheet) -------------------------------
 
 GRADE_SUFFIXES = ("", "类", "级", "类客户", "级客户", "客户")
@@ -397,17 +393,19 @@ def day_count(spec: DayCount, records: Iterable[Mapping[str, Any]], day: date) -
 
 def day_count_formula(spec: DayCount, dates: str, cells: str | None, day: str) -> str:
     """`day_count` as a formula over plain ranges: the register's date column, the
-    condition's column (same rows) and a cell holding the day.
+    condition's column (same rows) and a cell holding the day. Dates typed as text
+    count as `check` reads them (`typed_dates.day_match_formula`).
 
     It must be written as an array formula (the Today sheet's `Cell(array=True)`): TRIM over a range
     inside SUMPRODUCT is array evaluation that Excel and LibreOffice do implicitly but
     Gnumeric does only in an array formula (elsewhere it intersects the range with the
     formula's row, and counts the wrong rows).
     """
+    on_day = day_match_formula(dates, day)
     if spec.condition is None or cells is None:
-        return f"=SUMPRODUCT(--({dates}={day}))"
+        return f"=SUMPRODUCT(--{on_day})"
     mask = one_of_mask_formula(cells, DAY_CONDITIONS[spec.condition][1])
-    return f"=SUMPRODUCT(({dates}={day})*{mask})"
+    return f"=SUMPRODUCT({on_day}*{mask})"
 
 
 # --- checks a template shows while the rep types ----------------------------------

@@ -16,9 +16,21 @@ from typing import Any
 
 from . import rules
 from .problems import column_letter
-from .registers import LEAD_SOURCES, REGISTERS, VISIT_TYPES, Field, Kind, Register
+from .registers import (
+    CALL_OUTCOMES,
+    LEAD_SOURCES,
+    OBJECTION_KINDS,
+    REGISTERS,
+    VISIT_TYPES,
+    Field,
+    Kind,
+    Register,
+)
+from .settings_sheet import SETTINGS, setting_cell
+from .status import STATUS_WORDS, short_by_formula, status_formula
+from .typed_dates import text_date_flag_formula
 from .values import GRADES
-from .words import LANGS, Lang, Text
+from .words import LANGS, Count, Lang, Text
 
 CHECK_MACRO = "SF_CHECK_BOOK"
 """The Check button's macro: `addin.buttons.SF_CHECK_BOOK`, which xlwings' "Import
@@ -27,6 +39,11 @@ Functions" turns into a VBA Sub of that name in the rep's workbook (Excel on Win
 REGISTER_ROWS = {"calls": 5000, "visits": 1000, "leads": 1000, "shipments": 1000}
 """Rows each register sheet is prepared for (formulas, dropdowns, flags): a month of
 calls at 100+ a day fits."""
+
+PRINT_ROWS = 30
+"""Rows of a register sheet printed under its header (repeated on every page), landscape
+and one page wide: printing the empty template gives each register's header page, not
+the 1000 prepared rows' 36 pages. A rep printing more rows sets the print area."""
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -37,6 +54,11 @@ VISIT_TYPE_CHOICES: dict[Lang, tuple[str, ...]] = {
     "en": tuple(VISIT_TYPES.values()),
 }
 """The dropdowns' words: the template's language picks the words the rep chooses from."""
+TEXT_CHOICES: dict[str, tuple[Text, ...]] = {
+    "outcome": CALL_OUTCOMES,
+    "objection_kind": OBJECTION_KINDS,
+}
+"""Text fields with a dropdown of usual words (other words may be typed, with a warning)."""
 
 SETTINGS_SHEET = Text("设置", "Settings")
 TODAY_SHEET = Text("今日", "Today")
@@ -53,16 +75,19 @@ TODAY_HEADER = (
     Text("完成率", "Progress"),
     Text("状态", "Status"),
 )
-MET = Text("达标", "met")
-BEHIND = Text("未达标", "behind")
 PACE = Text(
-    "有效通话节奏（上午 40% / 下午 60%）", "Effective-call pace (40% by noon, 60% in the afternoon)"
+    "有效通话节奏（12:00 前完成目标的 40%，17:30 前完成全部）",
+    "Effective-call pace (40% of the target by 12:00, all of it by 17:30)",
 )
-EXPECTED = Text("此刻应完成", "Expected by now")
-DONE = Text("已完成", "Done")
-PACE_STATUS = Text("节奏", "Pace")
-ON_PACE = Text("跟上", "on pace")
-OFF_PACE = Text("落后", "behind")
+NOON_SHORT = Count(
+    "12:00 前还差 {n} 个有效通话",
+    "{n} more effective call by 12:00",
+    "{n} more effective calls by 12:00",
+)
+NOON_DONE = Text("12:00 前的有效通话已够数", "Enough effective calls for 12:00")
+DAY_SHORT = Count("今天还差 {n} 个", "{n} more today", "{n} more today")
+DAY_DONE = Text("今天的有效通话目标已完成", "Today's effective-call target is met")
+"""The pace as whole calls still to make, not a decimal to compare with the count."""
 NOTE = Text(
     "全部由公式计算，不需要 Python；数据来自本工作簿的各登记表。",
     "All computed by formulas, no Python needed, from this workbook's registers.",
@@ -79,7 +104,8 @@ KIND_HINTS: dict[Kind, Text] = {
     Kind.TIME: Text("时间，如 09:30。", "A time of day, like 09:30."),
     Kind.PHONE: Text(
         "手机 11 位；座机带区号，如 010-12345678；分机写“转 123”。",
-        "Mobile: 11 digits; landline with area code, like 010-12345678; extension as 转 123.",
+        "Mobile: 11 digits; landline with area code, like 010-12345678; extension as "
+        "ext 123 or 0571-88886666-123.",
     ),
     Kind.YES_NO: Text("从下拉选择 是 / 否。", "Pick Yes or No."),
     Kind.GRADE: Text(
@@ -142,6 +168,11 @@ class RegisterSheet:
     first_row: int = 2
     last_row: int = 1001
 
+    @property
+    def print_last_row(self) -> int:
+        """The last row printed (see `PRINT_ROWS`)."""
+        return self.first_row + PRINT_ROWS - 1
+
     def column(self, field_name: str) -> Column:
         return next(c for c in self.columns if c.field.name == field_name)
 
@@ -159,8 +190,9 @@ class Cell:
     value: Any
     style: str = "text"
     hint: str | None = None
-    states: tuple[str, str] | None = None
-    """For a status cell: its good and bad words (shown green / red)."""
+    states: tuple[tuple[str, str], ...] = ()
+    """For a status cell: each word it may show and its tone, "good" (green) or "bad"
+    (red)."""
     array: bool = False
     """A formula to write as an array formula (see `rules.day_count_formula`)."""
 
@@ -194,8 +226,10 @@ class RepTemplate:
     registers: tuple[RegisterSheet, ...]
     settings: FreeSheet
     metrics: tuple[TodayMetric, ...]
-    pace_expected: str
-    pace_status: str
+    noon_short: str
+    """The cell saying how many effective calls are still due by 12:00."""
+    day_short: str
+    """The cell saying how many effective calls are still due today."""
     button_caption: str
     button_cell: str = "F1"
 
@@ -220,7 +254,22 @@ def _choices(f: Field, lang: Lang) -> tuple[str, ...]:
         return VISIT_TYPE_CHOICES[lang]
     if f.name == "lead_source":
         return LEAD_SOURCE_CHOICES[lang]
+    if f.name in TEXT_CHOICES:
+        return tuple(choice(lang) for choice in TEXT_CHOICES[f.name])
     return ()
+
+
+COUNTED_DATES = {
+    register: {c.date_field for c in rules.DAY_COUNTS if c.register == register}
+    for register in REGISTERS
+}
+"""The date columns the Today sheet counts by: text there that it cannot count is red."""
+COUNTED_DATE_HINT = Text(
+    "日期，如 2026-11-03；2026.11.3、2026/11/3、11月3日 也计入今日表。标红的日期今日表不计入，"
+    "请改成 2026-11-03。",
+    "A date, like 2026-11-03; 2026.11.3, 2026/11/3 and 20261103 count on Today too. A red "
+    "date does not count there: type it as 2026-11-03.",
+)
 
 
 def _hint(f: Field, register: str, lang: Lang) -> str:
@@ -231,14 +280,21 @@ def _hint(f: Field, register: str, lang: Lang) -> str:
     if f.name == "rep":
         return REP_HINT(lang)
     text = KIND_HINTS[f.kind](lang) if f.kind in KIND_HINTS else ""
-    if not text and f.name in ("visit_type", "lead_source"):
+    if f.name in COUNTED_DATES[register]:
+        text = COUNTED_DATE_HINT(lang)
+    if not text and f.name in ("visit_type", "lead_source", *TEXT_CHOICES):
         text = CHOICE_HINT(lang)
     return (REQUIRED(lang) + text) if f.required else text
 
 
-def _width(header: str) -> float:
+PHONE_WIDTH = 20.0
+"""A phone column's width in characters: a landline with extension (`0571-88886666-123`,
+17 characters) shows whole, never as `###` or `1.39E+10`."""
+
+
+def _width(header: str, kind: Kind) -> float:
     wide = sum(2 if ord(ch) > 0x2E80 else 1 for ch in header)
-    return max(10.0, wide + 4.0)
+    return max(PHONE_WIDTH if kind is Kind.PHONE else 10.0, wide + 4.0)
 
 
 def _lead_grade(letters: dict[str, str], row: int) -> str:
@@ -263,7 +319,9 @@ def register_sheet(register: Register, lang: Lang) -> RegisterSheet:
         if f.kind is Kind.PHONE:
             flags = rules.phone_length_formulas(ref(f.name))
         elif f.name == "date" and register.name in ("calls", "visits"):
-            flags = (rules.future_date_formula(ref(f.name)),)
+            flags = (rules.future_date_formula(ref(f.name)), text_date_flag_formula(ref(f.name)))
+        elif f.kind is Kind.DATE and f.name in COUNTED_DATES.get(register.name, ()):
+            flags = (text_date_flag_formula(ref(f.name)),)
         elif f.name == "amount":
             flags = (rules.amount_check_formula(ref("amount"), ref("quantity"), ref("unit_price")),)
         header = f.header(lang)
@@ -272,7 +330,7 @@ def register_sheet(register: Register, lang: Lang) -> RegisterSheet:
                 field=f,
                 letter=letters[f.name],
                 header=header,
-                width=_width(header),
+                width=_width(header, f.kind),
                 number_format=_FORMATS.get(f.kind),
                 hint=_hint(f, register.name, lang),
                 choices=_choices(f, lang),
@@ -284,76 +342,6 @@ def register_sheet(register: Register, lang: Lang) -> RegisterSheet:
     return RegisterSheet(register.title(lang), register, tuple(columns), first, last)
 
 
-@dataclass(frozen=True)
-class Setting:
-    """One row of the settings sheet: its key, label, starting value, style and hint."""
-
-    key: str
-    label: Text
-    value: str | None
-    style: str
-    hint: Text
-
-
-SETTINGS = (
-    Setting(
-        "rep",
-        Text("销售员", "Rep"),
-        None,
-        "text",
-        Text(
-            "填写你的名字：汇总时按这个名字归到你名下。",
-            "Your name: the master files your records under it.",
-        ),
-    ),
-    Setting(
-        "team",
-        Text("团队", "Team"),
-        None,
-        "text",
-        Text("你所在的团队或小组。", "Your team or group."),
-    ),
-    Setting(
-        "month",
-        Text("月份", "Month"),
-        None,
-        "text",
-        Text(
-            "本表记录的月份，如 2026-11（没有年份的日期按这个年份读）。",
-            "The month this workbook covers, like 2026-11 (gives dates without a year their year).",
-        ),
-    ),
-    Setting(
-        "day",
-        Text("今天", "Today"),
-        "=TODAY()",
-        "date",
-        Text(
-            "自动为今天（=TODAY()）。改成某一天，今日表就显示那一天。",
-            "Today by default (=TODAY()). Type another day to see that day's progress.",
-        ),
-    ),
-    Setting(
-        "clock",
-        Text("现在", "Now"),
-        "=TIME(HOUR(NOW()),MINUTE(NOW()),0)",
-        "time",
-        Text(
-            "自动为此刻（精确到分钟），用于计算有效通话节奏。",
-            "The time now (to the minute), for the effective-call pace.",
-        ),
-    ),
-)
-"""The settings sheet's rows: key, starting value, style. The reader takes the rep and
-the month's year from it; the Today sheet reads the day and the clock (both may be
-typed over, to look at another day)."""
-
-
-def setting_cell(key: str) -> str:
-    """Where a setting's value sits on the settings sheet (`B2`...)."""
-    return f"B{2 + [s.key for s in SETTINGS].index(key)}"
-
-
 def _settings(lang: Lang) -> FreeSheet:
     cells = [Cell("A1", ITEM(lang), "header"), Cell("B1", VALUE(lang), "header")]
     for setting in SETTINGS:
@@ -361,6 +349,31 @@ def _settings(lang: Lang) -> FreeSheet:
         cells.append(Cell(f"A{ref[1:]}", setting.label(lang), "label"))
         cells.append(Cell(ref, setting.value, setting.style, setting.hint(lang)))
     return FreeSheet(SETTINGS_SHEET(lang), tuple(cells), (14.0, 24.0))
+
+
+STATUS_TONES: tuple[tuple[Text, str], ...] = (
+    (STATUS_WORDS["met"], "good"),
+    (STATUS_WORDS["on_pace"], "good"),
+    (STATUS_WORDS["behind"], "bad"),
+)
+"""The status words and their tones: met and on pace green, behind red (as the master)."""
+
+
+def count_sentence_formula(count: Count, done: Text, n: str, target: str, lang: Lang) -> str:
+    """A sentence about `n` more things (an expression), as a formula: `count`'s words
+    around the number, `done` once it is 0, blank while `target` holds no number.
+
+    The twin of `count(n, lang)` / `done(lang)`: English picks "1 call" or "2 calls"."""
+
+    def around(template: str) -> str:
+        before, after = template.split("{n}")
+        return f'"{before}"&{n}&"{after}"'
+
+    one, many = (count.zh, count.zh) if lang == "zh" else (count.one, count.many)
+    return (
+        f'=IF(ISNUMBER({target}),IF({n}=0,"{done(lang)}",'
+        f'IF({n}=1,{around(one)},{around(many)})),"")'
+    )
 
 
 def _today(
@@ -378,7 +391,7 @@ def _today(
     header_row = 6
     for col, text in zip("ABCDE", TODAY_HEADER, strict=True):
         cells.append(Cell(f"{col}{header_row}", text(lang), "header"))
-    met, behind, on_pace, off_pace = MET(lang), BEHIND(lang), ON_PACE(lang), OFF_PACE(lang)
+    tones = tuple((word(lang), tone) for word, tone in STATUS_TONES)
     metrics = []
     for n, count in enumerate(rules.DAY_COUNTS, start=header_row + 1):
         metric = rules.METRICS_BY_NAME[count.metric]
@@ -387,6 +400,7 @@ def _today(
         condition = source.cells(count.field) if count.field else None
         target = rules.target_for(metric.daily_target, metric.monthly_target, "day")
         actual, target_ref, progress, status = (f"{c}{n}" for c in "BCDE")
+        due = rules.expected_by_formula(clock, *rules.pace_split_formula(target_ref))[1:]
         cells += [
             Cell(f"A{n}", metric.label(lang), "label"),
             Cell(
@@ -394,34 +408,30 @@ def _today(
             ),
             Cell(target_ref, target, "count"),
             Cell(progress, rules.progress_formula(actual, target_ref), "percent"),
-            Cell(
-                status,
-                rules.target_met_formula(actual, target_ref, met, behind),
-                "status",
-                states=(met, behind),
-            ),
+            Cell(status, status_formula(actual, target_ref, due, lang), "status", states=tones),
         ]
         metrics.append(TodayMetric(count, actual, target_ref, progress, status))
     effective = next(m for m in metrics if m.count.metric == "effective_calls")
     pace_row = header_row + len(metrics) + 2
-    expected, done, status = (f"B{pace_row + k}" for k in (1, 2, 3))
-    morning, afternoon = rules.pace_split_formula(effective.target)
+    noon, whole_day = f"A{pace_row + 1}", f"A{pace_row + 2}"
+    morning, _afternoon = rules.pace_split_formula(effective.target)
+    noon_n = short_by_formula(effective.actual, morning)
+    day_n = short_by_formula(effective.actual, effective.target)
     cells += [
         Cell(f"A{pace_row}", PACE(lang), "section"),
-        Cell(f"A{pace_row + 1}", EXPECTED(lang), "label"),
-        Cell(expected, rules.expected_by_formula(clock, morning, afternoon), "decimal"),
-        Cell(f"A{pace_row + 2}", DONE(lang), "label"),
-        Cell(done, f"={effective.actual}", "count"),
-        Cell(f"A{pace_row + 3}", PACE_STATUS(lang), "label"),
         Cell(
-            status,
-            rules.target_met_formula(done, expected, on_pace, off_pace),
-            "status",
-            states=(on_pace, off_pace),
+            noon,
+            count_sentence_formula(NOON_SHORT, NOON_DONE, noon_n, effective.target, lang),
+            "label",
+        ),
+        Cell(
+            whole_day,
+            count_sentence_formula(DAY_SHORT, DAY_DONE, day_n, effective.target, lang),
+            "label",
         ),
     ]
     sheet = FreeSheet(TODAY_SHEET(lang), tuple(cells), (22.0, 12.0, 10.0, 10.0, 10.0))
-    return sheet, metrics, expected, status
+    return sheet, metrics, noon, whole_day
 
 
 def rep_template(lang: Lang = "zh") -> RepTemplate:
@@ -434,14 +444,14 @@ def rep_template(lang: Lang = "zh") -> RepTemplate:
         f"{quoted(settings.name)}!${setting_cell(k)[0]}${setting_cell(k)[1:]}"
         for k in ("day", "clock")
     )
-    today, metrics, expected, status = _today(lang, registers, day, clock)
+    today, metrics, noon_short, day_short = _today(lang, registers, day, clock)
     return RepTemplate(
         lang=lang,
         today=today,
         registers=tuple(registers.values()),
         settings=settings,
         metrics=tuple(metrics),
-        pace_expected=expected,
-        pace_status=status,
+        noon_short=noon_short,
+        day_short=day_short,
         button_caption=CHECK_CAPTION(lang),
     )

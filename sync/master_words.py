@@ -8,6 +8,7 @@ of a master use `SHEET_TITLES` to find a sheet by its title in either language.
 from __future__ import annotations
 
 from sheets_templates.roster import ROSTER_SHEET
+from sheets_templates.status import STATUS_WORDS
 from sheets_templates.words import Count, Text
 
 SHEET_TITLES = {
@@ -62,12 +63,8 @@ PERIODS = {"day": Text("日", "Day"), "week": Text("周", "Week"), "month": Text
 PERIOD_COLUMN = Text("{period}{word}", "{period}: {word}")
 """A KPI column of one period: 日实际, Day: Actual."""
 ACTUAL = Text("实际", "Actual")
-KPI_STATUS = {
-    "met": Text("达标", "Met"),
-    "on_pace": Text("进度正常", "On pace"),
-    "behind": Text("落后", "Behind"),
-}
-"""A KPI's status, by `Kpi.status`."""
+KPI_STATUS = STATUS_WORDS
+"""A KPI's status, by `Kpi.status`: the three words every surface shows (`sheets_templates.status`)."""
 
 # --- the objections sheet, every KPI ----------------------------------------------
 

@@ -27,6 +27,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from sheets_templates.excel import day_fraction
 from sheets_templates.master_book import MASTER_NAME, MasterTemplate, master_template
+from sheets_templates.settings_sheet import setting_cell
 from sheets_templates.templates import (
     CHECK_MACRO,
     Column,
@@ -34,7 +35,6 @@ from sheets_templates.templates import (
     RegisterSheet,
     RepTemplate,
     rep_template,
-    setting_cell,
 )
 from sheets_templates.words import Lang
 
@@ -129,6 +129,7 @@ def _write_free_sheet(
     values = values or {}
     for n, width in enumerate(sheet.widths):
         ws.set_column(n, n, width)
+    ws.fit_to_pages(1, 0)  # notes that run past the last column print on the same page
     for cell in sheet.cells:
         row, col = xl_cell_to_rowcol(cell.ref)
         props = _STYLES[cell.style]
@@ -142,15 +143,15 @@ def _write_free_sheet(
             _write_value(ws, row, col, cell.value, formats.for_value(cell.value, props))
         if cell.hint:
             ws.data_validation(row, col, row, col, _hint(cell.hint, ""))
-        if cell.states:
-            for text, fmt in zip(cell.states, (formats.good, formats.bad), strict=True):
-                ws.conditional_format(
-                    row,
-                    col,
-                    row,
-                    col,
-                    {"type": "cell", "criteria": "==", "value": f'"{text}"', "format": fmt},
-                )
+        for text, tone in cell.states:
+            fmt = formats.good if tone == "good" else formats.bad
+            ws.conditional_format(
+                row,
+                col,
+                row,
+                col,
+                {"type": "cell", "criteria": "==", "value": f'"{text}"', "format": fmt},
+            )
 
 
 def _write_value(ws: Worksheet, row: int, col: int, value: Any, fmt: Format | None) -> None:
@@ -204,6 +205,10 @@ def _write_register(
         },
     )
     ws.freeze_panes(1, 1)
+    ws.print_area(0, 0, sheet.print_last_row - 1, len(sheet.columns) - 1)
+    ws.repeat_rows(0)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
     for n, column in enumerate(sheet.columns):
         _write_column(ws, n, first, last, column, formats)
         # typing over a computed cell keeps its look, as it does in Excel
@@ -298,6 +303,8 @@ def write_master_workbook(path: Path, template: MasterTemplate) -> list[Path]:
         ws = book.add_worksheet(sheet.name)
         ws.set_vba_name(code_name)
         _write_free_sheet(ws, sheet, formats)
+        if sheet is template.conf:
+            ws.hide()
         if sheet is template.home:
             row, col = xl_cell_to_rowcol(template.button_cell)
             ws.insert_button(

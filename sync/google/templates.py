@@ -140,10 +140,8 @@ def free_plan(sheet: FreeSheet, sheet_id: int, plan: _Plan) -> None:
             plan.requests.append(
                 repeat_cell(grid, look, "userEnteredFormat(" + ",".join(look) + ")")
             )
-        if cell.states:
-            good, bad = cell.states
-            for text, tone in ((good, "good"), (bad, "bad")):
-                plan.requests.append(conditional_rule(grid, text_is(text), TONES[tone]))
+        for text, tone in cell.states:
+            plan.requests.append(conditional_rule(grid, text_is(text), TONES[tone]))
 
 
 def write_templates_google(client: gspread.Client, key: str, lang: Lang = "zh") -> TemplateWrite:

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 FUNCTIONS = frozenset(
     {
-        "ABS", "AND", "HOUR", "IF", "INT", "ISNUMBER", "LEFT", "LEN", "MAX", "MIN",
-        "MINUTE", "NOW", "OR", "ROUND", "SUBSTITUTE", "SUMPRODUCT", "TIME", "TODAY", "TRIM",
+        "ABS", "AND", "DAY", "HOUR", "IF", "INT", "ISNUMBER", "LEFT", "LEN", "MAX", "MIN",
+        "MINUTE", "MONTH", "NOT", "NOW", "OR", "ROUND", "SUBSTITUTE", "SUMPRODUCT", "TIME",
+        "TODAY", "TRIM", "YEAR",
     }
 )  # fmt: skip
 """Every function a twin may call (the doc's function rows)."""

@@ -11,11 +11,20 @@ from typing import Any
 import openpyxl
 import pytest
 
-from sheets_templates import rules
+from sheets_templates import rules, status
 from sheets_templates.master_book import CONF_SHEET, CONF_TEAM, master_template
 from sheets_templates.problems import ValueProblem
-from sheets_templates.templates import rep_template
-from sheets_templates.values import ReadContext, excel_serial_to_date, parse_grade, parse_yes_no
+from sheets_templates.status import STATUS_WORDS, status_of
+from sheets_templates.templates import DAY_DONE, DAY_SHORT, NOON_DONE, NOON_SHORT, rep_template
+from sheets_templates.typed_dates import text_date_flagged
+from sheets_templates.values import (
+    ReadContext,
+    excel_serial_to_date,
+    parse_date,
+    parse_grade,
+    parse_yes_no,
+)
+from sheets_templates.words import Lang
 from sync.reader import read_file
 
 from .conftest import Recalculated
@@ -127,6 +136,34 @@ def test_future_date_flag_agrees(recalculated: Recalculated):
     assert _disagreements(pairs) == []
 
 
+def _typed_day(value: Any, today: date) -> date | None:
+    """The day `check` reads from a date cell on `today` (None: no date)."""
+    try:
+        return parse_date(value, ReadContext(year=None, year_known=False, today=today))
+    except ValueProblem:
+        return None
+
+
+def test_dates_typed_as_text_count_as_check_reads_them(recalculated: Recalculated):
+    """Never silently different: a cell counts for the day exactly when `check` reads
+    it as that day, unless the template shows it red (a time after the date,
+    full-width digits), and then it does not count."""
+    pairs = []
+    for (value, day), engine in _twin(recalculated, "typed_date"):
+        counted = _typed_day(value, day) == day and not text_date_flagged(value)
+        pairs.append(((value, day), engine, int(counted)))
+    assert sum(p[2] for p in pairs) >= 40
+    assert _disagreements(pairs) == []
+
+
+def test_text_date_flag_agrees(recalculated: Recalculated):
+    pairs = [
+        (v, engine, text_date_flagged(v)) for (v,), engine in _twin(recalculated, "typed_date_flag")
+    ]
+    assert any(p[2] for p in pairs) and not all(p[2] for p in pairs)
+    assert _disagreements(pairs) == []
+
+
 def test_amount_check_agrees(recalculated: Recalculated):
     pairs = []
     for (qty, price, amount), engine in _twin(recalculated, "amount"):
@@ -141,10 +178,17 @@ def test_progress_and_target_met_agree(recalculated: Recalculated):
     for (actual, target), engine in _twin(recalculated, "progress"):
         ratio = rules.progress(actual, target)
         pairs.append(((actual, target), engine, "" if ratio is None else float(ratio)))
-    for (actual, target), engine in _twin(recalculated, "met"):
-        met = rules.target_met(actual, target)
-        pairs.append(((actual, target), engine, {None: "", True: "met", False: "behind"}[met]))
+    for (actual, target, due), engine in _twin(recalculated, "status"):
+        key = status_of(actual, target, due)
+        pairs.append(((actual, target, due), engine, "" if key is None else STATUS_WORDS[key].en))
+    assert {p[2] for p in pairs} >= {"", "Met", "On pace", "Behind"}
     assert _disagreements([(g, e if e is not None else "", p) for g, e, p in pairs]) == []
+
+
+def test_short_by_agrees(recalculated: Recalculated):
+    pairs = [(g, e, status.short_by(*g)) for g, e in _twin(recalculated, "short")]
+    assert {p[2] for p in pairs} >= {0, 1, 15}  # 14.8 due with none done: 15 more
+    assert _disagreements(pairs) == []
 
 
 def test_pace_formula_agrees(recalculated: Recalculated):
@@ -178,7 +222,8 @@ def test_today_sheet_agrees_with_the_rules_on_generated_registers(recalculated: 
     over the records the reader gets from the same recalculated file."""
     compared = 0
     for n, (case, path) in enumerate(recalculated.today):
-        template = rep_template("zh" if n % 2 == 0 else "en")
+        lang: Lang = "zh" if n % 2 == 0 else "en"
+        template = rep_template(lang)
         ws = openpyxl.load_workbook(path, data_only=True)[template.today.name]
         records = _records(path, case.day)
         for m in template.metrics:
@@ -186,19 +231,26 @@ def test_today_sheet_agrees_with_the_rules_on_generated_registers(recalculated: 
             target = ws[m.target].value
             target = None if target is None else Decimal(str(target))
             ratio = rules.progress(actual, target)
-            met = rules.target_met(actual, target)
-            states = next(c.states for c in template.today.cells if c.ref == m.status)
+            due = (
+                rules.expected_by(case.clock, *rules.pace_split(target))
+                if target is not None
+                else None
+            )
+            key = status_of(actual, target, due)
             assert ws[m.actual].value == actual, (n, m.count.metric)
             assert _blank(ws[m.progress].value) == (None if ratio is None else float(ratio))
-            assert _blank(ws[m.status].value) == (None if met is None else states[not met])
+            assert _blank(ws[m.status].value) == (None if key is None else STATUS_WORDS[key](lang))
             compared += 1
         effective = next(m for m in template.metrics if m.count.metric == "effective_calls")
+        done = ws[effective.actual].value
         target = Decimal(str(ws[effective.target].value))
-        expected = rules.expected_by(case.clock, *rules.pace_split(target))
-        assert ws[template.pace_expected].value == float(expected), (n, case.clock)
-        behind = rules.target_met(ws[effective.actual].value, expected) is False
-        states = next(c.states for c in template.today.cells if c.ref == template.pace_status)
-        assert ws[template.pace_status].value == states[behind]
+        noon = status.short_by(done, rules.pace_split(target)[0])
+        day = status.short_by(done, target)
+        said = (ws[template.noon_short].value, ws[template.day_short].value)
+        assert said == (
+            NOON_SHORT(noon, lang) if noon else NOON_DONE(lang),
+            DAY_SHORT(day, lang) if day else DAY_DONE(lang),
+        ), (n, case.clock, done)
     assert compared == len(recalculated.today) * len(rules.DAY_COUNTS)
     totals = [sum(len(rows) for rows in case.rows.values()) for case, _p in recalculated.today]
     assert max(totals) > 0

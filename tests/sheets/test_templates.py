@@ -86,6 +86,7 @@ def test_dropdowns_hints_and_flags_are_where_the_rep_types(written):
     assert {c.field.name for s in template.registers for c in s.columns if c.flags} == {
         "phone",
         "date",
+        "registered",  # a text date Today cannot count is red
         "amount",
     }
 
@@ -201,3 +202,51 @@ def test_templates_command(tmp_path: Path):
     assert done.exit_code == 0, done.output
     assert (tmp_path / "out" / REP_FILE["en"]).exists()
     assert (tmp_path / "out" / f"{MASTER_NAME}.xlsm").exists()
+
+
+def test_master_first_sheet_tells_a_manager_three_steps(tmp_path: Path):
+    """Before its first Refresh the master opens on three steps naming the team folder,
+    the button and the meeting sheet Refresh writes; `xlwings.conf` is hidden (xlwings
+    still reads it) so a manager never lands on the settings."""
+    xlsm = write_templates(tmp_path, "zh", "销售团队")[1]
+    book = openpyxl.load_workbook(xlsm, keep_vba=True)
+    home = book.worksheets[0]
+    assert book.active.title == home.title == "首页"
+    assert [book[n].sheet_state for n in book.sheetnames] == ["visible", "hidden"]
+    assert book.sheetnames[1] == CONF_SHEET
+    steps = [home[f"A{n}"].value for n in (5, 6, 7)]
+    assert steps[0].startswith("① ") and "“销售团队”文件夹" in steps[0]
+    assert steps[1].startswith("② ") and "刷新" in steps[1]
+    assert steps[2].startswith("③ ") and "“晨会”" in steps[2] and "“夕会”" in steps[2]
+    assert "“数据问题”" in steps[2]
+    english = master_template("en", "team").home
+    step3 = next(c.value for c in english.cells if c.ref == "A7")
+    assert "“Morning meeting”" in step3 and "“Evening meeting”" in step3
+    assert "“Data problems”" in step3
+
+
+def test_a_renamed_master_says_which_file_to_rename_and_then_refreshes(tmp_path: Path):
+    """The button's macro names the Python module after the workbook (`ThisWorkbook`,
+    not a fixed name), so a renamed master needs its `.py` renamed alike: the home sheet
+    says exactly that, and a master and sidecar renamed together reach the Refresh."""
+    xlsm, sidecar = write_templates(tmp_path, "en")[1:]
+    from oletools.olevba import VBA_Parser
+
+    parser = VBA_Parser(str(xlsm))
+    module = next(code for _f, _s, name, code in parser.extract_macros() if name == "Module1.bas")
+    parser.close()
+    assert "mymodule = Left(ThisWorkbook.Name" in module
+    assert 'RunPython "import " & mymodule' in module
+    home = openpyxl.load_workbook(xlsm, keep_vba=True).worksheets[0]
+    notes = [c.value for row in home.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(
+        f"Rename {MASTER_NAME}.py beside it to the same name (e.g. March.xlsm → March.py)" in n
+        for n in notes
+    )
+    xlsm.rename(tmp_path / "March.xlsm")
+    sidecar.rename(tmp_path / "March.py")
+    code = "import March, addin.buttons; assert March.main is addin.buttons.refresh"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheets_templates import rules
+from sheets_templates import rules, status
 from sheets_templates.problems import ValueProblem
 from sheets_templates.values import ReadContext, parse_grade, parse_phone, parse_yes_no
 
@@ -146,3 +146,28 @@ def test_pace_split_is_forty_sixty() -> None:
     assert rules.pace_split(Decimal(100)) == (Decimal(40), Decimal(60))
     assert rules.pace_split(Decimal(80)) == (Decimal(32), Decimal(48))
     assert rules.expected_by(time(15, 40), Decimal(32), Decimal(48)) == Decimal("56.0")
+
+
+@pytest.mark.parametrize(
+    ("actual", "target", "due", "expected"),
+    [
+        (100, Decimal(100), Decimal(40), "met"),
+        (40, Decimal(100), Decimal(40), "on_pace"),  # exactly what 12:00 asks
+        (39, Decimal(100), Decimal(40), "behind"),
+        (0, Decimal(100), Decimal(0), "on_pace"),  # before 09:30 nothing is due yet
+        (5, None, Decimal(0), None),  # no target: no verdict
+        (0, Decimal(0), None, "met"),
+    ],
+)
+def test_status_worked_by_hand(
+    actual: int, target: Decimal | None, due: Decimal | None, expected: str | None
+) -> None:
+    assert status.status_of(actual, target, due) == expected
+
+
+@pytest.mark.parametrize(
+    ("done", "due", "more"),
+    [(12, "14.8", 3), (15, "14.8", 0), (0, "0.8", 1), (39, "40", 1), (40, "40", 0), (99, "37", 0)],
+)
+def test_short_by_counts_whole_calls(done: int, due: str, more: int) -> None:
+    assert status.short_by(done, Decimal(due)) == more

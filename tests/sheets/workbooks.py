@@ -21,7 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sheets_templates import rules
+from sheets_templates.status import short_by_formula, status_formula
 from sheets_templates.templates import rep_template
+from sheets_templates.typed_dates import day_match_formula, text_date_flag_formula
 from sync.demo import call_rows, lead_rows, shipment_rows, visit_rows
 from sync.templates_xlsx import write_rep_workbook
 from tests.conftest import AS_OF
@@ -109,13 +111,49 @@ _VISIT_TYPES = st.sampled_from(
 )
 
 
+def spellings(day: date) -> tuple[Any, ...]:
+    """A day as reps type it: a real date, text with every separator and padding, the
+    year left out, a compact number or text, the serial as text; then what the Today
+    sheet cannot count (a time after it, full-width digits) and what is no date."""
+    y, m, d = day.year, day.month, day.day
+    serial = (day - date(1899, 12, 30)).days
+    return (
+        day,
+        f"{y}.{m}.{d}",
+        f"{y}/{m:02d}/{d:02d}",
+        f"{y}-{m}-{d:02d}",
+        f"{y}年{m}月{d}日",
+        f" {y} . {m} . {d} ",
+        f"{y}年{m:02d}月{d:02d}号",
+        f"{m}月{d}日",
+        f"{m}-{d}",
+        f"{m:02d}/{d:02d}",
+        f"{y}{m:02d}{d:02d}",
+        y * 10000 + m * 100 + d,
+        str(serial),
+        f"{y}-{m}-{d} 10:30",
+        f"{y}-{m:02d}-{d:02d}T09:00",
+        f"{y}．{m}．{d}".translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+        f"{m}.{d}",
+        m + d / 10 if d < 10 else None,
+        f"{y}-{m}-{d}-1",
+        "明天",
+    )
+
+
+COUNTED_SPELLINGS = 13
+"""The first spellings of `spellings`: what `check` reads and the Today sheet counts."""
+
+
 @st.composite
 def today_cases(draw: st.DrawFn) -> TodayCase:
     """A day, a time of day and registers around that day, every row valid and every
     natural key distinct (so the reader keeps each row the formulas count)."""
     day = draw(st.sampled_from((DAY, date(2026, 11, 2), date(2026, 12, 31), date(2027, 1, 4))))
     clock = time(*draw(st.tuples(st.integers(7, 19), st.integers(0, 59))))
-    near = st.sampled_from((day, day, day, day - timedelta(days=1), day - timedelta(days=7)))
+    near = st.sampled_from(
+        (day, day, day, day - timedelta(days=1), day - timedelta(days=7))
+    ).flatmap(lambda d: st.sampled_from(spellings(d)[:COUNTED_SPELLINGS]))
     calls = [
         {
             "date": draw(near),
@@ -210,11 +248,35 @@ DATES = st.one_of(
     st.dates(DAY - timedelta(days=40), DAY + timedelta(days=40)),
     st.sampled_from(("2026-11-27", "明天", "")),
 )
+
+
+TYPED_DAYS = (DAY, date(2026, 1, 5), date(2026, 10, 9), date(2027, 1, 4))
+TYPED_DATES = [
+    (value, day)
+    for day in TYPED_DAYS
+    for other in (day, day - timedelta(days=1), day + timedelta(days=31))
+    for value in spellings(other)
+    if value is not None
+]
+"""(cell, the Today sheet's day): each day's spellings, the day before's and a month on's."""
+
 AMOUNTS = st.tuples(
     st.one_of(st.integers(1, 50), st.sampled_from((1.5, 2.5, 0.5))),
     st.decimals(Decimal("0.01"), Decimal("5000"), places=2),
     st.one_of(st.none(), st.decimals(Decimal("0"), Decimal("250000"), places=2), st.just("ok")),
 )
+STATUS_CASES = st.tuples(
+    st.integers(0, 120),
+    st.one_of(st.none(), st.sampled_from((Decimal(100), Decimal(30), Decimal(2), Decimal(0)))),
+    st.sampled_from((Decimal(0), Decimal("0.8"), Decimal("31.4"), Decimal(40), Decimal(100))),
+)
+"""(actual, target, due by now): met, on pace and behind around their boundaries."""
+SHORT_CASES = [
+    (done, Decimal(due))
+    for due in ("40", "14.8", "0.8", "100", "37", "22.2")
+    for done in (0, 1, 13, 14, 15, 22, 23, 36, 37, 39, 40, 41, 99, 100, 120)
+]
+"""(done, due): the whole calls still to make, around the due figure."""
 CLOCKS = [time(h, m) for h in range(7, 20) for m in range(0, 60, 7)]
 PACE_TARGETS = (Decimal(100), Decimal(80), Decimal(37))
 PROGRESS = st.tuples(
@@ -301,6 +363,16 @@ def write_twins(path: Path, n: int = 150) -> TwinBook:
         lambda ws: ws.write_datetime(0, 4, datetime.combine(DAY, time()), date_fmt),
     )
     sheet(
+        "typed_date",
+        TYPED_DATES,
+        lambda r: f"=IF({day_match_formula(f'A{r}', f'B{r}')},1,0)",
+    )
+    sheet(
+        "typed_date_flag",
+        [(v,) for v, _day in TYPED_DATES],
+        lambda r: text_date_flag_formula(f"A{r}"),
+    )
+    sheet(
         "amount",
         [(q, p, a) for q, p, a in collect(AMOUNTS, n)],
         lambda r: rules.amount_check_formula(f"C{r}", f"A{r}", f"B{r}"),
@@ -309,9 +381,14 @@ def write_twins(path: Path, n: int = 150) -> TwinBook:
         "progress", list(collect(PROGRESS, n)), lambda r: rules.progress_formula(f"A{r}", f"B{r}")
     )
     sheet(
-        "met",
-        list(collect(PROGRESS, n)),
-        lambda r: rules.target_met_formula(f"A{r}", f"B{r}", "met", "behind"),
+        "status",
+        list(collect(STATUS_CASES, n)),
+        lambda r: status_formula(f"A{r}", f"B{r}", f"C{r}", "en"),
+    )
+    sheet(
+        "short",
+        SHORT_CASES,
+        lambda r: "=" + short_by_formula(f"A{r}", f"B{r}"),
     )
     pace = [(c, t) for c in CLOCKS for t in PACE_TARGETS]
     sheet(

@@ -312,7 +312,8 @@ def figures(
         objections=[
             c
             for c in registers.get("calls", ())
-            if c.get("date") == as_of and (c.get("objection") or c.get("open_question"))
+            if c.get("date") == as_of
+            and (c.get("objection_kind") or c.get("objection") or c.get("open_question"))
         ],
         days=days,
         targets=targets,

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from sheets_templates import followups, kpi, rules
 from sheets_templates.kpi import PK_METRICS, Figures, Kpi
@@ -321,10 +321,14 @@ def _totals(standings: list[Standing]) -> list[Total]:
     return totals
 
 
+def objection_kind(call: Mapping[str, Any]) -> str:
+    """What an objection is counted under: its 异议类型 (the template's dropdown) when the
+    rep filed it, else the objection's own words, trimmed ("" for none)."""
+    return str(call.get("objection_kind") or call.get("objection") or "").strip()
+
+
 def top_objections(fig: Figures) -> list[tuple[str, int]]:
-    """Today's objections by kind (the words as typed, trimmed), the five most heard,
-    with how often: no customer, no phone number."""
-    kinds = Counter(
-        str(c["objection"]).strip() for c in fig.objections if str(c.get("objection") or "").strip()
-    )
+    """Today's objections by kind (`objection_kind`), the five most heard, with how
+    often: no customer, no phone number."""
+    kinds = Counter(kind for c in fig.objections if (kind := objection_kind(c)))
     return sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))[:OBJECTIONS_TOP]

@@ -149,3 +149,19 @@ def test_nobody_is_praised_for_nothing_even_against_a_target_of_nothing() -> Non
         ("甲", 0, "met")
     ]
     assert m.praise == []
+
+
+def test_objections_are_counted_by_the_kind_the_rep_filed_them_under() -> None:
+    """异议类型 (the dropdown) groups differently worded objections; one filed with no
+    kind counts under its own words, and a kind alone (no words typed) still counts."""
+    rows = [
+        {"rep": "甲", "date": THU, "objection": "太贵了", "objection_kind": "价格"},
+        {"rep": "甲", "date": THU, "objection": "价格比同行高", "objection_kind": "价格"},
+        {"rep": "乙", "date": THU, "objection_kind": "价格"},
+        {"rep": "乙", "date": THU, "objection": "已有供应商", "objection_kind": "竞品"},
+        {"rep": "丙", "date": THU, "objection": "要跟老板商量"},
+        {"rep": "丙", "date": WED, "objection_kind": "价格"},  # yesterday's: not tonight's
+    ]
+    figures = kpi.figures({"calls": rows}, THU, TEN_CALLS)
+    m = build_meeting(figures, time(18, 0), "evening", [], 0)
+    assert m.objections == [("价格", 3), ("竞品", 1), ("要跟老板商量", 1)]

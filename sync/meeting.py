@@ -22,8 +22,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from sheets_templates import followups, kpi, rules
-from sheets_templates.kpi import PK_METRICS, Figures, Kpi
+from sheets_templates.kpi import MONEY_METRICS, PK_METRICS, Figures, Kpi
 from sheets_templates.problems import Problem
+from sheets_templates.status import short_by, status_of
 from sheets_templates.targets import MONTHLY_TARGETS
 
 Kind = Literal["morning", "evening"]
@@ -90,18 +91,18 @@ class Standing:
     def status(self) -> str | None:
         """met (the target reached), on_pace (what is due reached), behind; None
         without a target — the same three words as every other surface."""
-        if self.target is None:
-            return None
-        if Decimal(self.actual) >= self.target:
-            return "met"
-        return "behind" if self.gap > 0 else "on_pace"
+        return status_of(self.actual, self.target, self.expected)
 
     @property
     def gap(self) -> Decimal:
-        """What is missing against what was due (0 when nothing is)."""
+        """What is missing against what was due (0 when nothing is): money to the cent,
+        anything counted in whole ones (`short_by`: 2.45 signings due with 1 done is 2
+        more, never "1.45"), as a rep is told on the Today sheet."""
         if self.expected is None:
             return Decimal(0)
-        return max(Decimal(0), self.expected - Decimal(self.actual))
+        if self.metric in MONEY_METRICS:
+            return max(Decimal(0), self.expected - Decimal(self.actual))
+        return Decimal(short_by(self.actual, self.expected))
 
     @property
     def medal(self) -> str:

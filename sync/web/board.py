@@ -8,8 +8,8 @@ phone number ever reaches a viewer.
 
 A rep's page is that rep's today against the time-of-day pace (the evening meeting's
 view of today, at the sync's clock), the next checkpoint's gap ("12:00 前还差 N 个"),
-and today's follow-ups as the figures have them (stalled customers, overdue payments:
-the meeting's `follow_ups`), for the manager's eyes only.
+and today's follow-ups (the master's 今天先联系谁: promises due, overdue payments, stalled
+and quiet A/B customers), for the manager's eyes only.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from datetime import time
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sheets_templates import rules
+from sheets_templates import followups, rules
 from sheets_templates.kpi import MONEY_METRICS, Figures
 from sheets_templates.records import money_text
 from sheets_templates.words import Count, Lang, Text
@@ -53,11 +53,7 @@ CHECKPOINT_MET = Text("{at} 前的进度已完成", "on pace for {at}")
 DAY_OVER_SHORT = Text("今天还差 {n} 个", "{n} short today")
 NO_RECORDS = Text("今天还没有记录", "no records today yet")
 TODAY = Text("{rep} · {day} 截至 {at}", "{rep} · {day} up to {at}")
-STALLED = Text("停滞客户 {customer}（拜访 {visits} 次）", "Stalled: {customer} ({visits} visits)")
-OVERDUE = Text(
-    "逾期回款 {customer} {outstanding} 元（{days} 天）",
-    "Overdue: {customer} {outstanding} ({days} days)",
-)
+FOLLOW_UP = Text("{customer} · {reason}（{detail}）", "{customer} · {reason} ({detail})")
 NO_FOLLOW_UPS = Text("今天没有待跟进的客户", "no follow-ups today")
 
 
@@ -229,7 +225,7 @@ def checkpoint_words(actual: int | Decimal, target: Decimal, at: time, lang: Lan
 
 def rep_day(fig: Figures, at: time, rep: str, lang: Lang) -> RepDay:
     """`rep`'s day so far at `at`: each targeted metric against its pace, the gap to
-    the next checkpoint, and the rep's stalled customers and overdue payments."""
+    the next checkpoint, and the rep's 今天先联系谁 list (`followups`)."""
     today = build_meeting(fig, at, "evening", [], 0)
     mine = [s for s in today.standings if s.rep == rep and s.target is not None]
     main = next((s for s in mine if s.metric == MAIN), None)
@@ -238,16 +234,14 @@ def rep_day(fig: Figures, at: time, rep: str, lang: Lang) -> RepDay:
     else:
         pace = NO_RECORDS(lang)
     follow_ups = [
-        STALLED(lang, customer=s.customer, visits=s.visits) for s in fig.stalled if s.rep == rep
-    ] + [
-        OVERDUE(
+        FOLLOW_UP(
             lang,
-            customer=r.record.get("customer") or "",
-            outstanding=money_text(r.outstanding),
-            days=r.overdue_days,
+            customer=f.customer,
+            reason=followups.REASONS[f.reason](lang),
+            detail=followups.detail(f, lang),
         )
-        for r in fig.overdue
-        if r.record.get("rep") == rep
+        for f in fig.follow_ups
+        if f.rep == rep
     ]
     return RepDay(
         rep=rep,

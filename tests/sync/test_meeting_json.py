@@ -13,9 +13,11 @@ Effective calls typed (no WeChat adds, visits, grades or signings anywhere):
 08:30, the morning meeting reviews Wednesday in full: 甲 (120) and 丙 (100) met the 100
 and are praised; 乙 is 30 short. Every rep with Wednesday data is short of the other
 targets by all of them (30, 2, 3, 2) and of the month's signings by the 18 of 22
-working days due: 3 × 18 / 22 = 2.45. 丁 has no data and is in none of the lists.
+working days due: 3 × 18 / 22 = 2.45, said in whole signings as 3 more (a gap is
+counted in whole ones, as the Today sheet says it). 丁 has no data and is in none of
+the lists.
 18:00, the evening meeting reviews Thursday, the whole day due: 丙 is praised, 甲 is 80
-and 乙 20 short; signings due by Thursday are 3 × 19 / 22 = 2.59.
+and 乙 20 short; signings due by Thursday are 3 × 19 / 22 = 2.59: 3 more.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def shortfalls(document: dict[str, Any]) -> dict[tuple[str, str], Any]:
     return {(s["rep"], s["metric"]): s["gap"] for s in document["shortfalls"]}
 
 
-def others(reps: tuple[str, ...], signings: float) -> dict[tuple[str, str], Any]:
+def others(reps: tuple[str, ...], signings: int) -> dict[tuple[str, str], Any]:
     out: dict[tuple[str, str], Any] = {(r, m): gap for r in reps for m, gap in OTHERS}
     return out | {(r, "signed_customers"): signings for r in reps}
 
@@ -88,7 +90,7 @@ def test_at_half_past_eight_the_meeting_reviews_yesterday_in_full(
         {"rep": "甲", "metric": "effective_calls", "actual": 120, "target": 100},
         {"rep": "丙", "metric": "effective_calls", "actual": 100, "target": 100},
     ]
-    assert shortfalls(m) == {("乙", "effective_calls"): 30} | others(("甲", "乙", "丙"), 2.45)
+    assert shortfalls(m) == {("乙", "effective_calls"): 30} | others(("甲", "乙", "丙"), 3)
     calls = [s for s in m["shortfalls"] if s["metric"] == "effective_calls"]
     assert calls == [
         {"rep": "乙", "metric": "effective_calls", "actual": 70, "expected": 100, "gap": 30}
@@ -117,7 +119,7 @@ def test_at_six_the_meeting_reviews_today_and_praises_only_who_met_it(
     assert shortfalls(m) == {
         ("甲", "effective_calls"): 80,
         ("乙", "effective_calls"): 20,
-    } | others(("甲", "乙", "丙"), 2.59)
+    } | others(("甲", "乙", "丙"), 3)
     for p in m["praise"]:
         assert p["actual"] >= p["target"]
 
@@ -127,7 +129,7 @@ def test_a_pinned_evening_at_half_past_eight_expects_no_calls_yet(
 ) -> None:
     m = meeting(folder, cli, "2026-11-26 08:30", "--meeting", "evening")
     assert (m["kind"], m["day"]) == ("evening", "2026-11-26")
-    assert shortfalls(m) == {(r, "signed_customers"): 2.59 for r in ("甲", "乙", "丙")}
+    assert shortfalls(m) == {(r, "signed_customers"): 3 for r in ("甲", "乙", "丙")}
 
 
 def below(rows: list[list[Any]], *header: str) -> int:
@@ -187,10 +189,10 @@ def test_the_master_opens_on_the_pinned_meeting_with_links_to_the_lists(
     assert praise[1] == "🥇 甲 120 · 🥈 丙 100"
     short = below(rows, "销售员", "有效通话", "添加微信", "新增意向客户", "陌生拜访")
     assert [r[:7] for r in rows[short : short + 4]] == [
-        ["甲", None, 30, 2, 3, 2, 2.45],
-        ["丙", None, 30, 2, 3, 2, 2.45],
-        ["乙", 30, 30, 2, 3, 2, 2.45],
-        ["合计", 30, 90, 6, 9, 6, 7.35],
+        ["甲", None, 30, 2, 3, 2, 3],
+        ["丙", None, 30, 2, 3, 2, 3],
+        ["乙", 30, 30, 2, 3, 2, 3],
+        ["合计", 30, 90, 6, 9, 6, 9],
     ]
     for title in ("晨会", "夕会"):
         texts = [str(c.value) for row in wb[title].iter_rows() for c in row if c.value is not None]

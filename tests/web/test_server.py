@@ -212,7 +212,7 @@ def test_the_board_speaks_english_when_asked(tmp_path: Path) -> None:
         board = client.get(served.url + "/").text
         assert "Evening meeting: 2026-11-26 (Thu) up to 16:00" in board
         assert "Effective calls ranking" in board and "Team total" in board
-        assert "丙 · Effective calls 45.5 short" in board  # 75.5 due by 16:00, 30 made
+        assert "丙 · Effective calls 46 short" in board  # 75.5 due by 16:00, 30 made: 46 more
         token = csrf_of(client, served.url)
         client.post(served.url + "/login", data={"csrf": token, "code": served.manager})
         assert "70 more by 17:30" in client.get(served.url + "/rep/丙").text

@@ -259,7 +259,8 @@ def test_four_offices_at_once_then_the_head_office_holds_every_office(
         [1, "西南", 1, 0],
     ]
     book = openpyxl.load_workbook(hq, read_only=True)
-    written = [row[0] for row in book["电话记录"].iter_rows(values_only=True)]
+    title, *written = [row[0] for row in book["电话记录"].iter_rows(values_only=True)]
+    assert title.startswith("本月 2026-11-01 至 2026-11-30，共 18 行")  # the window's line
     assert written[0] == "办公室/区域" and sorted(written[1:]) == sorted(
         ["华东"] * 5 + ["华南"] * 4 + ["华北"] * 3 + ["西南"] * 6
     )

@@ -42,6 +42,9 @@ class GoogleSettings:
     token: str | None = None
     api_root: str | None = None
     lang: Lang = "zh"
+    exits: bool = True
+    """A refusal ends the command (exit 2); False raises it instead, for a command that
+    outlives one sync (`serve`, which shows it on the board and syncs again later)."""
     _access: GoogleAccess | None = field(default=None, repr=False)
     _client: gspread.Client | None = field(default=None, repr=False)
 
@@ -50,12 +53,15 @@ class GoogleSettings:
         return held + (self._access.secrets() if self._access else [])
 
     def _run(self, work: Callable[[], Any]) -> Any:
-        """Do `work`; a `GoogleError` ends the command (exit 2) with its message."""
+        """Do `work`; a `GoogleError` ends the command (exit 2) with its message (or is
+        raised, when the command does not `exit`)."""
         from .errors import GoogleError, redact
 
         try:
             return work()
         except GoogleError as error:
+            if not self.exits:
+                raise
             click.secho(redact(error.message(self.lang), self.secrets()), fg="red", err=True)
             sys.exit(2)
 

@@ -6,6 +6,7 @@ again whenever a rep's file changes, and serves the meeting to the office's brow
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 import sys
 import threading
@@ -124,7 +125,8 @@ def serve_command(
     """Serve the live board: the meeting on the office TV, one rep's day on a phone."""
     from ..cli import fail, log_beside, require_sources, require_xlsx_master
     from ..crash import report_bug
-    from ..run import XlsxMaster, sync_into
+    from ..errors import Bilingual
+    from ..run import SyncFailed, XlsxMaster, sync_into
     from ..store import default_store, location
     from ..team_sources import team_sources
 
@@ -151,10 +153,16 @@ def serve_command(
     store_path = location(store) if store else default_store(master)
     pinned_day, at = as_of or (None, None)
 
+    online = dataclasses.replace(google, exits=False)  # a refusal is shown, not the end
+
     def sync(computed: Callable[[SyncResult], None]) -> SyncResult:
         day = pinned_day or date.today()
+        try:
+            sources = team_sources(folders, google_keys, online, master, day)
+        except Bilingual as exc:  # Google refusing (access, credentials): on the board
+            raise SyncFailed(online.redact(exc.zh), online.redact(exc.en)) from exc
         return sync_into(
-            team_sources(folders, google_keys, google, master, day),
+            sources,
             [XlsxMaster(master)],
             store_path,
             day,

@@ -25,6 +25,7 @@ from sheets_templates.registers import REGISTERS
 from sheets_templates.roster import Roster, roster_rows
 from sheets_templates.words import Lang, Text, lang_of
 
+from .day_counts import counted
 from .errors import Bilingual
 from .identity import base_key, pair
 from .master_model import Duplicate, MasterInput, MasterSheet
@@ -128,11 +129,12 @@ Row = TypeVar("Row", bound=OpenVersion | CurrentRecord)
 
 @dataclass
 class Current:
-    """The current registers (typed records with `source`), each record once; `rows`
-    are all open versions."""
+    """The current registers (typed records with `source`), each record once; `copies`
+    are the records a second place holds too (typed, as written there), and
+    `duplicates` flag them."""
 
     registers: dict[str, list[dict[str, Any]]]
-    rows: list[CurrentRecord]
+    copies: dict[str, list[dict[str, Any]]]
     duplicates: list[Duplicate]
 
 
@@ -163,21 +165,44 @@ def first_of_each_record(
     return best, duplicates
 
 
+DECODE_BATCH = 20_000
+"""Record texts decoded at a time while the registers stream in from the store."""
+
+
 def load_current(store: Store) -> Current:
     """The current registers from the open versions, each record once; the copies of an
-    earlier source's record (the same data) are duplicates: flagged, not counted again."""
-    best, copies = first_of_each_record(store.current_records())
-    winners: dict[str, list[CurrentRecord]] = {name: [] for name in REGISTERS}
-    for row in best.values():
-        winners[row.register].append(row)
-    registers: dict[str, list[dict[str, Any]]] = {}
-    for register, rows in winners.items():
-        registers[register] = decode_records(register, [r.data for r in rows])
-        for values, row in zip(registers[register], rows, strict=True):
-            values["source"] = place(row)
+    earlier source's record (the same data) are duplicates: flagged, not counted again.
+
+    Which versions are copies is found from the store's hashes (`Store.copies`), so the
+    records stream in and are decoded a batch at a time: the record texts of a whole
+    register are never held at once."""
+    best, losers = first_of_each_record(store.copies())
+    skipped = {place(row) for row in losers}
+    registers: dict[str, list[dict[str, Any]]] = {name: [] for name in REGISTERS}
+    batches: dict[str, list[CurrentRecord]] = {name: [] for name in REGISTERS}
+
+    def decode(register: str) -> None:
+        rows = batches[register]
+        values = decode_records(register, [r.data for r in rows])
+        for record, row in zip(values, rows, strict=True):
+            record["source"] = place(row)
+        registers[register] += values
+        rows.clear()
+
+    for row in store.current_records():
+        if place(row) in skipped:
+            continue
+        batch = batches[row.register]
+        batch.append(row)
+        if len(batch) >= DECODE_BATCH:
+            decode(row.register)
+    for register in REGISTERS:
+        decode(register)
+    copies: dict[str, list[dict[str, Any]]] = {name: [] for name in REGISTERS}
     duplicates = []
-    for copy in sorted(copies, key=place):
+    for copy in sorted(losers, key=place):
         values = decode_record(copy.register, copy.data)
+        copies[copy.register].append(values)
         first = place(best[(copy.register, copy.data_hash)])
         fmt = {"file": first[0], "sheet": first[1], "row": first[2], "key": copy.key}
         duplicates.append(
@@ -193,7 +218,7 @@ def load_current(store: Store) -> Current:
                 first,
             )
         )
-    return Current(registers, [*best.values(), *copies], duplicates)
+    return Current(registers, copies, duplicates)
 
 
 def _identity(row: OpenVersion | CurrentRecord) -> tuple[tuple[str, str], str]:
@@ -202,23 +227,22 @@ def _identity(row: OpenVersion | CurrentRecord) -> tuple[tuple[str, str], str]:
 
 
 def count_changes(
-    before: list[OpenVersion], now: list[CurrentRecord], touched: set[str]
+    before: list[OpenVersion], after: list[OpenVersion], others: Iterable[OpenVersion]
 ) -> Changes:
     """Changes by identity across the registers (see `identity`): the records of each
     natural key before and after, paired by content then order — a changed one updated,
     a new one added, a vanished one removed. Duplicates (copies of a record) count once.
 
-    Only keys of the sources read (or gone) this sync can change: `before` holds those
-    sources' open versions before the sync, `now` every open version after it; the
-    other sources' versions are the same before and after.
+    Only keys of the sources read (or gone) this sync can change: `before` and `after`
+    hold those sources' open versions before and after the sync, `others` (streamed)
+    every other source's, the same before and after; of those only the versions of the
+    keys that can change are kept.
     """
     affected = {_identity(r)[0] for r in before}
-    affected.update(_identity(r)[0] for r in now if r.path in touched)
-    others = [r for r in now if r.path not in touched and _identity(r)[0] in affected]
-    old: list[OpenVersion | CurrentRecord] = [*before, *others]
-    was, _copies = first_of_each_record(old)
-    new: list[OpenVersion | CurrentRecord] = [*(r for r in now if r.path in touched), *others]
-    is_, _copies = first_of_each_record(new)
+    affected.update(_identity(r)[0] for r in after)
+    kept = [r for r in others if _identity(r)[0] in affected]
+    was, _copies = first_of_each_record([*before, *kept])
+    is_, _copies = first_of_each_record([*after, *kept])
     pairing = pair(list(was.values()), list(is_.values()), _identity, _identity)
     return Changes(
         added=len(pairing.added), updated=len(pairing.changed), removed=len(pairing.removed)
@@ -341,13 +365,17 @@ def _run(
             store.mark_unreadable(sync_id, p)
 
         current = load_current(store)
-        changes = count_changes(before, current.rows, touched)
+        others = (r for r in store.open_versions() if r.path not in touched)
+        changes = count_changes(before, store.open_rows(touched), others)
         team = apply_roster(current.registers, roster, {s.path: s.office for s in sources})
         team_table = roster_rows(team.roster, lang)
         store.put_setting(ROSTER_SETTING, team_table)
         targets, target_problems = load_targets(store, targets_rows, lang)
         targets = targets_by_roster(targets, team.roster)
-        figures = kpi.figures(current.registers, as_of, targets)
+        count = counted(
+            store.tallies(), store.gradings(), store.reps(), current.copies, team.roster
+        )
+        figures = kpi.figures_of(count, current.registers, as_of, targets)
         targets_header = target_sheet.targets_header(lang)
         targets_table = target_sheet.targets_rows(targets, figures.reps, lang)
         store.put_setting(TARGETS_SETTING, [targets_header, *targets_table])

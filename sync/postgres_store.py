@@ -21,13 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from itertools import count
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from .schema import SCHEMA
-from .sqlite_store import SqliteStore
+from .schema import DAY_COUNTS_SCHEMA, SCHEMA
+from .sqlite_store import STREAM_CHUNK, SqliteStore
 from .store import StoreError
 
 SYNC_LOCK = 0x5A1E5F10
@@ -41,6 +42,7 @@ MIGRATIONS: dict[int, str] = {
     # Text compares by code point, as in SQLite, so rows come back in the same order
     # (file, sheet names) whatever locale the server's database was made with.
     1: SCHEMA.replace(" TEXT", ' TEXT COLLATE "C"'),
+    2: DAY_COUNTS_SCHEMA.replace(" TEXT", ' TEXT COLLATE "C"'),
 }
 """Version → the SQL that brings a store from the version before to it; a new version
 is added here (never by editing an old one), and opening a store applies what it lacks."""
@@ -142,6 +144,7 @@ class PostgresStore(SqliteStore):
         self._next_version = 0
         try:
             self._migrate()
+            self._count_kept_records()
         except BaseException:
             self.db.close()
             raise
@@ -173,6 +176,20 @@ class PostgresStore(SqliteStore):
                         "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
                         (version, datetime.now().isoformat(timespec="seconds")),
                     )
+        except psycopg.OperationalError as exc:
+            raise ServerStoreError(self.path, exc) from None
+
+    _cursors = count()
+
+    def _stream(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+        """A query's rows through a server-side cursor, `STREAM_CHUNK` at a time, so the
+        client never holds them all (WITH HOLD: it also works outside a transaction)."""
+        name = f"salesflow_stream_{next(self._cursors)}"
+        try:
+            with self.db.conn.cursor(name=name, withhold=True) as cursor:
+                cursor.itersize = STREAM_CHUNK
+                cursor.execute(Dialect.translated(sql), params)
+                yield from cursor
         except psycopg.OperationalError as exc:
             raise ServerStoreError(self.path, exc) from None
 

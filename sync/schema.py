@@ -19,6 +19,9 @@ Tables
   sync that first saw it and the sync that ended it, with why (`updated`,
   `removed`, `source_gone`).
 - `settings`: small named values (the targets rows last used).
+- `tallies`, `gradings` (`DAY_COUNTS_SCHEMA`): what each source's open versions count
+  toward the KPIs, per rep × day × metric, and the gradings that can decide a new
+  intent lead or the pipeline (`day_counts`); replaced with the source's records.
 """
 
 SCHEMA = """
@@ -90,4 +93,27 @@ CREATE TABLE IF NOT EXISTS settings (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+"""
+
+DAY_COUNTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS tallies (
+    source_path TEXT NOT NULL,
+    rep TEXT NOT NULL,
+    day TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    value TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tallies_path ON tallies (source_path);
+CREATE TABLE IF NOT EXISTS gradings (
+    source_path TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    register TEXT NOT NULL,
+    rep TEXT NOT NULL,
+    customer TEXT NOT NULL,
+    customer_key TEXT NOT NULL,
+    day TEXT,
+    grade TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS gradings_path ON gradings (source_path, seq);
+CREATE INDEX IF NOT EXISTS versions_copies ON versions (ended_sync, register, data_hash);
 """

@@ -20,15 +20,21 @@ from sheets_templates.codec import TIME_FIELDS, decode_record, decode_records, e
 from sheets_templates.problems import Problem, Severity
 from sheets_templates.rules import customer_key
 
+from .day_counts import GradingRow, Placed, TallyRow, source_counts
 from .identity import base_key, pair
 from .parsed import ParsedSource, SheetSummary, text_hash
-from .schema import SCHEMA
+from .schema import DAY_COUNTS_SCHEMA, SCHEMA
 from .store import CurrentRecord, OpenVersion, StoredSource, SyncCounts, SyncLogRow, Version
 from .store_faults import store_error
 
 CODEC_SETTING = "record_codec"
 CODEC = 2
 """The record text's form (2: times `HH:MM`); older stores are rewritten on opening."""
+DAY_COUNTS_SETTING = "day_counts"
+DAY_COUNTS = 1
+"""The kept counts' form (`day_counts`); a store without them counts its records once."""
+STREAM_CHUNK = 5000
+"""Rows fetched at a time when a read streams (the current records)."""
 
 
 def _now() -> str:
@@ -73,8 +79,9 @@ class SqliteStore:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
-            self.db.executescript(SCHEMA)
+            self.db.executescript(SCHEMA + DAY_COUNTS_SCHEMA)
             self._times_without_seconds()
+            self._count_kept_records()
         except (sqlite3.Error, OSError) as exc:
             raise store_error(path, exc) from None
         self._next_version = 0
@@ -118,6 +125,59 @@ class SqliteStore:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+
+    def _count_kept_records(self) -> None:
+        """Stores written before the counts were kept per source (`day_counts`): count
+        every source's open versions once, so the next sync adds up every source's,
+        read again or not."""
+        if self.setting(DAY_COUNTS_SETTING) == DAY_COUNTS:
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            if self.setting(DAY_COUNTS_SETTING) != DAY_COUNTS:  # no one did it meanwhile
+                self.db.execute("DELETE FROM tallies")
+                self.db.execute("DELETE FROM gradings")
+                paths = self.db.execute(
+                    "SELECT DISTINCT source_path FROM versions WHERE ended_sync IS NULL"
+                ).fetchall()
+                for (path,) in paths:
+                    rows = self.db.execute(
+                        "SELECT register, sheet, row_no, data FROM versions"
+                        " WHERE ended_sync IS NULL AND source_path = ?",
+                        (path,),
+                    ).fetchall()
+                    self._keep_counts(path, rows)
+                self.put_setting(DAY_COUNTS_SETTING, DAY_COUNTS)
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _keep_counts(self, path: str, records: Iterable[tuple[str, str, int, str]]) -> None:
+        """Replace what a source's records count (`day_counts`) with what `records`
+        (register, sheet, row, data text) count."""
+        texts: dict[str, list[tuple[str, int, str]]] = {}
+        for register, sheet, row, data in records:
+            texts.setdefault(register, []).append((sheet, row, data))
+        placed: dict[str, list[Placed]] = {}
+        for register, rows in texts.items():
+            values = decode_records(register, [data for _sheet, _row, data in rows])
+            placed[register] = [(s, r, v) for (s, r, _d), v in zip(rows, values, strict=True)]
+        tallies, gradings = source_counts(path, placed)
+        self._drop_counts(path)
+        self.db.executemany(
+            "INSERT INTO tallies (source_path, rep, day, metric, value) VALUES (?, ?, ?, ?, ?)",
+            tallies,
+        )
+        self.db.executemany(
+            "INSERT INTO gradings (source_path, seq, register, rep, customer, customer_key,"
+            " day, grade) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            gradings,
+        )
+
+    def _drop_counts(self, path: str) -> None:
+        self.db.execute("DELETE FROM tallies WHERE source_path = ?", (path,))
+        self.db.execute("DELETE FROM gradings WHERE source_path = ?", (path,))
 
     # --- the sync transaction ------------------------------------------------------
 
@@ -249,6 +309,9 @@ class SqliteStore:
             inserts,
         )
         self._replace_findings(parsed)
+        self._keep_counts(
+            parsed.path, ((r.register, r.sheet, r.row, r.data) for r in parsed.records)
+        )
         self._put_source(
             sync_id,
             parsed.path,
@@ -322,6 +385,7 @@ class SqliteStore:
         )
         self.db.execute("DELETE FROM source_sheets WHERE path = ?", (path,))
         self.db.execute("DELETE FROM problems WHERE path = ?", (path,))
+        self._drop_counts(path)
 
     # --- reading the current state -------------------------------------------------
 
@@ -342,16 +406,78 @@ class SqliteStore:
             )
         return rows
 
-    def current_records(self) -> Iterator[CurrentRecord]:
-        """Every open version with its data: the latest data of each key in each source
-        still present (in no particular order)."""
+    def _stream(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+        """A query's rows, `STREAM_CHUNK` at a time: never all of them in memory."""
+        cursor = self.db.execute(sql, params)
+        while chunk := cursor.fetchmany(STREAM_CHUNK):
+            yield from chunk
+
+    def current_records(self, registers: Iterable[str] | None = None) -> Iterator[CurrentRecord]:
+        """Every open version with its data (of `registers`, when named): the latest data
+        of each key in each source still present, streamed, in no particular order."""
+        names = tuple(registers) if registers is not None else ()
+        where = f" AND register IN ({', '.join('?' * len(names))})" if names else ""
+        if registers is not None and not names:
+            return
         yield from map(
             CurrentRecord._make,
-            self.db.execute(
+            self._stream(
                 "SELECT register, natural_key, data, data_hash, source_path, sheet, row_no"
+                " FROM versions WHERE ended_sync IS NULL" + where,
+                names,
+            ),
+        )
+
+    def open_versions(self) -> Iterator[OpenVersion]:
+        """Every open version without its data, streamed."""
+        yield from map(
+            OpenVersion._make,
+            self._stream(
+                "SELECT register, natural_key, data_hash, source_path, sheet, row_no"
                 " FROM versions WHERE ended_sync IS NULL"
             ),
         )
+
+    def copies(self) -> list[CurrentRecord]:
+        """The open versions whose data another open version of the register holds too
+        (a record kept in two places): few, found by hash without reading any data."""
+        return list(
+            map(
+                CurrentRecord._make,
+                self.db.execute(
+                    "SELECT register, natural_key, data, data_hash, source_path, sheet, row_no"
+                    " FROM versions WHERE ended_sync IS NULL AND (register, data_hash) IN"
+                    " (SELECT register, data_hash FROM versions WHERE ended_sync IS NULL"
+                    " GROUP BY register, data_hash HAVING COUNT(*) > 1)"
+                ),
+            )
+        )
+
+    def tallies(self) -> Iterator[TallyRow]:
+        """Every source's kept tallies (`day_counts`)."""
+        yield from map(
+            TallyRow._make,
+            self._stream("SELECT source_path, rep, day, metric, value FROM tallies"),
+        )
+
+    def gradings(self) -> Iterator[GradingRow]:
+        """Every source's kept gradings, in path then typed order (`day_counts`)."""
+        yield from map(
+            GradingRow._make,
+            self._stream(
+                "SELECT source_path, seq, register, rep, customer, customer_key, day, grade"
+                " FROM gradings ORDER BY source_path, seq"
+            ),
+        )
+
+    def reps(self) -> set[str]:
+        """The rep names written on the open versions."""
+        return {
+            rep
+            for (rep,) in self.db.execute(
+                "SELECT DISTINCT rep FROM versions WHERE ended_sync IS NULL"
+            )
+        }
 
     def sheets(self) -> dict[str, list[SheetSummary]]:
         out: dict[str, list[SheetSummary]] = {}

@@ -30,6 +30,7 @@ from typing import Any, NamedTuple, Protocol
 
 from sheets_templates.problems import Problem
 
+from .day_counts import GradingRow, TallyRow
 from .errors import Bilingual
 from .parsed import ParsedSource, SheetSummary
 
@@ -175,8 +176,29 @@ class Store(Protocol):
         """The open versions of some sources."""
         ...
 
-    def current_records(self) -> Iterator[CurrentRecord]:
-        """Every open version with its data, in no particular order."""
+    def current_records(self, registers: Iterable[str] | None = None) -> Iterator[CurrentRecord]:
+        """Every open version with its data (of `registers`, when named), in no
+        particular order, streamed: never all of them in memory at once."""
+        ...
+
+    def open_versions(self) -> Iterator[OpenVersion]:
+        """Every open version without its data, streamed."""
+        ...
+
+    def copies(self) -> list[CurrentRecord]:
+        """The open versions whose data another open version of the register holds too."""
+        ...
+
+    def tallies(self) -> Iterator[TallyRow]:
+        """Every source's kept tallies (`day_counts`)."""
+        ...
+
+    def gradings(self) -> Iterator[GradingRow]:
+        """Every source's kept gradings, in path then typed order (`day_counts`)."""
+        ...
+
+    def reps(self) -> set[str]:
+        """The rep names written on the open versions."""
         ...
 
     def sheets(self) -> dict[str, list[SheetSummary]]:

@@ -21,6 +21,9 @@ from typing import Any, NamedTuple
 from sheets_templates import kpi
 from sheets_templates.roster import Roster
 
+RECORD_DAY = {"calls": "date", "visits": "date", "leads": "registered", "shipments": "date"}
+"""The field that dates a record of each register (the store's `versions.day`)."""
+
 Placed = tuple[str, int, dict[str, Any]]
 """A record of a source with its place there: (sheet, row, typed values)."""
 

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from .schema import DAY_COUNTS_SCHEMA, SCHEMA
+from .schema import DAY_COUNTS_SCHEMA, SCHEMA, VERSIONS_DAY
 from .sqlite_store import STREAM_CHUNK, SqliteStore
 from .store import StoreError
 
@@ -42,7 +42,7 @@ MIGRATIONS: dict[int, str] = {
     # Text compares by code point, as in SQLite, so rows come back in the same order
     # (file, sheet names) whatever locale the server's database was made with.
     1: SCHEMA.replace(" TEXT", ' TEXT COLLATE "C"'),
-    2: DAY_COUNTS_SCHEMA.replace(" TEXT", ' TEXT COLLATE "C"'),
+    2: (VERSIONS_DAY + DAY_COUNTS_SCHEMA).replace(" TEXT", ' TEXT COLLATE "C"'),
 }
 """Version → the SQL that brings a store from the version before to it; a new version
 is added here (never by editing an old one), and opening a store applies what it lacks."""

@@ -19,6 +19,8 @@ Tables
   sync that first saw it and the sync that ended it, with why (`updated`,
   `removed`, `source_gone`).
 - `settings`: small named values (the targets rows last used).
+- `versions.day` (`VERSIONS_DAY`, added to older stores): a record's own date (a
+  lead's registered date), so a read of the records since a date needs no decoding.
 - `tallies`, `gradings` (`DAY_COUNTS_SCHEMA`): what each source's open versions count
   toward the KPIs, per rep × day × metric, and the gradings that can decide a new
   intent lead or the pipeline (`day_counts`); replaced with the source's records.
@@ -95,6 +97,8 @@ CREATE TABLE IF NOT EXISTS settings (
 );
 """
 
+VERSIONS_DAY = "ALTER TABLE versions ADD COLUMN day TEXT;"
+
 DAY_COUNTS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS tallies (
     source_path TEXT NOT NULL,
@@ -116,4 +120,5 @@ CREATE TABLE IF NOT EXISTS gradings (
 );
 CREATE INDEX IF NOT EXISTS gradings_path ON gradings (source_path, seq);
 CREATE INDEX IF NOT EXISTS versions_copies ON versions (ended_sync, register, data_hash);
+CREATE INDEX IF NOT EXISTS versions_day ON versions (ended_sync, register, day);
 """

@@ -20,10 +20,10 @@ from sheets_templates.codec import TIME_FIELDS, decode_record, decode_records, e
 from sheets_templates.problems import Problem, Severity
 from sheets_templates.rules import customer_key
 
-from .day_counts import GradingRow, Placed, TallyRow, source_counts
+from .day_counts import RECORD_DAY, GradingRow, Placed, TallyRow, source_counts
 from .identity import base_key, pair
 from .parsed import ParsedSource, SheetSummary, text_hash
-from .schema import DAY_COUNTS_SCHEMA, SCHEMA
+from .schema import DAY_COUNTS_SCHEMA, SCHEMA, VERSIONS_DAY
 from .store import CurrentRecord, OpenVersion, StoredSource, SyncCounts, SyncLogRow, Version
 from .store_faults import store_error
 
@@ -79,7 +79,11 @@ class SqliteStore:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
-            self.db.executescript(SCHEMA + DAY_COUNTS_SCHEMA)
+            self.db.executescript(SCHEMA)
+            columns = {row[1] for row in self.db.execute("PRAGMA table_info(versions)")}
+            if "day" not in columns:
+                self.db.executescript(VERSIONS_DAY)
+            self.db.executescript(DAY_COUNTS_SCHEMA)
             self._times_without_seconds()
             self._count_kept_records()
         except (sqlite3.Error, OSError) as exc:
@@ -142,27 +146,39 @@ class SqliteStore:
                 ).fetchall()
                 for (path,) in paths:
                     rows = self.db.execute(
-                        "SELECT register, sheet, row_no, data FROM versions"
+                        "SELECT register, sheet, row_no, data, data_hash FROM versions"
                         " WHERE ended_sync IS NULL AND source_path = ?",
                         (path,),
                     ).fetchall()
-                    self._keep_counts(path, rows)
+                    days = self._keep_counts(path, rows)
+                    self.db.executemany(
+                        "UPDATE versions SET day = ? WHERE ended_sync IS NULL"
+                        " AND source_path = ? AND data_hash = ?",
+                        [(day, path, data_hash) for data_hash, day in days.items()],
+                    )
                 self.put_setting(DAY_COUNTS_SETTING, DAY_COUNTS)
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
 
-    def _keep_counts(self, path: str, records: Iterable[tuple[str, str, int, str]]) -> None:
+    def _keep_counts(
+        self, path: str, records: Iterable[tuple[str, str, int, str, str]]
+    ) -> dict[str, str | None]:
         """Replace what a source's records count (`day_counts`) with what `records`
-        (register, sheet, row, data text) count."""
-        texts: dict[str, list[tuple[str, int, str]]] = {}
-        for register, sheet, row, data in records:
-            texts.setdefault(register, []).append((sheet, row, data))
+        (register, sheet, row, data text, data hash) count; return each record's day
+        (`day_counts.RECORD_DAY`, ISO text) by data hash."""
+        texts: dict[str, list[tuple[str, int, str, str]]] = {}
+        for register, sheet, row, data, data_hash in records:
+            texts.setdefault(register, []).append((sheet, row, data, data_hash))
         placed: dict[str, list[Placed]] = {}
+        days: dict[str, str | None] = {}
         for register, rows in texts.items():
-            values = decode_records(register, [data for _sheet, _row, data in rows])
-            placed[register] = [(s, r, v) for (s, r, _d), v in zip(rows, values, strict=True)]
+            values = decode_records(register, [r[2] for r in rows])
+            placed[register] = [(r[0], r[1], v) for r, v in zip(rows, values, strict=True)]
+            for r, v in zip(rows, values, strict=True):
+                day = v.get(RECORD_DAY[register])
+                days[r[3]] = day.isoformat() if day else None
         tallies, gradings = source_counts(path, placed)
         self._drop_counts(path)
         self.db.executemany(
@@ -174,6 +190,7 @@ class SqliteStore:
             " day, grade) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             gradings,
         )
+        return days
 
     def _drop_counts(self, path: str) -> None:
         self.db.execute("DELETE FROM tallies WHERE source_path = ?", (path,))
@@ -281,6 +298,10 @@ class SqliteStore:
         moved = [(r.row, r.key, o[0]) for o, r in pairing.same if (o[5], o[3]) != (r.row, r.key)]
         ended = [(sync_id, "updated", o[0]) for o, _r in pairing.changed]
         ended.extend((sync_id, "removed", o[0]) for o in pairing.removed)
+        days = self._keep_counts(
+            parsed.path,
+            ((r.register, r.sheet, r.row, r.data, r.data_hash) for r in parsed.records),
+        )
         inserts: list[tuple[Any, ...]] = []
         for rec in [*(r for _o, r in pairing.changed), *pairing.added]:
             inserts.append(
@@ -296,6 +317,7 @@ class SqliteStore:
                     rec.sheet,
                     rec.row,
                     sync_id,
+                    days[rec.data_hash],
                 )
             )
             self._next_version += 1
@@ -305,13 +327,11 @@ class SqliteStore:
         self.db.executemany("UPDATE versions SET row_no = ?, natural_key = ? WHERE id = ?", moved)
         self.db.executemany(
             "INSERT INTO versions (id, register, natural_key, rep, customer, data, data_hash,"
-            " source_path, sheet, row_no, first_sync) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " source_path, sheet, row_no, first_sync, day)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             inserts,
         )
         self._replace_findings(parsed)
-        self._keep_counts(
-            parsed.path, ((r.register, r.sheet, r.row, r.data) for r in parsed.records)
-        )
         self._put_source(
             sync_id,
             parsed.path,
@@ -412,19 +432,27 @@ class SqliteStore:
         while chunk := cursor.fetchmany(STREAM_CHUNK):
             yield from chunk
 
-    def current_records(self, registers: Iterable[str] | None = None) -> Iterator[CurrentRecord]:
-        """Every open version with its data (of `registers`, when named): the latest data
-        of each key in each source still present, streamed, in no particular order."""
+    def current_records(
+        self, since: date | None = None, registers: Iterable[str] | None = None
+    ) -> Iterator[CurrentRecord]:
+        """Every open version with its data: the latest data of each key in each source
+        still present, streamed, in no particular order. Only those of `registers` when
+        named, and only those dated `since` or later (or undated: a lead without its
+        registered date) when given."""
         names = tuple(registers) if registers is not None else ()
-        where = f" AND register IN ({', '.join('?' * len(names))})" if names else ""
         if registers is not None and not names:
             return
+        where = f" AND register IN ({', '.join('?' * len(names))})" if names else ""
+        params: tuple[Any, ...] = names
+        if since is not None:
+            where += " AND (day IS NULL OR day >= ?)"
+            params += (since.isoformat(),)
         yield from map(
             CurrentRecord._make,
             self._stream(
                 "SELECT register, natural_key, data, data_hash, source_path, sheet, row_no"
                 " FROM versions WHERE ended_sync IS NULL" + where,
-                names,
+                params,
             ),
         )
 

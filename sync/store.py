@@ -176,9 +176,12 @@ class Store(Protocol):
         """The open versions of some sources."""
         ...
 
-    def current_records(self, registers: Iterable[str] | None = None) -> Iterator[CurrentRecord]:
-        """Every open version with its data (of `registers`, when named), in no
-        particular order, streamed: never all of them in memory at once."""
+    def current_records(
+        self, since: date | None = None, registers: Iterable[str] | None = None
+    ) -> Iterator[CurrentRecord]:
+        """Every open version with its data (of `registers`, when named; dated `since` or
+        later, or undated, when given), in no particular order, streamed: never all of
+        them in memory at once."""
         ...
 
     def open_versions(self) -> Iterator[OpenVersion]:

@@ -215,6 +215,28 @@ def test_the_demo_team_counted_full_then_after_one_file_changed(tmp_path: Path) 
     assert second.figures.kpis != first.figures.kpis
 
 
+def since_the_25th(store_at: Location) -> list[tuple[str, str, int]]:
+    with open_store(store_at) as store:
+        return sorted(
+            (r.path, r.sheet, r.row) for r in store.current_records(D25, ["calls", "leads"])
+        )
+
+
+def test_the_current_records_since_a_day_of_some_registers(
+    tmp_path: Path, store_at: Location
+) -> None:
+    mixed_team(tmp_path / "team")
+    sync(tmp_path / "team", store_at)
+    assert since_the_25th(store_at) == [
+        ("team/张三/意向.xlsx", "意向客户", 3),
+        ("team/张三/电话.xlsx", "电话记录", 4),
+        ("team/李四/电话.xlsx", "电话记录", 2),
+    ]
+    with open_store(store_at) as store:
+        assert list(store.current_records(registers=[])) == []
+        assert len(list(store.current_records())) == 9
+
+
 def test_a_store_from_before_the_kept_counts_counts_its_records_once(tmp_path: Path) -> None:
     mixed_team(tmp_path / "team")
     store = tmp_path / "store.sqlite"
@@ -222,7 +244,10 @@ def test_a_store_from_before_the_kept_counts_counts_its_records_once(tmp_path: P
     with sqlite3.connect(store) as db:  # as an older salesflow left it
         db.execute("DROP TABLE tallies")
         db.execute("DROP TABLE gradings")
+        db.execute("DROP INDEX versions_day")
+        db.execute("ALTER TABLE versions DROP COLUMN day")
         db.execute("DELETE FROM settings WHERE name = 'day_counts'")
+    assert len(since_the_25th(store)) == 3  # dated again on opening
     again = sync(tmp_path / "team", store)
     assert again.parsed == []  # nothing read again: the counts come from the store
     assert_same_figures(again.figures, before)

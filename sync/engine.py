@@ -169,9 +169,11 @@ DECODE_BATCH = 20_000
 """Record texts decoded at a time while the registers stream in from the store."""
 
 
-def load_current(store: Store) -> Current:
+def load_current(store: Store, calls_since: date | None = None) -> Current:
     """The current registers from the open versions, each record once; the copies of an
     earlier source's record (the same data) are duplicates: flagged, not counted again.
+    Only the calls dated `calls_since` or later when given: the other registers are
+    small, and the flags need all of them.
 
     Which versions are copies is found from the store's hashes (`Store.copies`), so the
     records stream in and are decoded a batch at a time: the record texts of a whole
@@ -189,7 +191,9 @@ def load_current(store: Store) -> Current:
         registers[register] += values
         rows.clear()
 
-    for row in store.current_records():
+    others = [name for name in REGISTERS if name != "calls"]
+    streams = (store.current_records(calls_since, ["calls"]), store.current_records(None, others))
+    for row in (row for stream in streams for row in stream):
         if place(row) in skipped:
             continue
         batch = batches[row.register]
@@ -219,6 +223,27 @@ def load_current(store: Store) -> Current:
             )
         )
     return Current(registers, copies, duplicates)
+
+
+def written_names(store: Store) -> dict[str, list[dict[str, Any]]]:
+    """Each rep name written on the current records at each sheet's first row that has
+    it, in (path, sheet, row) order, as records `team.apply_roster` grows the roster
+    from: every name of the whole history, whatever part of the registers is loaded."""
+    places = sorted(store.rep_places(), key=lambda p: (p[1], p[2], p[3]))
+    return {
+        "names": [{"rep": rep, "source": (path, sheet, row)} for rep, path, sheet, row in places]
+    }
+
+
+def rename(registers: Mapping[str, list[dict[str, Any]]], roster: Roster) -> None:
+    """Give every record its rep's roster name, in place (a row typed `小王` is 王磊's)."""
+    names: dict[str, str] = {}
+    for rows in registers.values():
+        for record in rows:
+            if written := record.get("rep"):
+                record["rep"] = names.get(written) or names.setdefault(
+                    written, roster.name_of(written)
+                )
 
 
 def _identity(row: OpenVersion | CurrentRecord) -> tuple[tuple[str, str], str]:
@@ -367,7 +392,8 @@ def _run(
         current = load_current(store)
         others = (r for r in store.open_versions() if r.path not in touched)
         changes = count_changes(before, store.open_rows(touched), others)
-        team = apply_roster(current.registers, roster, {s.path: s.office for s in sources})
+        team = apply_roster(written_names(store), roster, {s.path: s.office for s in sources})
+        rename(current.registers, team.roster)
         team_table = roster_rows(team.roster, lang)
         store.put_setting(ROSTER_SETTING, team_table)
         targets, target_problems = load_targets(store, targets_rows, lang)
@@ -388,7 +414,10 @@ def _run(
         duplicates = sheet_duplicates(source_problems, store) + current.duplicates
         for d in duplicates:
             d.rep = team.roster.name_of(d.rep) if d.rep else d.rep
-        records = {name: len(rows) for name, rows in current.registers.items()}
+        stored = store.record_counts()
+        records = {
+            name: stored.get(name, 0) - len(current.copies[name]) for name in current.registers
+        }
         counts = SyncCounts(
             **{status: sum(1 for s in statuses if s.status == status) for status in STATUSES},
             records=sum(records.values()),

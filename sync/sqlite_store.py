@@ -498,6 +498,22 @@ class SqliteStore:
             ),
         )
 
+    def record_counts(self) -> dict[str, int]:
+        """Open versions per register."""
+        return dict(
+            self.db.execute(
+                "SELECT register, COUNT(*) FROM versions WHERE ended_sync IS NULL GROUP BY register"
+            ).fetchall()
+        )
+
+    def rep_places(self) -> list[tuple[str, str, str, int]]:
+        """Each rep name written on the open versions, with each sheet that holds it and
+        its first row there: (rep, path, sheet, row)."""
+        return self.db.execute(
+            "SELECT rep, source_path, sheet, MIN(row_no) FROM versions"
+            " WHERE ended_sync IS NULL GROUP BY rep, source_path, sheet"
+        ).fetchall()
+
     def reps(self) -> set[str]:
         """The rep names written on the open versions."""
         return {

@@ -200,6 +200,15 @@ class Store(Protocol):
         """Every source's kept gradings, in path then typed order (`day_counts`)."""
         ...
 
+    def record_counts(self) -> dict[str, int]:
+        """Open versions per register."""
+        ...
+
+    def rep_places(self) -> list[tuple[str, str, str, int]]:
+        """Each rep name written on the open versions, with each sheet that holds it and
+        its first row there: (rep, path, sheet, row)."""
+        ...
+
     def reps(self) -> set[str]:
         """The rep names written on the open versions."""
         ...

@@ -7,7 +7,7 @@ tally per (rep, day) (`kpi.record_tallies`), and of the gradings only those that
 decide anything across sources — per (rep, customer) the first dated one and the latest
 one (`kpi.first_gradings`, `kpi.latest_gradings`), in the order they were typed. A sync
 sums every source's (`counted`), takes away what the copies of a record counted a
-second time (the duplicates of `engine.first_of_each_record`), gives each written name
+second time (the duplicates of `current.first_of_each_record`), gives each written name
 its rep's roster name, and has exactly the `kpi.Counted` of all the current records.
 """
 

@@ -28,7 +28,8 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from .schema import DAY_COUNTS_SCHEMA, SCHEMA, VERSIONS_DAY
-from .sqlite_store import STREAM_CHUNK, SqliteStore
+from .sqlite_counts import STREAM_CHUNK
+from .sqlite_store import SqliteStore
 from .store import StoreError
 
 SYNC_LOCK = 0x5A1E5F10

@@ -20,21 +20,16 @@ from sheets_templates.codec import TIME_FIELDS, decode_record, decode_records, e
 from sheets_templates.problems import Problem, Severity
 from sheets_templates.rules import customer_key
 
-from .day_counts import RECORD_DAY, GradingRow, Placed, TallyRow, source_counts
 from .identity import base_key, pair
 from .parsed import ParsedSource, SheetSummary, text_hash
 from .schema import DAY_COUNTS_SCHEMA, SCHEMA, VERSIONS_DAY
+from .sqlite_counts import KeptCounts
 from .store import CurrentRecord, OpenVersion, StoredSource, SyncCounts, SyncLogRow, Version
 from .store_faults import store_error
 
 CODEC_SETTING = "record_codec"
 CODEC = 2
 """The record text's form (2: times `HH:MM`); older stores are rewritten on opening."""
-DAY_COUNTS_SETTING = "day_counts"
-DAY_COUNTS = 1
-"""The kept counts' form (`day_counts`); a store without them counts its records once."""
-STREAM_CHUNK = 5000
-"""Rows fetched at a time when a read streams (the current records)."""
 
 
 def _now() -> str:
@@ -68,7 +63,7 @@ class Connection(Protocol):
     def close(self) -> None: ...
 
 
-class SqliteStore:
+class SqliteStore(KeptCounts):
     """One store file, implementing `store.Store`. Writes happen in `transaction`."""
 
     db: Connection
@@ -129,72 +124,6 @@ class SqliteStore:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
-
-    def _count_kept_records(self) -> None:
-        """Stores written before the counts were kept per source (`day_counts`): count
-        every source's open versions once, so the next sync adds up every source's,
-        read again or not."""
-        if self.setting(DAY_COUNTS_SETTING) == DAY_COUNTS:
-            return
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            if self.setting(DAY_COUNTS_SETTING) != DAY_COUNTS:  # no one did it meanwhile
-                self.db.execute("DELETE FROM tallies")
-                self.db.execute("DELETE FROM gradings")
-                paths = self.db.execute(
-                    "SELECT DISTINCT source_path FROM versions WHERE ended_sync IS NULL"
-                ).fetchall()
-                for (path,) in paths:
-                    rows = self.db.execute(
-                        "SELECT register, sheet, row_no, data, data_hash FROM versions"
-                        " WHERE ended_sync IS NULL AND source_path = ?",
-                        (path,),
-                    ).fetchall()
-                    days = self._keep_counts(path, rows)
-                    self.db.executemany(
-                        "UPDATE versions SET day = ? WHERE ended_sync IS NULL"
-                        " AND source_path = ? AND data_hash = ?",
-                        [(day, path, data_hash) for data_hash, day in days.items()],
-                    )
-                self.put_setting(DAY_COUNTS_SETTING, DAY_COUNTS)
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
-
-    def _keep_counts(
-        self, path: str, records: Iterable[tuple[str, str, int, str, str]]
-    ) -> dict[str, str | None]:
-        """Replace what a source's records count (`day_counts`) with what `records`
-        (register, sheet, row, data text, data hash) count; return each record's day
-        (`day_counts.RECORD_DAY`, ISO text) by data hash."""
-        texts: dict[str, list[tuple[str, int, str, str]]] = {}
-        for register, sheet, row, data, data_hash in records:
-            texts.setdefault(register, []).append((sheet, row, data, data_hash))
-        placed: dict[str, list[Placed]] = {}
-        days: dict[str, str | None] = {}
-        for register, rows in texts.items():
-            values = decode_records(register, [r[2] for r in rows])
-            placed[register] = [(r[0], r[1], v) for r, v in zip(rows, values, strict=True)]
-            for r, v in zip(rows, values, strict=True):
-                day = v.get(RECORD_DAY[register])
-                days[r[3]] = day.isoformat() if day else None
-        tallies, gradings = source_counts(path, placed)
-        self._drop_counts(path)
-        self.db.executemany(
-            "INSERT INTO tallies (source_path, rep, day, metric, value) VALUES (?, ?, ?, ?, ?)",
-            tallies,
-        )
-        self.db.executemany(
-            "INSERT INTO gradings (source_path, seq, register, rep, customer, customer_key,"
-            " day, grade) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            gradings,
-        )
-        return days
-
-    def _drop_counts(self, path: str) -> None:
-        self.db.execute("DELETE FROM tallies WHERE source_path = ?", (path,))
-        self.db.execute("DELETE FROM gradings WHERE source_path = ?", (path,))
 
     # --- the sync transaction ------------------------------------------------------
 
@@ -426,12 +355,6 @@ class SqliteStore:
             )
         return rows
 
-    def _stream(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-        """A query's rows, `STREAM_CHUNK` at a time: never all of them in memory."""
-        cursor = self.db.execute(sql, params)
-        while chunk := cursor.fetchmany(STREAM_CHUNK):
-            yield from chunk
-
     def current_records(
         self, since: date | None = None, registers: Iterable[str] | None = None
     ) -> Iterator[CurrentRecord]:
@@ -465,63 +388,6 @@ class SqliteStore:
                 " FROM versions WHERE ended_sync IS NULL"
             ),
         )
-
-    def copies(self) -> list[CurrentRecord]:
-        """The open versions whose data another open version of the register holds too
-        (a record kept in two places): few, found by hash without reading any data."""
-        return list(
-            map(
-                CurrentRecord._make,
-                self.db.execute(
-                    "SELECT register, natural_key, data, data_hash, source_path, sheet, row_no"
-                    " FROM versions WHERE ended_sync IS NULL AND (register, data_hash) IN"
-                    " (SELECT register, data_hash FROM versions WHERE ended_sync IS NULL"
-                    " GROUP BY register, data_hash HAVING COUNT(*) > 1)"
-                ),
-            )
-        )
-
-    def tallies(self) -> Iterator[TallyRow]:
-        """Every source's kept tallies (`day_counts`)."""
-        yield from map(
-            TallyRow._make,
-            self._stream("SELECT source_path, rep, day, metric, value FROM tallies"),
-        )
-
-    def gradings(self) -> Iterator[GradingRow]:
-        """Every source's kept gradings, in path then typed order (`day_counts`)."""
-        yield from map(
-            GradingRow._make,
-            self._stream(
-                "SELECT source_path, seq, register, rep, customer, customer_key, day, grade"
-                " FROM gradings ORDER BY source_path, seq"
-            ),
-        )
-
-    def record_counts(self) -> dict[str, int]:
-        """Open versions per register."""
-        return dict(
-            self.db.execute(
-                "SELECT register, COUNT(*) FROM versions WHERE ended_sync IS NULL GROUP BY register"
-            ).fetchall()
-        )
-
-    def rep_places(self) -> list[tuple[str, str, str, int]]:
-        """Each rep name written on the open versions, with each sheet that holds it and
-        its first row there: (rep, path, sheet, row)."""
-        return self.db.execute(
-            "SELECT rep, source_path, sheet, MIN(row_no) FROM versions"
-            " WHERE ended_sync IS NULL GROUP BY rep, source_path, sheet"
-        ).fetchall()
-
-    def reps(self) -> set[str]:
-        """The rep names written on the open versions."""
-        return {
-            rep
-            for (rep,) in self.db.execute(
-                "SELECT DISTINCT rep FROM versions WHERE ended_sync IS NULL"
-            )
-        }
 
     def sheets(self) -> dict[str, list[SheetSummary]]:
         out: dict[str, list[SheetSummary]] = {}

@@ -13,8 +13,9 @@ import openpyxl
 
 from sheets_templates import kpi
 from sheets_templates.codec import decode_record
+from sync.current import first_of_each_record, place
 from sync.demo import make_team, write_workbook
-from sync.engine import SyncResult, first_of_each_record, place, run_sync
+from sync.engine import SyncResult, run_sync
 from sync.sources import file_sources
 from sync.store import Location, open_store
 

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from sheets_templates.problems import Problem, Severity
-from sync.engine import count_changes
+from sync.current import count_changes
 from sync.parsed import ParsedSource, RecordRow, SheetSummary
 from sync.postgres_store import SCHEMA_VERSION, shown
 from sync.schema import SCHEMA

@@ -166,10 +166,12 @@ def count_changes(
     Only keys of the sources read (or gone) this sync can change: `before` and `after`
     hold those sources' open versions before and after the sync, `others` (streamed)
     every other source's, the same before and after; of those only the versions of the
-    keys that can change are kept.
+    keys that can change are kept, and `others` is not read at all when no key can.
     """
     affected = {_identity(r)[0] for r in before}
     affected.update(_identity(r)[0] for r in after)
+    if not affected:
+        return Changes()
     kept = [r for r in others if _identity(r)[0] in affected]
     was, _copies = first_of_each_record([*before, *kept])
     is_, _copies = first_of_each_record([*after, *kept])

@@ -136,11 +136,12 @@ and shipment amounts and collections by the order's date (a line carries no date
 payment, so money collected is booked to its order's date)."""
 
 
-def daily_figures(
-    registers: Mapping[str, Iterable[Record]], first: Mapping[tuple[str, str], Grading]
-) -> dict[tuple[str, date], Tally]:
-    """Each metric per (rep, day): the day counts of `rules.DAY_COUNTS` (the same ones
-    the rep's Today sheet shows), the sums above and the new intent leads."""
+def record_tallies(registers: Mapping[str, Iterable[Record]]) -> dict[tuple[str, date], Tally]:
+    """Each metric a record counts toward on its own, per (rep, day): the day counts of
+    `rules.DAY_COUNTS` (the same ones the rep's Today sheet shows) and the sums above —
+    every metric but the new intent leads, which need a rep's gradings across records.
+    Tallies of disjoint sets of records add up (`add_tallies`), so a store keeps them
+    per source and sums them."""
     days: defaultdict[tuple[str, date], Tally] = defaultdict(dict)
     by_register: dict[str, list[rules.DayCount]] = defaultdict(list)
     for spec in rules.DAY_COUNTS:
@@ -162,6 +163,36 @@ def daily_figures(
             amount: int | Decimal = (r.get(amount_field) or Decimal(0)) if amount_field else 1
             tally = days[(r["rep"], day)]
             tally[metric] = tally.get(metric, 0) + amount
+    return dict(days)
+
+
+def add_tallies(
+    into: dict[tuple[str, date], Tally],
+    more: Mapping[tuple[str, date], Mapping[str, int | Decimal]],
+    sign: int = 1,
+) -> None:
+    """Add (sign 1) or take away (sign -1) tallies, in place. Only what was added is
+    ever taken away (a copy of a record counted twice), so nothing comes to be missing."""
+    for key, counts in more.items():
+        tally = into.setdefault(key, {})
+        for metric, value in counts.items():
+            tally[metric] = tally.get(metric, 0) + sign * value
+
+
+def daily_figures(
+    registers: Mapping[str, Iterable[Record]], first: Mapping[tuple[str, str], Grading]
+) -> dict[tuple[str, date], Tally]:
+    """Each metric per (rep, day): the records' own tallies and the new intent leads."""
+    return with_new_leads(record_tallies(registers), first)
+
+
+def with_new_leads(
+    tallies: Mapping[tuple[str, date], Tally], first: Mapping[tuple[str, str], Grading]
+) -> dict[tuple[str, date], Tally]:
+    """The tallies with each first grading counted as a new intent lead on its day."""
+    days: defaultdict[tuple[str, date], Tally] = defaultdict(dict)
+    for key, counts in tallies.items():
+        days[key] = dict(counts)
     for (rep, _customer), g in first.items():
         if g.day is not None:  # always: `first` holds dated gradings only
             tally = days[(rep, g.day)]
@@ -236,11 +267,9 @@ class PipelineEntry:
     first_graded_on: date | None
 
 
-def pipeline(
-    all_gradings: Iterable[Grading], first: Mapping[tuple[str, str], Grading]
-) -> list[PipelineEntry]:
-    """Each (rep, customer)'s latest grade: by date, and on the same date a lead's over
-    a visit's over a call's. Sorted by rep, grade, customer."""
+def latest_gradings(all_gradings: Iterable[Grading]) -> dict[tuple[str, str], Grading]:
+    """Each (rep, customer)'s latest grading: by date, and on the same date a lead's over
+    a visit's over a call's; of equals, the last one given."""
     latest: dict[tuple[str, str], Grading] = {}
     for g in all_gradings:
         key = (g.rep, g.customer_key)
@@ -248,9 +277,17 @@ def pipeline(
         rank = (g.day or date.min, _REGISTER_WEIGHT[g.register])
         if known is None or rank >= (known.day or date.min, _REGISTER_WEIGHT[known.register]):
             latest[key] = g
+    return latest
+
+
+def pipeline(
+    all_gradings: Iterable[Grading], first: Mapping[tuple[str, str], Grading]
+) -> list[PipelineEntry]:
+    """Each (rep, customer)'s latest grade (`latest_gradings`) and the day it was first
+    graded. Sorted by rep, grade, customer."""
     entries = [
         PipelineEntry(g.rep, g.customer, g.grade, g.day, first[key].day if key in first else None)
-        for key, g in latest.items()
+        for key, g in latest_gradings(all_gradings).items()
     ]
     return sorted(entries, key=lambda e: (e.rep, e.grade, e.customer))
 
@@ -283,10 +320,22 @@ class Figures:
         return [r for r in self.receivables if r.overdue_days > 0]
 
 
-def rep_names(registers: Mapping[str, Iterable[Record]], targets: Targets) -> list[str]:
-    """Every rep with a record in any register or a row on the targets sheet."""
-    names = {r["rep"] for rows in registers.values() for r in rows if r.get("rep")}
-    return sorted(names | set(targets.reps))
+@dataclass(frozen=True)
+class Counted:
+    """What the figures need of every record, apart from the flags: the reps with a
+    record, each metric's own tallies per (rep, day) (`record_tallies`) and the
+    gradings. Small next to the records, so a store keeps it per source and a sync
+    adds it up instead of reading every record again."""
+
+    reps: frozenset[str]
+    tallies: Mapping[tuple[str, date], Tally]
+    gradings: Sequence[Grading]
+
+
+def counted(registers: Mapping[str, Iterable[Record]]) -> Counted:
+    """The `Counted` of some records."""
+    reps = frozenset(r["rep"] for rows in registers.values() for r in rows if r.get("rep"))
+    return Counted(reps, record_tallies(registers), gradings(registers))
 
 
 def figures(
@@ -294,28 +343,39 @@ def figures(
 ) -> Figures:
     """The meeting's figures from the current registers (keyed calls / visits / leads /
     shipments)."""
-    graded = gradings(registers)
-    first = first_gradings(graded)
-    reps = rep_names(registers, targets)
-    days = daily_figures(registers, first)
-    customers = pipeline(graded, first)
-    stalled = flags.stalled_customers(registers.get("visits", ()))
-    owed = flags.receivables(registers.get("shipments", ()), as_of)
+    return figures_of(counted(registers), registers, as_of, targets)
+
+
+def figures_of(
+    count: Counted,
+    flagged: Mapping[str, Sequence[Record]],
+    as_of: date,
+    targets: Targets = DEFAULT_TARGETS,
+) -> Figures:
+    """The meeting's figures from what was counted of every record, and the flags and
+    follow-ups from `flagged`: every visit, lead, shipment and call — what
+    `flags` and `followups.follow_ups` look at."""
+    first = first_gradings(count.gradings)
+    reps = sorted(count.reps | set(targets.reps))
+    days = with_new_leads(count.tallies, first)
+    customers = pipeline(count.gradings, first)
+    stalled = flags.stalled_customers(flagged.get("visits", ()))
+    owed = flags.receivables(flagged.get("shipments", ()), as_of)
     return Figures(
         as_of=as_of,
         reps=reps,
         kpis=kpis(days, reps, as_of, targets),
         pipeline=customers,
         stalled=stalled,
-        collisions=flags.collisions(registers.get("leads", ())),
+        collisions=flags.collisions(flagged.get("leads", ())),
         receivables=owed,
         objections=[
             c
-            for c in registers.get("calls", ())
+            for c in flagged.get("calls", ())
             if c.get("date") == as_of
             and (c.get("objection_kind") or c.get("objection") or c.get("open_question"))
         ],
         days=days,
         targets=targets,
-        follow_ups=followups.follow_ups(registers, as_of, targets, customers, stalled, owed),
+        follow_ups=followups.follow_ups(flagged, as_of, targets, customers, stalled, owed),
     )

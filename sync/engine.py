@@ -14,33 +14,30 @@ import gc
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sheets_templates import kpi
 from sheets_templates import targets as target_sheet
-from sheets_templates.codec import decode_record, decode_records
 from sheets_templates.kpi import Figures
 from sheets_templates.problems import Problem, column_letter
-from sheets_templates.registers import REGISTERS
 from sheets_templates.roster import Roster, roster_rows
 from sheets_templates.words import Lang, Text, lang_of
 
 from . import offices
+from .current import Changes, count_changes, load_current, rename, written_names
+from .day_counts import counted
 from .errors import Bilingual
-from .identity import base_key, pair
 from .last_meeting import MEETING_SETTING, meetings_document
 from .master_model import Duplicate, MasterInput, MasterSheet
 from .master_sheets import build_sheets
-from .master_words import DUP_OTHER, SHEET_TITLES
+from .master_words import SHEET_TITLES
 from .meeting import NOW, Meeting, Moment, build_meeting, clock_for, kind_at
 from .parsed import ParsedSource
 from .reading import ProgressFn, read_sources
 from .sheet_limits import fit_sheets
 from .sources import Source
 from .store import (
-    CurrentRecord,
     Location,
-    OpenVersion,
     Store,
     StoredSource,
     SyncCounts,
@@ -65,13 +62,6 @@ class SourceStatus:
     records: int
     errors: int
     error: str | None = None
-
-
-@dataclass
-class Changes:
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
 
 
 @dataclass
@@ -126,113 +116,6 @@ def needs_reading(source: Source, known: StoredSource | None, as_of: date) -> bo
         or known.state != "present"
         or known.content_hash != source.content_hash
         or (known.as_of_dependent and known.parsed_as_of != as_of)
-    )
-
-
-# --- registers ---------------------------------------------------------------------
-
-
-Row = TypeVar("Row", bound=OpenVersion | CurrentRecord)
-"""An open version, with or without its data."""
-
-
-@dataclass
-class Current:
-    """The current registers (typed records with `source`), each record once; `rows`
-    are all open versions."""
-
-    registers: dict[str, list[dict[str, Any]]]
-    rows: list[CurrentRecord]
-    duplicates: list[Duplicate]
-
-
-def place(row: OpenVersion | CurrentRecord) -> tuple[str, str, int]:
-    """Where a version was typed: (path, sheet, row), the order copies are ranked in."""
-    return row.path, row.sheet, row.row
-
-
-def first_of_each_record(
-    rows: Iterable[Row],
-) -> tuple[dict[tuple[str, str], Row], list[Row]]:
-    """Each record once, by (register, data hash): of copies with the same data, the one
-    first in (path, sheet, row) order wins and the others are duplicates (a record kept
-    in two files, or two sheets of one file). Rows that share a natural key but differ
-    in any field are distinct records (see `identity`)."""
-    best: dict[tuple[str, str], Row] = {}
-    duplicates: list[Row] = []
-    for row in rows:
-        ident = (row.register, row.data_hash)
-        known = best.get(ident)
-        if known is None:
-            best[ident] = row
-        elif place(row) < place(known):
-            duplicates.append(known)
-            best[ident] = row
-        else:
-            duplicates.append(row)
-    return best, duplicates
-
-
-def load_current(store: Store, office: str | None = "") -> Current:
-    """The current registers from the open versions (a named office's only), each
-    record once; the copies of an earlier source's record (the same data) are
-    duplicates: flagged, not counted again."""
-    best, copies = first_of_each_record(store.current_records(office or ""))
-    winners: dict[str, list[CurrentRecord]] = {name: [] for name in REGISTERS}
-    for row in best.values():
-        winners[row.register].append(row)
-    registers: dict[str, list[dict[str, Any]]] = {}
-    for register, rows in winners.items():
-        registers[register] = decode_records(register, [r.data for r in rows])
-        for values, row in zip(registers[register], rows, strict=True):
-            values["source"] = place(row)
-    duplicates = []
-    for copy in sorted(copies, key=place):
-        values = decode_record(copy.register, copy.data)
-        first = place(best[(copy.register, copy.data_hash)])
-        fmt = {"file": first[0], "sheet": first[1], "row": first[2], "key": copy.key}
-        duplicates.append(
-            Duplicate(
-                copy.register,
-                values.get("rep"),
-                values.get("customer"),
-                copy.path,
-                copy.sheet,
-                copy.row,
-                *DUP_OTHER.both(**fmt),
-                copy.key,
-                first,
-            )
-        )
-    return Current(registers, [*best.values(), *copies], duplicates)
-
-
-def _identity(row: OpenVersion | CurrentRecord) -> tuple[tuple[str, str], str]:
-    """A version as `identity.pair` compares it: its register and key, and its data."""
-    return (row.register, base_key(row.key)), row.data_hash
-
-
-def count_changes(
-    before: list[OpenVersion], now: list[CurrentRecord], touched: set[str]
-) -> Changes:
-    """Changes by identity across the registers (see `identity`): the records of each
-    natural key before and after, paired by content then order — a changed one updated,
-    a new one added, a vanished one removed. Duplicates (copies of a record) count once.
-
-    Only keys of the sources read (or gone) this sync can change: `before` holds those
-    sources' open versions before the sync, `now` every open version after it; the
-    other sources' versions are the same before and after.
-    """
-    affected = {_identity(r)[0] for r in before}
-    affected.update(_identity(r)[0] for r in now if r.path in touched)
-    others = [r for r in now if r.path not in touched and _identity(r)[0] in affected]
-    old: list[OpenVersion | CurrentRecord] = [*before, *others]
-    was, _copies = first_of_each_record(old)
-    new: list[OpenVersion | CurrentRecord] = [*(r for r in now if r.path in touched), *others]
-    is_, _copies = first_of_each_record(new)
-    pairing = pair(list(was.values()), list(is_.values()), _identity, _identity)
-    return Changes(
-        added=len(pairing.added), updated=len(pairing.changed), removed=len(pairing.removed)
     )
 
 
@@ -363,16 +246,27 @@ def _run(
         for p in kept:
             store.mark_unreadable(sync_id, p)
 
-        current = load_current(store, office)
-        changes = count_changes(before, current.rows, touched)
+        seen = office or ""  # the head office (None) sees every office, as "" does
+        current = load_current(store, seen)
+        others = (r for r in store.open_versions(seen) if r.path not in touched)
+        changes = count_changes(before, store.open_rows(touched), others)
         by_path = offices.source_offices(store, office, sources)
-        team = apply_roster(current.registers, roster, by_path)
-        view = offices.office_view(current.registers, by_path) if office is None else None
+        names = written_names(store, seen)
+        team = apply_roster(names, roster, by_path)
+        rename(current.registers, team.roster)
+        view = offices.office_view(names, by_path) if office is None else None
         team_table = roster_rows(team.roster, lang)
         store.put_setting(offices.setting_name(ROSTER_SETTING, office), team_table)
         targets, target_problems = load_targets(store, targets_rows, lang, office)
         targets = targets_by_roster(targets, team.roster)
-        figures = kpi.figures(current.registers, as_of, targets)
+        count = counted(
+            store.tallies(seen),
+            store.gradings(seen),
+            store.reps(seen),
+            current.copies,
+            team.roster,
+        )
+        figures = kpi.figures_of(count, current.registers, as_of, targets)
         targets_header = target_sheet.targets_header(lang)
         targets_table = target_sheet.targets_rows(targets, figures.reps, lang)
         store.put_setting(
@@ -388,7 +282,10 @@ def _run(
         duplicates = sheet_duplicates(source_problems, store) + current.duplicates
         for d in duplicates:
             d.rep = team.roster.name_of(d.rep) if d.rep else d.rep
-        records = {name: len(rows) for name, rows in current.registers.items()}
+        stored = store.record_counts(seen)
+        records = {
+            name: stored.get(name, 0) - len(current.copies[name]) for name in current.registers
+        }
         counts = SyncCounts(
             **{status: sum(1 for s in statuses if s.status == status) for status in STATUSES},
             records=sum(records.values()),

@@ -22,7 +22,7 @@ from sheets_templates.codec import decode_record, decode_records
 from sheets_templates.flags import receivables
 from sheets_templates.words import Lang, Text
 
-from .engine import place
+from .current import place
 from .excel_text import looks_like_formula
 from .master_model import MasterSheet, Row, Table
 from .master_registers import register_rows
@@ -57,7 +57,7 @@ def slice_records(
     Streamed from the store: a record outside the slice is looked at and dropped, so
     memory follows the slice, not the history. Copies of a record (the same data in two
     places) are one record, shown where it comes first, as on the master
-    (`engine.first_of_each_record`); they share their date, so a slice holds all or
+    (`current.first_of_each_record`); they share their date, so a slice holds all or
     none of them.
     """
     bounded = start is not None or end is not None

@@ -19,13 +19,15 @@ UPDATE / DELETE, explicit transactions) so that this store runs it unchanged thr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import count
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
 from . import schema
+from .sqlite_counts import STREAM_CHUNK
 from .sqlite_store import SqliteStore
 from .store import StoreError
 
@@ -146,6 +148,7 @@ class PostgresStore(SqliteStore):
         self._office = ""
         try:
             self._migrate()
+            self._count_kept_records()
         except BaseException:
             self.db.close()
             raise
@@ -158,6 +161,20 @@ class PostgresStore(SqliteStore):
             with db.conn.transaction():
                 db.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
                 self._apply(MIGRATIONS)
+        except psycopg.OperationalError as exc:
+            raise ServerStoreError(self.path, exc) from None
+
+    _cursors = count()
+
+    def _stream(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+        """A query's rows through a server-side cursor, `STREAM_CHUNK` at a time, so the
+        client never holds them all (WITH HOLD: it also works outside a transaction)."""
+        name = f"salesflow_stream_{next(self._cursors)}"
+        try:
+            with self.db.conn.cursor(name=name, withhold=True) as cursor:
+                cursor.itersize = STREAM_CHUNK
+                cursor.execute(Dialect.translated(sql), params)
+                yield from cursor
         except psycopg.OperationalError as exc:
             raise ServerStoreError(self.path, exc) from None
 

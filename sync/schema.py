@@ -20,6 +20,11 @@ Tables
   `removed`, `source_gone`).
 - `settings`: small named values (the targets rows last used).
 - `schema_version`: one row per migration applied (`MIGRATIONS`).
+- `versions.day` (`DAY_COUNTS`, version 3): a record's own date (a lead's registered
+  date), so a read of the records since a date needs no decoding.
+- `tallies`, `gradings` (`DAY_COUNTS`, version 3): what each source's open versions
+  count toward the KPIs, per rep × day × metric, and the gradings that can decide a
+  new intent lead or the pipeline (`day_counts`); replaced with the source's records.
 
 Offices: each source belongs to the office whose sync saw it (`sources.office`, ""
 for a company of one office), so an office's sync replaces only its own sources.
@@ -103,7 +108,34 @@ CREATE INDEX IF NOT EXISTS sources_office ON sources (office);
 """Sources get the office that synced them; a store from before offices keeps its
 sources under the office "" (one office, as it was)."""
 
-MIGRATIONS: dict[int, str] = {1: SCHEMA, 2: OFFICES}
+DAY_COUNTS = """
+ALTER TABLE versions ADD COLUMN day TEXT;
+CREATE TABLE IF NOT EXISTS tallies (
+    source_path TEXT NOT NULL,
+    rep TEXT NOT NULL,
+    day TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    value TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tallies_path ON tallies (source_path);
+CREATE TABLE IF NOT EXISTS gradings (
+    source_path TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    register TEXT NOT NULL,
+    rep TEXT NOT NULL,
+    customer TEXT NOT NULL,
+    customer_key TEXT NOT NULL,
+    day TEXT,
+    grade TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS gradings_path ON gradings (source_path, seq);
+CREATE INDEX IF NOT EXISTS versions_copies ON versions (ended_sync, register, data_hash);
+CREATE INDEX IF NOT EXISTS versions_day ON versions (ended_sync, register, day);
+"""
+"""Each record's own date and the kept counts (`day_counts`); a store from before them
+has its records counted once when opened (`sqlite_counts`)."""
+
+MIGRATIONS: dict[int, str] = {1: SCHEMA, 2: OFFICES, 3: DAY_COUNTS}
 """Version → the SQL that brings a store from the version before to it; a new version
 is added here (never by editing an old one), and opening a store applies what it lacks.
 Version 1 is `CREATE … IF NOT EXISTS`, so a store from before this table (no

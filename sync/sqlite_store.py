@@ -24,8 +24,8 @@ from sheets_templates.words import Text
 from .identity import base_key, pair
 from .parsed import ParsedSource, SheetSummary, text_hash
 from .schema import MIGRATIONS, SCHEMA_VERSION, VERSIONS_TABLE, statements
+from .sqlite_counts import KeptCounts
 from .store import (
-    CurrentRecord,
     OpenVersion,
     StoredSource,
     StoreError,
@@ -74,7 +74,7 @@ class Connection(Protocol):
     def close(self) -> None: ...
 
 
-class SqliteStore:
+class SqliteStore(KeptCounts):
     """One store file, implementing `store.Store`. Writes happen in `transaction`."""
 
     db: Connection
@@ -87,6 +87,7 @@ class SqliteStore:
             self.db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
             self._migrate()
             self._times_without_seconds()
+            self._count_kept_records()
         except (sqlite3.Error, OSError) as exc:
             raise store_error(path, exc) from None
         self._next_version = 0
@@ -293,6 +294,10 @@ class SqliteStore:
         moved = [(r.row, r.key, o[0]) for o, r in pairing.same if (o[5], o[3]) != (r.row, r.key)]
         ended = [(sync_id, "updated", o[0]) for o, _r in pairing.changed]
         ended.extend((sync_id, "removed", o[0]) for o in pairing.removed)
+        days = self._keep_counts(
+            parsed.path,
+            ((r.register, r.sheet, r.row, r.data, r.data_hash) for r in parsed.records),
+        )
         inserts: list[tuple[Any, ...]] = []
         for rec in [*(r for _o, r in pairing.changed), *pairing.added]:
             inserts.append(
@@ -308,6 +313,7 @@ class SqliteStore:
                     rec.sheet,
                     rec.row,
                     sync_id,
+                    days[rec.data_hash],
                 )
             )
             self._next_version += 1
@@ -317,7 +323,8 @@ class SqliteStore:
         self.db.executemany("UPDATE versions SET row_no = ?, natural_key = ? WHERE id = ?", moved)
         self.db.executemany(
             "INSERT INTO versions (id, register, natural_key, rep, customer, data, data_hash,"
-            " source_path, sheet, row_no, first_sync) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " source_path, sheet, row_no, first_sync, day)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             inserts,
         )
         self._replace_findings(parsed)
@@ -394,6 +401,7 @@ class SqliteStore:
         )
         self.db.execute("DELETE FROM source_sheets WHERE path = ?", (path,))
         self.db.execute("DELETE FROM problems WHERE path = ?", (path,))
+        self._drop_counts(path)
 
     # --- reading the current state -------------------------------------------------
 
@@ -413,18 +421,6 @@ class SqliteStore:
                 )
             )
         return rows
-
-    def current_records(self, office: str = "") -> Iterator[CurrentRecord]:
-        """Every open version with its data: the latest data of each key in each source
-        still present (in no particular order); of a named `office`'s sources (and those
-        of no office) only, when given."""
-        sql = (
-            "SELECT register, natural_key, data, data_hash, source_path, sheet, row_no"
-            " FROM versions WHERE ended_sync IS NULL"
-        )
-        if office:
-            sql += " AND source_path IN (SELECT path FROM sources WHERE office IN (?, ''))"
-        yield from map(CurrentRecord._make, self.db.execute(sql, (office,) if office else ()))
 
     def sheets(self) -> dict[str, list[SheetSummary]]:
         out: dict[str, list[SheetSummary]] = {}

@@ -30,6 +30,7 @@ from typing import Any, NamedTuple, Protocol
 
 from sheets_templates.problems import Problem
 
+from .day_counts import GradingRow, TallyRow
 from .errors import Bilingual
 from .parsed import ParsedSource, SheetSummary
 
@@ -184,9 +185,42 @@ class Store(Protocol):
         """The open versions of some sources."""
         ...
 
-    def current_records(self, office: str = "") -> Iterator[CurrentRecord]:
-        """Every open version with its data, in no particular order; a named office's
-        (and those of no office) only, when given."""
+    def current_records(
+        self, office: str = "", since: date | None = None, registers: Iterable[str] | None = None
+    ) -> Iterator[CurrentRecord]:
+        """Every open version with its data, in no particular order, streamed: never all
+        of them in memory at once. A named office's (and those of no office) only, of
+        `registers` when named, dated `since` or later (or undated) when given. Every
+        read below keeps to an office the same way."""
+        ...
+
+    def open_versions(self, office: str = "") -> Iterator[OpenVersion]:
+        """Every open version without its data, streamed."""
+        ...
+
+    def copies(self, office: str = "") -> list[CurrentRecord]:
+        """The open versions whose data another open version of the register holds too."""
+        ...
+
+    def tallies(self, office: str = "") -> Iterator[TallyRow]:
+        """Every source's kept tallies (`day_counts`)."""
+        ...
+
+    def gradings(self, office: str = "") -> Iterator[GradingRow]:
+        """Every source's kept gradings, in path then typed order (`day_counts`)."""
+        ...
+
+    def record_counts(self, office: str = "") -> dict[str, int]:
+        """Open versions per register."""
+        ...
+
+    def rep_places(self, office: str = "") -> list[tuple[str, str, str, int]]:
+        """Each rep name written on the open versions, with each sheet that holds it and
+        its first row there: (rep, path, sheet, row)."""
+        ...
+
+    def reps(self, office: str = "") -> set[str]:
+        """The rep names written on the open versions."""
         ...
 
     def sheets(self) -> dict[str, list[SheetSummary]]:

@@ -1,0 +1,235 @@
+"""The kept counts of a store (`day_counts`) and its streamed reads, for the SQLite store
+and, through it, the PostgreSQL one: what each source's records count, replaced with
+them; the rows a sync adds up; the copies, names and counts it needs of the whole
+history without decoding a record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sheets_templates.codec import decode_records
+
+from .day_counts import RECORD_DAY, GradingRow, Placed, TallyRow, source_counts
+from .store import CurrentRecord, OpenVersion
+
+if TYPE_CHECKING:
+    from .sqlite_store import Connection
+
+DAY_COUNTS_SETTING = "day_counts"
+DAY_COUNTS = 1
+"""The kept counts' form (`day_counts`); a store without them counts its records once."""
+STREAM_CHUNK = 5000
+"""Rows fetched at a time when a read streams (the current records)."""
+
+
+class KeptCounts:
+    """The SQLite store's part that keeps and reads the counts (a base of `SqliteStore`)."""
+
+    db: Connection
+
+    def setting(self, name: str) -> Any:
+        raise NotImplementedError
+
+    def put_setting(self, name: str, value: Any) -> None:
+        raise NotImplementedError
+
+    def _count_kept_records(self) -> None:
+        """Stores written before the counts were kept per source (`day_counts`): count
+        every source's open versions once, so the next sync adds up every source's,
+        read again or not."""
+        if self.setting(DAY_COUNTS_SETTING) == DAY_COUNTS:
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            if self.setting(DAY_COUNTS_SETTING) != DAY_COUNTS:  # no one did it meanwhile
+                self.db.execute("DELETE FROM tallies")
+                self.db.execute("DELETE FROM gradings")
+                paths = self.db.execute(
+                    "SELECT DISTINCT source_path FROM versions WHERE ended_sync IS NULL"
+                ).fetchall()
+                for (path,) in paths:
+                    rows = self.db.execute(
+                        "SELECT register, sheet, row_no, data, data_hash FROM versions"
+                        " WHERE ended_sync IS NULL AND source_path = ?",
+                        (path,),
+                    ).fetchall()
+                    days = self._keep_counts(path, rows)
+                    self.db.executemany(
+                        "UPDATE versions SET day = ? WHERE ended_sync IS NULL"
+                        " AND source_path = ? AND data_hash = ?",
+                        [(day, path, data_hash) for data_hash, day in days.items()],
+                    )
+                self.put_setting(DAY_COUNTS_SETTING, DAY_COUNTS)
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _keep_counts(
+        self, path: str, records: Iterable[tuple[str, str, int, str, str]]
+    ) -> dict[str, str | None]:
+        """Replace what a source's records count (`day_counts`) with what `records`
+        (register, sheet, row, data text, data hash) count; return each record's day
+        (`day_counts.RECORD_DAY`, ISO text) by data hash."""
+        texts: dict[str, list[tuple[str, int, str, str]]] = {}
+        for register, sheet, row, data, data_hash in records:
+            texts.setdefault(register, []).append((sheet, row, data, data_hash))
+        placed: dict[str, list[Placed]] = {}
+        days: dict[str, str | None] = {}
+        for register, rows in texts.items():
+            values = decode_records(register, [r[2] for r in rows])
+            placed[register] = [(r[0], r[1], v) for r, v in zip(rows, values, strict=True)]
+            for r, v in zip(rows, values, strict=True):
+                day = v.get(RECORD_DAY[register])
+                days[r[3]] = day.isoformat() if day else None
+        tallies, gradings = source_counts(path, placed)
+        self._drop_counts(path)
+        self.db.executemany(
+            "INSERT INTO tallies (source_path, rep, day, metric, value) VALUES (?, ?, ?, ?, ?)",
+            tallies,
+        )
+        self.db.executemany(
+            "INSERT INTO gradings (source_path, seq, register, rep, customer, customer_key,"
+            " day, grade) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            gradings,
+        )
+        return days
+
+    def _drop_counts(self, path: str) -> None:
+        self.db.execute("DELETE FROM tallies WHERE source_path = ?", (path,))
+        self.db.execute("DELETE FROM gradings WHERE source_path = ?", (path,))
+
+    def _stream(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+        """A query's rows, `STREAM_CHUNK` at a time: never all of them in memory."""
+        cursor = self.db.execute(sql, params)
+        while chunk := cursor.fetchmany(STREAM_CHUNK):
+            yield from chunk
+
+    def current_records(
+        self, office: str = "", since: date | None = None, registers: Iterable[str] | None = None
+    ) -> Iterator[CurrentRecord]:
+        """Every open version with its data: the latest data of each key in each source
+        still present, streamed, in no particular order. Only those of a named `office`'s
+        sources (and those of no office), of `registers` when named, and dated `since`
+        or later (or undated: a lead without its registered date) when given."""
+        names = tuple(registers) if registers is not None else ()
+        if registers is not None and not names:
+            return
+        conditions = ["ended_sync IS NULL"]
+        if names:
+            conditions.append(f"register IN ({', '.join('?' * len(names))})")
+        if since is not None:
+            conditions.append("(day IS NULL OR day >= ?)")
+        where, params = scoped(office, conditions, (*names, *_iso(since)))
+        yield from map(
+            CurrentRecord._make,
+            self._stream(
+                "SELECT register, natural_key, data, data_hash, source_path, sheet, row_no"
+                " FROM versions" + where,
+                params,
+            ),
+        )
+
+    def open_versions(self, office: str = "") -> Iterator[OpenVersion]:
+        """Every open version without its data (an office's, as `current_records`),
+        streamed."""
+        where, params = scoped(office, ["ended_sync IS NULL"])
+        yield from map(
+            OpenVersion._make,
+            self._stream(
+                "SELECT register, natural_key, data_hash, source_path, sheet, row_no"
+                " FROM versions" + where,
+                params,
+            ),
+        )
+
+    def copies(self, office: str = "") -> list[CurrentRecord]:
+        """The open versions whose data another open version of the register holds too
+        (a record kept in two places; of an office's sources, as `current_records`):
+        few, found by hash without reading any data."""
+        where, params = scoped(office, ["ended_sync IS NULL"])
+        return list(
+            map(
+                CurrentRecord._make,
+                self.db.execute(
+                    "SELECT register, natural_key, data, data_hash, source_path, sheet, row_no"
+                    f" FROM versions{where} AND (register, data_hash) IN"
+                    f" (SELECT register, data_hash FROM versions{where}"
+                    " GROUP BY register, data_hash HAVING COUNT(*) > 1)",
+                    params + params,
+                ),
+            )
+        )
+
+    def tallies(self, office: str = "") -> Iterator[TallyRow]:
+        """Every source's kept tallies (`day_counts`; an office's, as `current_records`)."""
+        where, params = scoped(office, [])
+        yield from map(
+            TallyRow._make,
+            self._stream(
+                "SELECT source_path, rep, day, metric, value FROM tallies" + where, params
+            ),
+        )
+
+    def gradings(self, office: str = "") -> Iterator[GradingRow]:
+        """Every source's kept gradings, in path then typed order (`day_counts`; an
+        office's, as `current_records`)."""
+        where, params = scoped(office, [])
+        yield from map(
+            GradingRow._make,
+            self._stream(
+                "SELECT source_path, seq, register, rep, customer, customer_key, day, grade"
+                " FROM gradings" + where + " ORDER BY source_path, seq",
+                params,
+            ),
+        )
+
+    def record_counts(self, office: str = "") -> dict[str, int]:
+        """Open versions per register (an office's, as `current_records`)."""
+        where, params = scoped(office, ["ended_sync IS NULL"])
+        return dict(
+            self.db.execute(
+                "SELECT register, COUNT(*) FROM versions" + where + " GROUP BY register", params
+            ).fetchall()
+        )
+
+    def rep_places(self, office: str = "") -> list[tuple[str, str, str, int]]:
+        """Each rep name written on the open versions (an office's, as
+        `current_records`), with each sheet that holds it and its first row there:
+        (rep, path, sheet, row)."""
+        where, params = scoped(office, ["ended_sync IS NULL"])
+        return self.db.execute(
+            "SELECT rep, source_path, sheet, MIN(row_no) FROM versions"
+            + where
+            + " GROUP BY rep, source_path, sheet",
+            params,
+        ).fetchall()
+
+    def reps(self, office: str = "") -> set[str]:
+        """The rep names written on the open versions (an office's, as `current_records`)."""
+        where, params = scoped(office, ["ended_sync IS NULL"])
+        return {
+            rep for (rep,) in self.db.execute("SELECT DISTINCT rep FROM versions" + where, params)
+        }
+
+
+def _iso(day: date | None) -> tuple[str, ...]:
+    return (day.isoformat(),) if day is not None else ()
+
+
+OFFICE_SOURCES = "source_path IN (SELECT path FROM sources WHERE office IN (?, ''))"
+"""A named office's sources and those of no office: what an office's sync sees (the
+head office and a company of one office, office "", see every source)."""
+
+
+def scoped(
+    office: str, conditions: list[str], params: tuple[Any, ...] = ()
+) -> tuple[str, tuple[Any, ...]]:
+    """The WHERE clause of `conditions` (their `params`), kept to `office`'s sources
+    when one is named (`OFFICE_SOURCES`), and its parameters."""
+    if office:
+        conditions, params = [*conditions, OFFICE_SOURCES], (*params, office)
+    return (" WHERE " + " AND ".join(conditions) if conditions else ""), params

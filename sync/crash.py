@@ -30,7 +30,9 @@ CRASHED = Text(
 )
 NOT_LOGGED = Text("（无法写入日志）", "(the log could not be written)")
 DETAILS = logging.getLogger("salesflow")
-"""Technical details of faults shown in words (`Bilingual.detail`): to the log only."""
+"""Technical details of faults shown in words (`Bilingual.detail`): to the log only;
+nowhere (not stderr) when no command named a log, as in the add-in or a library use."""
+DETAILS.addHandler(logging.NullHandler())
 
 
 def log_details_to(folder: Path) -> None:

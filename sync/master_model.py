@@ -68,8 +68,9 @@ class Column:
 class Sparkline:
     """A small line chart in column `column` of every data row, of that row's `count`
     values from column `first` on (a rep's effective calls over the last 7 working
-    days). The `.xlsx` writer draws a native sparkline; a writer without them (the open
-    workbook through xlwings, the Google tabs) shows the numbers of those columns only."""
+    days). The `.xlsx` writer draws a native sparkline, the Google tabs Sheets' own
+    `=SPARKLINE(...)` over the same cells; a writer without either (the open workbook
+    through xlwings) shows the numbers of those columns only."""
 
     column: int
     first: int

@@ -5,14 +5,17 @@ a Google office must see the same sheet: the same column widths (`master_layout`
 first table's header frozen, bold titles and blue headers, each column kind's number
 format (`master_model.NUMBER_FORMATS`, the codes Excel gets), status words coloured by
 conditional rules (one `TEXT_EQ` rule per word, so a colour follows an edited cell as
-in Excel), a filter on the register table, the meeting's ranking chart, and the banner's
+in Excel), a filter on the register table, the meeting's ranking chart with a
+`=SPARKLINE(...)` per ranking row where Excel draws a native sparkline, and the banner's
 links to the sheets they count. Every request names its tab by `sheetId`, so the look is
-built on the fresh tab before it takes the old tab's name.
+built on the fresh tab before it takes the old tab's name; a sparkline formula names its
+cells without the tab (`Q9:W9`), so it keeps pointing at them when the tab is renamed.
 
 What Sheets cannot do is left out, not imitated: print settings (one landscape page,
 repeated header rows) have no API. A tab has one basic filter, as an Excel sheet has one
 autofilter: the last table asking for one gets it, as in the `.xlsx` (xlsxwriter keeps
-the last). The master has no formula columns to protect (every cell is a value);
+the last). The master has no formula columns to protect (every cell is a value but the
+sparklines, which the sync rewrites);
 generated tabs carry a warning-only protection ("this sheet is rewritten by every sync")
 so a manager who types into one is warned that the next sync replaces it; the tabs the
 manager edits (指标 targets, 团队 team) are not protected.
@@ -23,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+from sheets_templates.problems import column_letter
 from sheets_templates.words import LANGS, Text
 
 from ..master_layout import CHART_ROWS, Placed, column_widths
@@ -177,7 +181,22 @@ def _table(sheet_id: int, p: Placed, links: dict[str, int]) -> list[dict[str, An
             cells = grid_range(sheet_id, p.first_row, p.last_row + 1, c, c + 1)
             link = {"textFormat": {"link": {"uri": f"#gid={links[target]}"}}}
             out.append(repeat_cell(cells, link, "userEnteredFormat.textFormat.link"))
-    return out
+    return out + _sparklines(sheet_id, p)
+
+
+def _sparklines(sheet_id: int, p: Placed) -> list[dict[str, Any]]:
+    """The Excel master's sparkline per data row (`Sparkline`) as Sheets' own
+    `=SPARKLINE(Q9:W9,...)` in the same cell over the same cells: one `updateCells`
+    request for the table, since values go in RAW and a formula would stay text."""
+    spark = p.table.sparkline
+    if spark is None or not p.table.rows:
+        return []
+    first, last = column_letter(spark.first), column_letter(spark.first + spark.count - 1)
+    rows = range(p.first_row + 1, p.first_row + len(p.table.rows) + 1)
+    formulas = [f'=SPARKLINE({first}{r}:{last}{r},{{"charttype","column"}})' for r in rows]
+    start = {"sheetId": sheet_id, "rowIndex": p.first_row, "columnIndex": spark.column}
+    cells = [{"values": [{"userEnteredValue": {"formulaValue": f}}]} for f in formulas]
+    return [{"updateCells": {"rows": cells, "fields": "userEnteredValue", "start": start}}]
 
 
 def _filter(sheet_id: int, p: Placed) -> dict[str, Any]:

@@ -13,7 +13,8 @@ token endpoint (``token_uri``) lets credentials files be tested end to end.
 Deliberate simplifications, i.e. the places where the emulator is *not* Google:
 
 * Formulas are stored but never evaluated: every value render option returns the formula
-  text (``=SUM(A1:A3)``), never a computed result or an empty string.
+  text (``=SUM(A1:A3)``), never a computed result or an empty string. ``updateCells``
+  writes values only (``fields: userEnteredValue``, from a ``start`` cell).
 * USER_ENTERED parses plain decimal numbers (``007`` becomes 7, as in Sheets), TRUE/FALSE,
   ``=formulas`` and the ``'`` text prefix; dates, percentages and currency stay text.
 * FORMATTED_VALUE renders numbers in Sheets' automatic format for plain numbers only (``1``
@@ -1199,6 +1200,37 @@ class _Backend:
         sheet.formats.append(copy.deepcopy(payload))
         return {}
 
+    def _update_cells(self, book: Book, payload: JsonDict) -> JsonDict:
+        """Cell values from a start cell, row by row (``fields: userEnteredValue`` only: a
+        cell without one is cleared); a ``formulaValue`` is stored as a :class:`Formula`."""
+        if not payload.get("fields"):
+            raise _InvalidRequestError("'fields' is required.")
+        if payload["fields"] != "userEnteredValue":
+            raise _unimplemented(
+                f"updateCells fields other than userEnteredValue: {payload['fields']}"
+            )
+        if ("start" in payload) == ("range" in payload):
+            raise _InvalidRequestError("Exactly one of 'start' or 'range' must be set.")
+        if "range" in payload:
+            raise _unimplemented("updateCells over a range (only from a start cell)")
+        start = payload["start"]
+        sheet = book.sheet_with_id(start.get("sheetId", 0))
+        row0, col0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
+        lines = [
+            [_extended(cell) for cell in row.get("values", [])] for row in payload.get("rows", [])
+        ]
+        width = max([len(line) for line in lines] + [0])
+        if width:
+            grid = {
+                "startRowIndex": row0,
+                "endRowIndex": row0 + len(lines),
+                "startColumnIndex": col0,
+                "endColumnIndex": col0 + width,
+            }
+            _check_inside(sheet, grid)
+        sheet.write(row0, col0, lines)
+        return {}
+
     def _update_dimension_properties(self, book: Book, payload: JsonDict) -> JsonDict:
         """Only `pixelSize` is kept (as widths and heights by line, see `pixel_sizes`)."""
         sheet, dimension, start, end = _dimension_range(book, payload.get("range", {}))
@@ -1661,6 +1693,25 @@ def _check_shape(index: int, request: Any) -> None:
         raise ApiError(400, problem)
 
 
+def _extended(cell: JsonDict) -> Written:
+    """A CellData's ``userEnteredValue`` (an ExtendedValue: exactly one kind) as stored."""
+    value = cell.get("userEnteredValue")
+    if value is None:
+        return None
+    if len(value) != 1:
+        raise _InvalidRequestError("An ExtendedValue holds exactly one kind of value.")
+    ((kind, content),) = value.items()
+    if kind == "formulaValue":
+        if not isinstance(content, str) or not content.startswith("="):
+            raise _unimplemented(f"a formulaValue that is not an =formula: {content!r}")
+        return Formula(content)
+    if kind in ("numberValue", "stringValue", "boolValue"):
+        if not isinstance(content, CellValue):
+            raise _InvalidRequestError(f"Invalid {kind}: {content!r}")
+        return content if content != "" else None
+    raise _unimplemented(f"an ExtendedValue of kind {kind}")
+
+
 def _check_inside(sheet: Sheet, grid: JsonDict) -> None:
     """A GridRange must lie on the tab's grid (Google: "Range ... exceeds grid limits")."""
     rows = (grid.get("startRowIndex", 0), grid.get("endRowIndex", sheet.row_count))
@@ -1689,6 +1740,7 @@ _REQUESTS: dict[str, Callable[[_Backend, Book, JsonDict], JsonDict]] = {
     "updateSpreadsheetProperties": _Backend._update_spreadsheet_properties,
     "setDataValidation": _Backend._set_data_validation,
     "repeatCell": _Backend._repeat_cell,
+    "updateCells": _Backend._update_cells,
     "addConditionalFormatRule": _Backend._add_conditional_format_rule,
     "updateDimensionProperties": _Backend._update_dimension_properties,
     "setBasicFilter": _Backend._set_basic_filter,

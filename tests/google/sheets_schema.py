@@ -23,6 +23,12 @@ MESSAGES: dict[str, Schema] = {
     "UpdateSheetPropertiesRequest": {"properties": "SheetProperties", "fields": None},
     "UpdateSpreadsheetPropertiesRequest": {"properties": None, "fields": None},
     "RepeatCellRequest": {"range": "GridRange", "cell": "CellData", "fields": None},
+    "UpdateCellsRequest": {
+        "rows": "RowData",
+        "fields": None,
+        "start": "GridCoordinate",
+        "range": "GridRange",
+    },
     "UpdateDimensionPropertiesRequest": {
         "range": "DimensionRange",
         "properties": "DimensionProperties",
@@ -77,9 +83,10 @@ MESSAGES: dict[str, Schema] = {
         "dataSourceColumnReference": None,
     },
     # cells and formats
+    "RowData": {"values": "CellData"},
     "CellData": {
-        "userEnteredValue": None,
-        "effectiveValue": None,
+        "userEnteredValue": "ExtendedValue",
+        "effectiveValue": "ExtendedValue",
         "formattedValue": None,
         "userEnteredFormat": "CellFormat",
         "effectiveFormat": "CellFormat",
@@ -90,6 +97,13 @@ MESSAGES: dict[str, Schema] = {
         "pivotTable": None,
         "dataSourceTable": None,
         "dataSourceFormula": None,
+    },
+    "ExtendedValue": {
+        "numberValue": None,
+        "stringValue": None,
+        "boolValue": None,
+        "formulaValue": None,
+        "errorValue": None,
     },
     "CellFormat": {
         "numberFormat": "NumberFormat",
@@ -245,6 +259,7 @@ REQUESTS = {
     "updateSheetProperties": "UpdateSheetPropertiesRequest",
     "updateSpreadsheetProperties": "UpdateSpreadsheetPropertiesRequest",
     "repeatCell": "RepeatCellRequest",
+    "updateCells": "UpdateCellsRequest",
     "updateDimensionProperties": "UpdateDimensionPropertiesRequest",
     "addConditionalFormatRule": "AddConditionalFormatRuleRequest",
     "deleteConditionalFormatRule": "DeleteConditionalFormatRuleRequest",

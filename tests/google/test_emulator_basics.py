@@ -437,6 +437,36 @@ def test_request_fields_are_checked_against_the_api_reference(
     assert len(sheets_emulator.formats(key, "Sheet1")) == 1
 
 
+def test_update_cells_writes_formulas_from_a_start_cell(sheets_emulator: SheetsEmulator) -> None:
+    """`updateCells` with `userEnteredValue`: a formulaValue is a formula (unlike RAW
+    text), read back as written under FORMULA; a misspelt value kind is a parse-time 400."""
+    worksheet = _sheet(sheets_emulator, [["a", 1, 2, ""]])
+    spreadsheet, key = worksheet.spreadsheet, worksheet.spreadsheet.id
+    spark = '=SPARKLINE(B1:C1,{"charttype","column"})'
+    cells = {
+        "rows": [{"values": [{"userEnteredValue": {"formulaValue": spark}}]}],
+        "fields": "userEnteredValue",
+        "start": {"sheetId": 0, "rowIndex": 0, "columnIndex": 3},
+    }
+    typo = {"rows": [{"values": [{"userEnteredValue": {"formula": spark}}]}]}
+    with pytest.raises(APIError) as unknown:
+        spreadsheet.batch_update({"requests": [{"updateCells": {**cells, **typo}}]})
+    assert unknown.value.error["message"] == (
+        'Invalid JSON payload received. Unknown name "formula" at '
+        "'requests[0].update_cells.rows.values.user_entered_value': Cannot find field."
+    )
+    outside = {**cells, "start": {"sheetId": 0, "rowIndex": 0, "columnIndex": 26}}
+    with pytest.raises(APIError) as beyond:
+        spreadsheet.batch_update({"requests": [{"updateCells": outside}]})
+    assert beyond.value.code == 400 and "exceeds grid limits" in beyond.value.error["message"]
+    assert sheets_emulator.values(key, "Sheet1") == [["a", 1, 2]]
+
+    spreadsheet.batch_update({"requests": [{"updateCells": cells}]})
+    stored = sheets_emulator.values(key, "Sheet1")
+    assert stored == [["a", 1, 2, spark]] and isinstance(stored[0][3], Formula)
+    assert worksheet.get("D1", value_render_option="FORMULA") == [[spark]]
+
+
 def test_tabs_are_added_hidden_swapped_and_dressed(sheets_emulator: SheetsEmulator) -> None:
     spreadsheet = _sheet(sheets_emulator, [["old"]], title="表").spreadsheet
     key = spreadsheet.id

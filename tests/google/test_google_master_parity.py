@@ -1,7 +1,8 @@
 """A Google office gets the master an Excel office gets: one `salesflow sync` writes
 both, and they are compared sheet by sheet (names, headers, values, number formats,
-frozen rows, status colours, filters, the chart, links), the Excel one as openpyxl
-reads the file, the Google one as the emulator stored what the API was sent.
+frozen rows, status colours, filters, the chart, sparklines, links), the Excel one as
+openpyxl reads the file (and its sparklines as the sheet's XML holds them), the Google
+one as the emulator stored what the API was sent.
 
 Then the manager edits the 指标 and 团队 tabs of the Google master and the next sync
 uses both, as it would with the Excel master's sheets.
@@ -10,6 +11,8 @@ uses both, as it would with the Excel master's sheets.
 from __future__ import annotations
 
 import json
+import re
+import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,7 @@ from sync.google import connect
 from sync.master_words import SHEET_TITLES
 from sync.sources import find_sources
 
-from .emulator import SheetsEmulator, cell_label
+from .emulator import Formula, SheetsEmulator, cell_label
 from .offices import AS_OF, TOKEN, google_cell, upload_workbook
 
 
@@ -88,6 +91,19 @@ def _google_links(emu: SheetsEmulator, key: str, tab: str, ids: dict[int, str]) 
     return out
 
 
+def _xlsx_sparklines(excel: Path, index: int) -> dict[tuple[int, int], str]:
+    """The native sparklines of the workbook's sheet `index` (0-based): the cell each is
+    drawn in (row, column, 0-based) and the cells it draws (`Q9:W9`)."""
+    with zipfile.ZipFile(excel) as book:
+        xml = book.read(f"xl/worksheets/sheet{index + 1}.xml").decode()
+    found = re.findall(r"<xm:f>[^<]*!([A-Z]+\d+:[A-Z]+\d+)</xm:f><xm:sqref>([A-Z]+\d+)<", xml)
+    out = {}
+    for cells, where in found:
+        _column, _row, column, row = range_boundaries(where)
+        out[(row - 1, column - 1)] = cells
+    return out
+
+
 def _frozen_rows(ws: Worksheet) -> int:
     if ws.freeze_panes is None:
         return 0
@@ -123,11 +139,20 @@ def test_the_google_master_matches_the_excel_master_sheet_by_sheet(
         sheets_emulator.sheet_properties(master, title)["sheetId"]: title
         for title in book.sheetnames
     }
-    charts = 0
-    for ws in book.worksheets:
+    charts = sparklines = 0
+    for index, ws in enumerate(book.worksheets):
         title = ws.title
-        # names, headers, values
         stored = [[_plain(v) for v in row] for row in sheets_emulator.values(master, title)]
+        # sparklines: where Excel draws one, Google's cell holds SPARKLINE over the same cells
+        for (r, c), cells in _xlsx_sparklines(excel, index).items():
+            assert ws.cell(r + 1, c + 1).value is None, (title, r, c)
+            formula = stored[r][c]
+            assert isinstance(formula, Formula), (title, r, c)
+            assert formula == f'=SPARKLINE({cells},{{"charttype","column"}})', (title, r, c)
+            stored[r][c] = ""
+            sparklines += 1
+        # names, headers, values
+        stored = [row[: max([i + 1 for i, v in enumerate(row) if v != ""] + [0])] for row in stored]
         assert stored == _xlsx_values(ws), title
         # number formats, cell by cell wherever a value is
         google_formats = _google_number_formats(sheets_emulator, master, title)
@@ -193,6 +218,7 @@ def test_the_google_master_matches_the_excel_master_sheet_by_sheet(
         editable = title in (SHEET_TITLES["targets"]("zh"), SHEET_TITLES["team"]("zh"))
         assert [p["warningOnly"] for p in protected] == ([] if editable else [True]), title
     assert charts == 2  # 晨会 and 夕会
+    assert sparklines == 2 * 4  # 晨会 and 夕会: 张三, 李四, 赵六 and the total row
 
 
 def test_targets_and_team_edited_in_the_google_master_are_read_back(

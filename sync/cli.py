@@ -21,7 +21,7 @@ import click
 from sheets_templates.words import Count, Lang, Text, lang_of
 
 from .check import report_json, report_text, run_check
-from .crash import EXIT_BUG, log_details_to, report_bug
+from .crash import EXIT_BUG, log_details_to, report_bug, stop_logging_details
 from .export_command import export
 from .google.commands import GoogleSettings, google_keys_option, google_options
 from .meeting import Kind, Moment
@@ -104,6 +104,12 @@ class _Commands(click.Group):
     as other command-line tools do."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return self._invoke(ctx)
+        finally:
+            stop_logging_details()
+
+    def _invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):

@@ -36,17 +36,22 @@ DETAILS.addHandler(logging.NullHandler())
 
 
 def log_details_to(folder: Path) -> None:
-    """Send this command's `DETAILS` to `folder/salesflow.log`, made on the first line.
-
-    A command run twice in one process (tests, the add-in) keeps one handler."""
-    for old in [h for h in DETAILS.handlers if isinstance(h, logging.FileHandler)]:
-        DETAILS.removeHandler(old)
-        old.close()
+    """Send this command's `DETAILS` to `folder/salesflow.log`, made on the first line
+    (until `stop_logging_details`, when the command ends)."""
+    stop_logging_details()
     handler = logging.FileHandler(folder / LOG_NAME, encoding="utf-8", delay=True)
     handler.setFormatter(logging.Formatter("=== %(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
     DETAILS.addHandler(handler)
     DETAILS.setLevel(logging.INFO)
     DETAILS.propagate = False
+
+
+def stop_logging_details() -> None:
+    """Close the log a command named: a command run in a process that goes on (tests,
+    the add-in) leaves no log behind for the next one to write into."""
+    for old in [h for h in DETAILS.handlers if isinstance(h, logging.FileHandler)]:
+        DETAILS.removeHandler(old)
+        old.close()
 
 
 def log_detail(path: str, detail: str | None) -> None:

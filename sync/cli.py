@@ -26,7 +26,7 @@ from .export_command import export
 from .google.commands import GoogleSettings, google_keys_option, google_options
 from .meeting import Kind, Moment
 from .notify_command import notify_command
-from .options import AS_OF, AS_OF_AT, LANG, MEETING, STORE_ENV, WINDOW
+from .options import AS_OF, AS_OF_AT, LANG, MEETING, STORE, STORE_ENV, WINDOW, master_option
 from .progress import progress_bar
 from .run import SyncFailed, tune_gc
 from .web.command import serve_command
@@ -290,19 +290,8 @@ def fail(message: str) -> NoReturn:
     type=click.Path(path_type=Path),
     help="The team's folder (a rep's file or folder name names the rep); repeat for more.",
 )
-@click.option(
-    "--master",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="master.xlsx",
-    show_default=True,
-    help="The master workbook to write (.xlsx).",
-)
-@click.option(
-    "--store",
-    envvar=STORE_ENV,
-    help="The store: a SQLite file (default beside the master, NAME.sqlite) or a"
-    f" postgresql://user@host/db URL; also ${STORE_ENV}.",
-)
+@master_option("The master workbook to write (.xlsx).")
+@STORE
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON summary (see README).")
 @click.option(
     "--wait",
@@ -436,18 +425,8 @@ def head_office_usage(
 
 @main.command()
 @click.argument("text")
-@click.option(
-    "--master",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="master.xlsx",
-    show_default=True,
-    help="The master whose store to search.",
-)
-@click.option(
-    "--store",
-    envvar=STORE_ENV,
-    help=f"The store: a SQLite file or a postgresql:// URL; also ${STORE_ENV}.",
-)
+@master_option("The master whose store to search.")
+@STORE
 @click.option("--json", "as_json", is_flag=True, help="Print the versions as JSON.")
 @LANG
 def history(text: str, master: Path, store: str | None, as_json: bool, lang: Lang) -> None:

@@ -15,7 +15,7 @@ from sheets_templates.registers import REGISTERS
 from sheets_templates.words import Count, Lang, Text, lang_of
 
 from .errors import Bilingual
-from .options import AS_OF, LANG, STORE_ENV, parse_day
+from .options import AS_OF, LANG, STORE, master_option, parse_day
 
 if TYPE_CHECKING:
     from .export import Written
@@ -54,18 +54,8 @@ BACKWARDS = Text("--from {start} 晚于 --to {end}", "--from {start} is after --
     type=click.Choice(REGISTER_NAMES),
     help="The register to export; repeat for more; default all of them.",
 )
-@click.option(
-    "--master",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="master.xlsx",
-    show_default=True,
-    help="The master whose store to export from.",
-)
-@click.option(
-    "--store",
-    envvar=STORE_ENV,
-    help=f"The store: a SQLite file or a postgresql:// URL; also ${STORE_ENV}.",
-)
+@master_option("The master whose store to export from.")
+@STORE
 @AS_OF
 @LANG
 def export(

@@ -20,7 +20,7 @@ from .last_meeting import last_meetings
 from .master_meeting import TITLES
 from .meeting import KINDS, Kind
 from .notify import DEFAULT_TOP, post_meeting
-from .options import LANG, MEETING, STORE_ENV
+from .options import LANG, MEETING, STORE, master_option
 from .store import default_store, location, open_store
 
 NO_SYNC = Text(
@@ -77,19 +77,9 @@ def webhook_options(required: bool) -> Callable[[Callable[..., Any]], Callable[.
 
 
 @click.command(name="notify")
-@click.option(
-    "--master",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="master.xlsx",
-    show_default=True,
-    help="The master whose last sync to post (its store: NAME.sqlite beside it).",
-)
+@master_option("The master whose last sync to post (its store: NAME.sqlite beside it).")
 @webhook_options(required=True)
-@click.option(
-    "--store",
-    envvar=STORE_ENV,
-    help=f"The store: a SQLite file or a postgresql:// URL; also ${STORE_ENV}.",
-)
+@STORE
 @MEETING
 @LANG
 def notify_command(

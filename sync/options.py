@@ -1,10 +1,13 @@
 """The command-line options several commands share: the language, the as-of day (and
-the meeting's clock time), which meeting, the master's window, the store's variable."""
+the meeting's clock time), which meeting, the master's window, the master and the store."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, time
+from pathlib import Path
+from typing import Any
 
 import click
 
@@ -16,8 +19,24 @@ from .window import Window, parse_window
 STORE_ENV = "SALESFLOW_STORE"
 """The environment variable that names the store when `--store` is not given."""
 
-STORE_ENV = "SALESFLOW_STORE"
-"""The environment variable that names the store when `--store` is not given."""
+STORE = click.option(
+    "--store",
+    envvar=STORE_ENV,
+    help="The store: a SQLite file (default beside the master, NAME.sqlite) or a"
+    f" postgresql://user@host/db URL; also ${STORE_ENV}.",
+)
+
+
+def master_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--master` (default `master.xlsx`), said for what the command does with it."""
+    return click.option(
+        "--master",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default="master.xlsx",
+        show_default=True,
+        help=help_text,
+    )
+
 
 LANG = click.option(
     "--lang",

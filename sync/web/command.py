@@ -24,7 +24,7 @@ from ..google.commands import GoogleSettings, google_keys_option, google_options
 from ..meeting import Kind, Moment
 from ..notify import BadTimes, notify_times, post_meeting
 from ..notify_command import webhook_options
-from ..options import AS_OF_AT, LANG, MEETING, STORE_ENV
+from ..options import AS_OF_AT, LANG, MEETING, STORE, master_option
 from . import access
 from .app import Settings, make_app
 from .watch import Outcome, Syncer, poll_tabs, post_on_schedule, watch_folders
@@ -65,19 +65,8 @@ GOOGLE_POLL = 60.0
     type=click.Path(path_type=Path),
     help="The team's folder, watched for changes; repeat for more.",
 )
-@click.option(
-    "--master",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="master.xlsx",
-    show_default=True,
-    help="The master workbook each sync writes (.xlsx); the access codes are kept beside it.",
-)
-@click.option(
-    "--store",
-    envvar=STORE_ENV,
-    help="The store: a SQLite file (default beside the master) or a postgresql:// URL; "
-    f"also ${STORE_ENV}.",
-)
+@master_option("The master workbook each sync writes (.xlsx); the access codes are kept beside it.")
+@STORE
 @google_keys_option("An office's Google spreadsheet to sync (key or link); repeat for more.")
 @google_options
 @click.option(

@@ -229,31 +229,6 @@ CALLS = Register(
     ("电话", "通话", "call", "calls"),
 )
 
-CALL_OUTCOMES: tuple[Text, ...] = (
-    Text("有意向", "Interested"),
-    Text("约面谈", "Meeting booked"),
-    Text("已加微信", "WeChat added"),
-    Text("稍后回电", "Call back later"),
-    Text("暂无需求", "No need now"),
-    Text("无人接听", "No answer"),
-    Text("拒绝", "Refused"),
-    Text("空号错号", "Wrong number"),
-)
-"""The call outcomes the template's dropdown offers; anything else typed is kept."""
-OBJECTION_KINDS: tuple[Text, ...] = (
-    Text("价格", "Price"),
-    Text("需求", "Need"),
-    Text("信任", "Trust"),
-    Text("时机", "Timing"),
-    Text("竞品", "Competitor"),
-    Text("其他", "Other"),
-)
-"""The kinds an objection is filed under (`objection_kind`), for the dropdown and for
-counting the day's objections by kind; anything else typed is kept as typed."""
-
-VISIT_TYPES: dict[str, str] = {"陌生拜访": "cold", "计划拜访": "planned", "回访": "return"}
-"""Visit types as the template offers them, with their English words."""
-
 VISITS = Register(
     "visits",
     Text("拜访记录", "Visits"),
@@ -289,9 +264,6 @@ VISITS = Register(
 GRADE_TYPED = Field("grade_typed", Text("填写的等级", "Typed grade"), Kind.GRADE)
 """A lead's grade as the rep typed it; the record's `grade` is the stage facts' grade
 when any fact is filled in (see `rules.grade`)."""
-
-LEAD_SOURCES: tuple[str, ...] = ("电话", "转介绍", "陌生拜访", "网络", "展会", "其他")
-"""The lead sources the template offers; anything else typed is kept as typed."""
 
 LEADS = Register(
     "leads",

@@ -18,8 +18,9 @@ from datetime import date, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from .choices import VISIT_TYPES
 from .problems import display
-from .registers import REGISTERS, VISIT_TYPES
+from .registers import REGISTERS
 from .typed_dates import day_match_formula
 from .values import _YES, GRADES, to_cents
 from .words import Text

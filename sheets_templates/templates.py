@@ -15,17 +15,9 @@ from functools import partial
 from typing import Any
 
 from . import rules
+from .choices import CALL_OUTCOMES, LEAD_SOURCES, OBJECTION_KINDS, VISIT_TYPES
 from .problems import column_letter
-from .registers import (
-    CALL_OUTCOMES,
-    LEAD_SOURCES,
-    OBJECTION_KINDS,
-    REGISTERS,
-    VISIT_TYPES,
-    Field,
-    Kind,
-    Register,
-)
+from .registers import REGISTERS, Field, Kind, Register
 from .settings_sheet import SETTINGS, setting_cell
 from .status import STATUS_WORDS, short_by_formula, status_formula
 from .typed_dates import text_date_flag_formula

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import sqlite3
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
@@ -24,6 +23,7 @@ from .check import report_json, report_text, run_check
 from .crash import EXIT_BUG, log_details_to, report_bug, stop_logging_details
 from .export_command import export
 from .google.commands import GoogleSettings, google_keys_option, google_options
+from .history_command import history_command
 from .meeting import Kind, Moment
 from .notify_command import notify_command
 from .options import AS_OF, AS_OF_AT, LANG, MEETING, STORE, STORE_ENV, WINDOW, master_option
@@ -50,21 +50,10 @@ STORE_SET_ASIDE = Text(
     "损坏的数据库已改名保留为 {aside}，正在从团队的文件重建",
     "the damaged store was kept aside as {aside}; rebuilding it from the team's files",
 )
-EMPTY_QUERY = Text(
-    "请给出要查找的内容（订单号、电话、客户名称……）",
-    "say what to look for (an order number, a phone, a customer name…)",
-)
-LONG_QUERY = Text(
-    "查找内容太长（{n} 个字符，最多 {most} 个）",
-    "the text to look for is too long ({n} characters; at most {most})",
-)
-MAX_QUERY = 500
-"""History's query is part of a key or a customer name: longer text matches nothing,
-and SQLite refuses LIKE patterns past 50,000 characters."""
 LOG_AT = "salesflow.log_at"
+"""`ctx.meta` key: (folder for the log, file worked on, language), set by a command."""
 EXIT_PIPE = 141
 """What a shell reports for a command whose reader went away (128 + SIGPIPE)."""
-"""`ctx.meta` key: (folder for the log, file worked on, language), set by a command."""
 
 
 def echo_lines(lines: list[tuple[str, str | None]]) -> None:
@@ -424,45 +413,6 @@ def head_office_usage(
 
 
 @main.command()
-@click.argument("text")
-@master_option("The master whose store to search.")
-@STORE
-@click.option("--json", "as_json", is_flag=True, help="Print the versions as JSON.")
-@LANG
-def history(text: str, master: Path, store: str | None, as_json: bool, lang: Lang) -> None:
-    """Every version of the records whose key or customer matches TEXT.
-
-    TEXT is part of a natural key (an order number, a phone, a rep and date) or a
-    customer name (`华信科技` finds `华信科技有限公司`).
-    """
-    from .errors import Bilingual
-    from .history import history_document, history_lines
-    from .store import default_store, location, open_store
-    from .store_faults import store_error
-
-    if not text.strip():
-        raise click.UsageError(EMPTY_QUERY(lang_of(lang)))
-    if len(text) > MAX_QUERY:
-        raise click.UsageError(LONG_QUERY(lang_of(lang), n=len(text), most=MAX_QUERY))
-    where = location(store) if store else default_store(master)
-    if isinstance(where, Path) and not where.exists():
-        raise click.UsageError(f"no store at {where}: run `salesflow sync` first")
-    try:
-        with open_store(where) as db:
-            versions, total = db.history(text)
-    except Bilingual as exc:
-        fail(exc.message(lang))
-    except sqlite3.Error as exc:  # a damaged page only this query reached
-        assert isinstance(where, Path)
-        fail(store_error(where, exc).message(lang))
-    if as_json:
-        echo_json(history_document(text, versions, total))
-    else:
-        echo_lines(history_lines(text, versions, total, lang))
-    sys.exit(0 if versions else 1)
-
-
-@main.command()
 @click.argument("folder", required=False, type=click.Path(path_type=Path), default="salesflow-demo")
 @AS_OF
 @LANG
@@ -499,5 +449,6 @@ def demo(folder: Path, as_of: date | None, lang: Lang) -> None:
     click.secho(DEMO_MASTER(lang_of(lang), master=master), bold=True)
 
 
+main.add_command(history_command)
 main.add_command(notify_command)
 main.add_command(serve_command)

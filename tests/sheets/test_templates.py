@@ -14,8 +14,9 @@ from click.testing import CliRunner
 
 from addin import buttons
 from sheets_templates import rules
+from sheets_templates.choices import LEAD_SOURCES
 from sheets_templates.master_book import CONF_SHEET, CONF_TEAM, MASTER_NAME, master_template
-from sheets_templates.registers import LEAD_SOURCES, REGISTERS
+from sheets_templates.registers import REGISTERS
 from sheets_templates.templates import (
     CHECK_MACRO,
     LEAD_SOURCES_EN,

@@ -78,3 +78,22 @@ def comparable(result: SyncResult) -> dict[str, Any]:
             if sheet.key in ("calls", "visits", "leads", "shipments")
         },
     }
+
+
+def google_calls(n: int, customer: str = "华信科技") -> list[list[object]]:
+    """`n` effective calls by 张三 on the as-of date (serial 46352 = 2026-11-26), one
+    customer each, as Google keeps them (a register tab's rows under its header)."""
+    return [
+        [
+            46352,
+            0.4 + k / 10000,
+            "张三",
+            f"{customer}{k}",
+            "王经理",
+            13800000000 + k,
+            "制造",
+            "",
+            "是",
+        ]
+        for k in range(n)
+    ]

@@ -15,28 +15,10 @@ from sync.master_words import SHEET_TITLES
 from sync.summary import sync_json
 
 from .emulator import Formula, SheetsEmulator
-from .offices import AS_OF, TOKEN
+from .offices import AS_OF, TOKEN, google_calls
 
 INJECTION = '=HYPERLINK("http://example.invalid/x","点我")'
 HEADER = [f.header_zh for f in REGISTERS["calls"].fields]
-
-
-def _calls(n: int, customer: str = "华信科技") -> list[list[object]]:
-    """`n` effective calls on the as-of date (serial 46352 = 2026-11-26)."""
-    return [
-        [
-            46352,
-            0.4 + k / 10000,
-            "张三",
-            f"{customer}{k}",
-            "王经理",
-            13800000000 + k,
-            "制造",
-            "",
-            "是",
-        ]
-        for k in range(n)
-    ]
 
 
 @pytest.fixture
@@ -47,7 +29,7 @@ def client(sheets_emulator: SheetsEmulator):
 def test_master_tabs_are_written_raw_and_injection_stays_text(
     tmp_path: Path, sheets_emulator: SheetsEmulator, client
 ) -> None:
-    rows = _calls(3)
+    rows = google_calls(3)
     rows[1][3] = INJECTION
     source = sheets_emulator.create_spreadsheet("办公室", {"电话记录": [HEADER, *rows]})
     master = sheets_emulator.create_spreadsheet("总表", {"经理的备注": [["别动我"]]})
@@ -89,7 +71,7 @@ def test_master_tabs_are_written_raw_and_injection_stays_text(
 def test_a_second_write_replaces_the_contents(
     tmp_path: Path, sheets_emulator: SheetsEmulator, client
 ) -> None:
-    source = sheets_emulator.create_spreadsheet("办公室", {"电话记录": [HEADER, *_calls(40)]})
+    source = sheets_emulator.create_spreadsheet("办公室", {"电话记录": [HEADER, *google_calls(40)]})
     master = sheets_emulator.create_spreadsheet("总表")
     store = tmp_path / "s.db"
     write_master_google(
@@ -112,7 +94,7 @@ def test_a_second_write_replaces_the_contents(
 def test_targets_edited_in_the_google_master_are_used_next_sync(
     tmp_path: Path, sheets_emulator: SheetsEmulator, client
 ) -> None:
-    source = sheets_emulator.create_spreadsheet("办公室", {"电话记录": [HEADER, *_calls(90)]})
+    source = sheets_emulator.create_spreadsheet("办公室", {"电话记录": [HEADER, *google_calls(90)]})
     master = sheets_emulator.create_spreadsheet("总表")
     store = tmp_path / "s.db"
     assert read_targets_google(client, master) is None  # no targets tab yet: defaults
@@ -162,7 +144,9 @@ def _met(result, metric: str) -> object:
 def test_values_are_written_in_chunks_under_the_request_limit(
     tmp_path: Path, sheets_emulator: SheetsEmulator, client
 ) -> None:
-    source = sheets_emulator.create_spreadsheet("办公室", {"电话记录": [HEADER, *_calls(600)]})
+    source = sheets_emulator.create_spreadsheet(
+        "办公室", {"电话记录": [HEADER, *google_calls(600)]}
+    )
     master = sheets_emulator.create_spreadsheet("总表")
     result = run_sync(google_sources(client, [source], AS_OF), tmp_path / "s.db", AS_OF)
     limit = 60_000

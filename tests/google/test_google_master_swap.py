@@ -19,28 +19,11 @@ from sync.google.master import read_targets_google, write_master_google
 from sync.master_words import SHEET_TITLES
 
 from .emulator import SheetsEmulator
-from .offices import AS_OF, TOKEN
+from .offices import AS_OF, TOKEN, google_calls
 
 HEADER = [f.header_zh for f in REGISTERS["calls"].fields]
 CHUNK = 6_000
 """Small value chunks, so that a write has several values requests to fail at."""
-
-
-def _calls(n: int, customer: str) -> list[list[object]]:
-    return [
-        [
-            46352,
-            0.4 + k / 10000,
-            "张三",
-            f"{customer}{k}",
-            "王经理",
-            13800000000 + k,
-            "制造",
-            "",
-            "是",
-        ]
-        for k in range(n)
-    ]
 
 
 def _state(emu: SheetsEmulator, key: str) -> dict[str, Any]:
@@ -82,7 +65,7 @@ def test_a_failure_at_any_request_leaves_the_previous_master_intact(
     tmp_path: Path, sheets_emulator: SheetsEmulator, status: int
 ) -> None:
     office = sheets_emulator.create_spreadsheet(
-        "办公室", {"电话记录": [HEADER, *_calls(30, "旧客户")]}
+        "办公室", {"电话记录": [HEADER, *google_calls(30, "旧客户")]}
     )
     master = sheets_emulator.create_spreadsheet("总表", {"经理的备注": [["别动我"]]})
     client = connect(token=TOKEN, api_root=sheets_emulator.url).client(
@@ -95,7 +78,7 @@ def test_a_failure_at_any_request_leaves_the_previous_master_intact(
     assert [title for title, hidden in before["tabs"] if hidden] == []
     assert before["tabs"][0] == ("经理的备注", False)
 
-    rows = [HEADER, *_calls(80, "新客户")]
+    rows = [HEADER, *google_calls(80, "新客户")]
     client.http_client.values_update(
         office, "'电话记录'!A1", params={"valueInputOption": "RAW"}, body={"values": rows}
     )
@@ -133,7 +116,7 @@ def test_a_passing_failure_is_retried_and_the_write_completes(
 ) -> None:
     """With the default retries, one 503 at any request costs a retry, not the write."""
     office = sheets_emulator.create_spreadsheet(
-        "办公室", {"电话记录": [HEADER, *_calls(40, "客户")]}
+        "办公室", {"电话记录": [HEADER, *google_calls(40, "客户")]}
     )
     waits: list[float] = []
     client = connect(token=TOKEN, api_root=sheets_emulator.url).client(sleep=waits.append)
@@ -154,7 +137,7 @@ def test_a_write_is_four_requests_whatever_the_tabs(
     tmp_path: Path, sheets_emulator: SheetsEmulator
 ) -> None:
     office = sheets_emulator.create_spreadsheet(
-        "办公室", {"电话记录": [HEADER, *_calls(5, "客户")]}
+        "办公室", {"电话记录": [HEADER, *google_calls(5, "客户")]}
     )
     master = sheets_emulator.create_spreadsheet("总表")
     client = connect(token=TOKEN, api_root=sheets_emulator.url).client()
@@ -179,7 +162,7 @@ def test_a_managers_tab_named_like_a_fresh_tab_is_left_alone(
     tmp_path: Path, sheets_emulator: SheetsEmulator
 ) -> None:
     office = sheets_emulator.create_spreadsheet(
-        "办公室", {"电话记录": [HEADER, *_calls(3, "客户")]}
+        "办公室", {"电话记录": [HEADER, *google_calls(3, "客户")]}
     )
     mine = "指标 (新)"
     master = sheets_emulator.create_spreadsheet("总表", {mine: [["明年的指标草稿"]]})

@@ -271,7 +271,10 @@ class OpenWorkbook:
     def read_team(self) -> list[list[Any]] | None:
         return targets_rows(self.grids, "team")
 
-    def write(self, sheets: list[MasterSheet]) -> None:
+    def stamp(self) -> None:
+        return None  # what Excel shows may have been edited since: always written
+
+    def write(self, sheets: list[MasterSheet], stamp: str) -> None:
         write_blocks(self.book, sheet_blocks(sheets))
 
 

@@ -65,6 +65,9 @@ DETAILS = {
 """The other rows' detail, by reason (`n` the row's `days`, `day` its date)."""
 DETAILS[SILENT_B] = DETAILS[SILENT_A]
 _SILENT = {"A": SILENT_A, "B": SILENT_B}
+PROMISES = {"calls": ("follow_up", CALL_PROMISED), "visits": ("next_visit", VISIT_PROMISED)}
+"""The field of a register that promises the next contact on a day (下次联系, 下次拜访),
+and the reason a customer promised today is on the list."""
 _ORDER = list(REASONS)
 
 
@@ -112,27 +115,38 @@ class _Customer:
         self.phone = self.phone or r.get("phone")
 
 
-_CONTACT_DATES = (
-    ("leads", ("registered", "last_contact")),
-    ("calls", ("date",)),
-    ("visits", ("date",)),
-)
-"""The dates that say a rep was last in touch with a customer (leads first: their
-contact and phone are the ones the rep keeps for the customer)."""
+LEAD_DATES = ("registered", "last_contact")
+"""A lead's dates that say when the rep was in touch with the customer."""
+TOUCHES = ("calls", "visits")
+"""The registers whose records are a contact on their date."""
 
 
 def _customers(
     registers: Mapping[str, Iterable[Record]], as_of: date
 ) -> dict[tuple[str, str], _Customer]:
+    """Each (rep, customer key)'s last contact by `as_of`, and the name, contact and
+    phone to show: the lead's (the ones the rep keeps for the customer), else those of
+    the latest call or visit by then.
+
+    Only the latest call or visit of each customer matters, so a sync hands over the
+    calls of a year as each customer's latest (`sync.current.load_current`)."""
     known: dict[tuple[str, str], _Customer] = {}
-    for register, fields in _CONTACT_DATES:
-        for r in registers.get(register, ()):
-            if not r.get("customer"):
-                continue
+    for r in registers.get("leads", ()):
+        if r.get("customer"):
             key = (r["rep"], rules.customer_key(r["customer"]))
             customer = known.setdefault(key, _Customer(r["customer"]))
-            for name in fields:
+            for name in LEAD_DATES:
                 customer.saw(r, r.get(name), as_of)
+    latest: dict[tuple[str, str], tuple[date, Record]] = {}
+    for register in TOUCHES:
+        for r in registers.get(register, ()):
+            day = r.get("date")
+            if r.get("customer") and day is not None and day <= as_of:
+                key = (r["rep"], rules.customer_key(r["customer"]))
+                if key not in latest or day >= latest[key][0]:  # the later typed wins a tie
+                    latest[key] = (day, r)
+    for key, (day, r) in latest.items():
+        known.setdefault(key, _Customer(r["customer"])).saw(r, day, as_of)
     return known
 
 
@@ -159,10 +173,7 @@ def follow_ups(
         return customers.get((rep, rules.customer_key(name))) or _Customer(name)
 
     out: set[FollowUp] = set()
-    for register, field, reason in (
-        ("calls", "follow_up", CALL_PROMISED),
-        ("visits", "next_visit", VISIT_PROMISED),
-    ):
+    for register, (field, reason) in PROMISES.items():
         for r in registers.get(register, ()):
             if r.get(field) == as_of and r.get("customer"):
                 c = about(r["rep"], r["customer"])

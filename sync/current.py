@@ -1,17 +1,21 @@
 """The current registers as a sync reads them back from the store, and what changed.
 
 Each record once (`first_of_each_record`: of copies with the same data, the first by
-place), streamed from the store and decoded a batch at a time (`load_current`), so the
-record texts are never all held at once; the rep names and record counts come from
-the store without decoding
-(`written_names`, `Store.record_counts`). `count_changes` counts the sync's changes by
-identity from the versions of the keys that can have changed.
+place), streamed from the store and decoded a batch at a time, and only the records
+something needs: what the figures need (`load_current`: the calls of a year are not
+among them) and the calls the master's window shows (`window_calls`). The rep names and
+record counts come from the store without decoding (`written_names`,
+`Store.record_counts`). `count_changes` counts the sync's changes by identity from the
+versions of the keys that can have changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
+from itertools import chain
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from sheets_templates.codec import decode_record, decode_records
@@ -44,6 +48,8 @@ class Current:
     registers: dict[str, list[dict[str, Any]]]
     copies: dict[str, list[dict[str, Any]]]
     duplicates: list[Duplicate]
+    skipped: set[tuple[str, str, int]]
+    """Where the copies that lost are (path, sheet, row): never read as records."""
 
 
 def place(row: OpenVersion | CurrentRecord) -> tuple[str, str, int]:
@@ -76,37 +82,31 @@ def first_of_each_record(
 DECODE_BATCH = 20_000
 """Record texts decoded at a time while the registers stream in from the store."""
 
+IN_FULL = ("visits", "leads", "shipments")
+"""The registers a sync reads whole: the flags look at all their history (stalled
+customers, lead collisions, receivables). The calls, nearly all of a company's records,
+are read only where something needs them (`load_current`, `window_calls`)."""
 
-def load_current(store: Store, office: str = "") -> Current:
-    """The current registers from the open versions (a named office's only, as
-    `Store.current_records`), each record once; the copies of an earlier source's record
-    (the same data) are duplicates: flagged, not counted again.
 
-    Which versions are copies is found from the store's hashes (`Store.copies`), so the
-    records stream in and are decoded a batch at a time: the record texts of a whole
-    register are never held at once."""
+def load_current(store: Store, office: str, as_of: date) -> Current:
+    """What the figures need of the current registers (`kpi.figures_of`), each record
+    once: the visits, leads and shipments whole; of the calls, those of the as-of day
+    (its objections), those promising a call on it, and each customer's latest by then
+    (when the rep was last in touch: `followups`). A named office's only, as
+    `Store.current_records`.
+
+    The copies of an earlier source's record (the same data) are duplicates: flagged,
+    not counted again. Which versions are copies is found from the store's hashes
+    (`Store.copies`), so the records stream in and are decoded a batch at a time."""
     best, losers = first_of_each_record(store.copies(office))
     skipped = {place(row) for row in losers}
-    registers: dict[str, list[dict[str, Any]]] = {name: [] for name in REGISTERS}
-    batches: dict[str, list[CurrentRecord]] = {name: [] for name in REGISTERS}
-
-    def decode(register: str) -> None:
-        rows = batches[register]
-        values = decode_records(register, [r.data for r in rows])
-        for record, row in zip(values, rows, strict=True):
-            record["source"] = place(row)
-        registers[register] += values
-        rows.clear()
-
-    for row in store.current_records(office):
-        if place(row) in skipped:
-            continue
-        batch = batches[row.register]
-        batch.append(row)
-        if len(batch) >= DECODE_BATCH:
-            decode(row.register)
-    for register in REGISTERS:
-        decode(register)
+    calls = chain(
+        store.current_records(office, since=as_of, until=as_of, registers=["calls"]),
+        store.promised_records(office, "calls", as_of),
+        store.latest_records(office, "calls", as_of),
+    )
+    whole = store.current_records(office, registers=IN_FULL)
+    registers = decoded(chain(whole, _once(calls)), skipped)
     copies: dict[str, list[dict[str, Any]]] = {name: [] for name in REGISTERS}
     duplicates = []
     for copy in sorted(losers, key=place):
@@ -127,7 +127,56 @@ def load_current(store: Store, office: str = "") -> Current:
                 first,
             )
         )
-    return Current(registers, copies, duplicates)
+    return Current(registers, copies, duplicates, skipped)
+
+
+def _once(rows: Iterable[CurrentRecord]) -> Iterator[CurrentRecord]:
+    """Each version once (a call of today that promised today is read twice)."""
+    seen: set[tuple[str, str, int]] = set()
+    for row in rows:
+        if place(row) not in seen:
+            seen.add(place(row))
+            yield row
+
+
+def window_calls(
+    store: Store, office: str, span: tuple[date, date] | None, current: Current
+) -> list[dict[str, Any]]:
+    """The calls the master's window shows (`window.Window.span`; None: every call),
+    each record once as `load_current` has them."""
+    since, until = span or (None, None)
+    rows = store.current_records(office, since, ["calls"], until)
+    return decoded(rows, current.skipped)["calls"]
+
+
+def decoded(
+    rows: Iterable[CurrentRecord], skipped: set[tuple[str, str, int]]
+) -> dict[str, list[dict[str, Any]]]:
+    """The records of `rows` but the `skipped` places, typed (with `source`), in the
+    order they were typed (path, sheet, row), decoded a batch at a time: the record
+    texts of a whole register are never held at once."""
+    registers: dict[str, list[dict[str, Any]]] = {name: [] for name in REGISTERS}
+    batches: dict[str, list[CurrentRecord]] = {name: [] for name in REGISTERS}
+
+    def decode(register: str) -> None:
+        batch = batches[register]
+        values = decode_records(register, [r.data for r in batch])
+        for record, row in zip(values, batch, strict=True):
+            record["source"] = place(row)
+        registers[register] += values
+        batch.clear()
+
+    for row in rows:
+        if place(row) in skipped:
+            continue
+        batch = batches[row.register]
+        batch.append(row)
+        if len(batch) >= DECODE_BATCH:
+            decode(row.register)
+    for register in REGISTERS:
+        decode(register)
+        registers[register].sort(key=itemgetter("source"))  # as typed, whatever the query
+    return registers
 
 
 def written_names(store: Store, office: str = "") -> dict[str, list[dict[str, Any]]]:
@@ -151,9 +200,19 @@ def rename(registers: Mapping[str, list[dict[str, Any]]], roster: Roster) -> Non
                 )
 
 
-def _identity(row: OpenVersion | CurrentRecord) -> tuple[tuple[str, str], str]:
+Key = tuple[str, str]
+"""A record's register and natural key without its order (`identity.base_key`)."""
+
+
+def _identity(row: OpenVersion | CurrentRecord) -> tuple[Key, str]:
     """A version as `identity.pair` compares it: its register and key, and its data."""
     return (row.register, base_key(row.key)), row.data_hash
+
+
+def changed_keys(before: Iterable[OpenVersion], after: Iterable[OpenVersion]) -> set[Key]:
+    """The (register, key without its order) of every version before and after: the
+    keys whose records a sync's changes can touch (`Store.open_versions_of`)."""
+    return {_identity(r)[0] for r in chain(before, after)}
 
 
 def count_changes(
@@ -164,12 +223,11 @@ def count_changes(
     a new one added, a vanished one removed. Duplicates (copies of a record) count once.
 
     Only keys of the sources read (or gone) this sync can change: `before` and `after`
-    hold those sources' open versions before and after the sync, `others` (streamed)
-    every other source's, the same before and after; of those only the versions of the
-    keys that can change are kept, and `others` is not read at all when no key can.
+    hold those sources' open versions before and after the sync, `others` the other
+    sources' versions of those keys (`changed_keys`, `Store.open_versions_of`), the
+    same before and after; it is not read at all when no key can change.
     """
-    affected = {_identity(r)[0] for r in before}
-    affected.update(_identity(r)[0] for r in after)
+    affected = changed_keys(before, after)
     if not affected:
         return Changes()
     kept = [r for r in others if _identity(r)[0] in affected]

@@ -11,9 +11,11 @@ summary of a run, as JSON and as text, is `summary`'s.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+from importlib.metadata import version
 from typing import Any
 
 from sheets_templates import kpi
@@ -24,7 +26,16 @@ from sheets_templates.roster import Roster, roster_rows
 from sheets_templates.words import Lang, Text, lang_of
 
 from . import offices
-from .current import Changes, count_changes, load_current, rename, written_names
+from .current import (
+    Changes,
+    Current,
+    changed_keys,
+    count_changes,
+    load_current,
+    rename,
+    window_calls,
+    written_names,
+)
 from .day_counts import counted
 from .errors import Bilingual
 from .last_meeting import MEETING_SETTING, meetings_document
@@ -48,6 +59,9 @@ from .unreachable import kept_as_unreadable, unreachable
 from .window import Window, choose_window
 
 TARGETS_SETTING = "targets_rows"
+LAST_CHANGE_SETTING = "last_change"
+"""The id of the last sync that read a source or found one gone or unreachable, of
+any office: what the registers are as of (`stamp_of`)."""
 IN_MASTER = Text("（总表）", "(master)")
 
 
@@ -89,6 +103,8 @@ class SyncResult:
     """The office synced ("" a company of one office); None for the head office."""
     offices: list[str] = field(default_factory=list)
     """The offices the registers hold records of (the head office's master)."""
+    stamp: str = ""
+    """What the master shows, as a stamp (`stamp_of`): the same stamp, the same master."""
 
     @property
     def issues(self) -> int:
@@ -175,6 +191,8 @@ def run_sync(
     team_rows: list[list[Any]] | None = None,
     window: Window | None = None,
     scope: offices.Scope = offices.ONE_OFFICE,
+    computed: Callable[[SyncResult], None] | None = None,
+    shown: str | None = None,
 ) -> SyncResult:
     """Sync `sources` into the store at `store_path` and compute the master's content.
 
@@ -184,15 +202,30 @@ def run_sync(
     sheet's rows the same way (`team.load_roster`). `window` is the command line's
     (`sync.window.choose_window`: else the 指标 sheet's, else the last sync's). `scope`
     says which office's sources these are, or that this is the head office (`offices`).
+
+    `computed` hears the result as soon as the figures and the meeting are known, before
+    the master's sheets are built (the live board shows a save without waiting for
+    them). `shown` is the stamp of the master as it is (`SyncResult.stamp`): when this
+    sync's is the same, nothing the master shows changed and its sheets are not built
+    (`SyncResult.sheets` stays empty).
     """
     unique: dict[str, Source] = {}
     for source in sources:  # a file named twice (overlapping folders) is read once
         unique.setdefault(source.path, source)
     with open_store(store_path) as store:
         sheets = (targets_rows, team_rows)
-        result = _run(
+        result, master, current = _run(
             store, list(unique.values()), as_of, lang, sheets, progress, moment, window, scope
         )
+        if computed is not None:
+            computed(result)
+        if result.stamp != shown:
+            seen = result.office or ""
+            calls = window_calls(store, seen, master.window.span(as_of), current)
+            rename({"calls": calls}, result.team)
+            master.registers = {**master.registers, "calls": calls}
+            result.sheets = build_sheets(master)
+            result.notices += [cut.notice() for cut in fit_sheets(result.sheets, lang)]
         keep_as_long_lived()
     return result
 
@@ -207,7 +240,9 @@ def _run(
     moment: Moment,
     window: Window | None = None,
     scope: offices.Scope = offices.ONE_OFFICE,
-) -> SyncResult:
+) -> tuple[SyncResult, MasterInput, Current]:
+    """The sync itself, in the store's transaction: the result without the master's
+    sheets, what they are built from, and the current registers read for the figures."""
     targets_rows, team_rows = manager_rows
     office = offices.syncing_office(scope, team_rows, store)
     with store.transaction(as_of, office or "") as sync_id:  # committed before the master
@@ -247,9 +282,12 @@ def _run(
             store.mark_unreadable(sync_id, p)
 
         seen = office or ""  # the head office (None) sees every office, as "" does
-        current = load_current(store, seen)
-        others = (r for r in store.open_versions(seen) if r.path not in touched)
-        changes = count_changes(before, store.open_rows(touched), others)
+        current = load_current(store, seen, as_of)
+        after = store.open_rows(touched)
+        keys = changed_keys(before, after)
+        elsewhere_too = store.open_versions_of(seen, keys) if keys else []
+        others = [r for r in elsewhere_too if r.path not in touched]
+        changes = count_changes(before, after, others)
         by_path = offices.source_offices(store, office, sources)
         names = written_names(store, seen)
         team = apply_roster(names, roster, by_path)
@@ -302,6 +340,9 @@ def _run(
         store.put_setting(MEETING_SETTING, meetings)
         store.log_sync(sync_id, counts)
         sync_log: list[tuple[Any, ...]] = [*store.sync_log()]
+        if reading or gone or kept:
+            store.put_setting(LAST_CHANGE_SETTING, sync_id)
+        changed = store.setting(LAST_CHANGE_SETTING)
     master = MasterInput(
         as_of=as_of,
         synced_at=synced_at,
@@ -323,9 +364,7 @@ def _run(
         window=window,
         offices=view,
     )
-    sheets = build_sheets(master)
-    notices += [cut.notice() for cut in fit_sheets(sheets, lang)]
-    return SyncResult(
+    result = SyncResult(
         sync_id=sync_id,
         as_of=as_of,
         lang=lang,
@@ -336,7 +375,7 @@ def _run(
         problems=problems,
         duplicates=duplicates,
         figures=figures,
-        sheets=sheets,
+        sheets=[],
         meeting=meeting,
         parsed=list(parsed),
         notices=notices,
@@ -344,6 +383,39 @@ def _run(
         office=office,
         offices=view.offices if view else [],
     )
+    result.stamp = stamp_of(changed, master, notices)
+    return result, master, current
+
+
+def stamp_of(changed: Any, master: MasterInput, notices: list[Bilingual]) -> str:
+    """A stamp of what the master shows: the last sync that changed any source (read
+    one, found one gone or unreachable: `LAST_CHANGE_SETTING`), and everything else
+    the sheets are made of but the registers — the day, the language, the window, the
+    targets, the team, the figures, the meeting (not its clock time: the evening's pace
+    is in its standings) and the problems — with the salesflow that made them.
+
+    The same stamp twice means a sync would write the same master again (but its
+    synced-at time and sync log), so a refresh with nothing new leaves it alone."""
+    meeting = replace(master.meeting, at=time(0)) if master.meeting else None
+    said = [(n.zh, n.en) for n in notices]
+    parts = (
+        version("salesflow"),
+        changed,
+        master.as_of,
+        master.lang,
+        master.window,
+        master.targets_header,
+        master.targets_rows,
+        master.team_rows,
+        master.figures,
+        meeting,
+        master.problems,
+        master.duplicates,
+        master.unreadable,
+        master.offices,
+        said,
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def keep_as_long_lived() -> None:

@@ -76,6 +76,9 @@ def pair(
         new_groups.setdefault(group, []).append((data_hash, item))
     for group, items in new_groups.items():
         rows = old_groups.pop(group, [])
+        if not rows:  # a new key (every key of a first sync): nothing to pair with
+            out.added.extend(item for _h, item in items)
+            continue
         if len(rows) == 1 == len(items):  # the usual case: one row per key
             (old_hash, row), (new_hash, item) = rows[0], items[0]
             (out.same if old_hash == new_hash else out.changed).append((row, item))

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import stat
+import zipfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from sheets_templates.words import Text
 from .errors import Bilingual
 from .master_model import MasterSheet
 from .master_words import SHEET_TITLES
-from .master_xlsx import write_xlsx
+from .master_xlsx import STAMP_PROPERTY, write_xlsx
 from .processes import process_alive
 
 KEEP_BACKUPS = 5
@@ -81,7 +82,7 @@ def owner_file(path: Path) -> Path | None:
 
 
 def write_master_xlsx(
-    sheets: list[MasterSheet], path: Path, keep: int = KEEP_BACKUPS
+    sheets: list[MasterSheet], path: Path, keep: int = KEEP_BACKUPS, stamp: str = ""
 ) -> Path | None:
     """Write the master atomically; keep the previous one as a backup (the last `keep`).
 
@@ -97,7 +98,7 @@ def write_master_xlsx(
     temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     backup = None
     try:
-        write_xlsx(sheets, temp)
+        write_xlsx(sheets, temp, stamp)
         with temp.open("rb+") as fh:
             os.fsync(fh.fileno())
         if path.exists():
@@ -185,3 +186,17 @@ def read_manager_sheet_xlsx(path: Path, key: str) -> list[list[Any]] | None:
             *unreadable.both(path=path), detail=f"{type(exc).__name__}: {exc}"
         ) from exc
     return None
+
+
+_STAMP = re.compile(rf'name="{STAMP_PROPERTY}"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>'.encode())
+
+
+def read_stamp(path: Path) -> str | None:
+    """The content stamp the master at `path` was written with (`STAMP_PROPERTY`); None
+    when it has none or cannot be read (it is then written again)."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            found = _STAMP.search(book.read("docProps/custom.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    return found.group(1).decode() if found else None

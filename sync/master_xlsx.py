@@ -56,6 +56,9 @@ from .master_model import (
 )
 from .sources import OUTPUT_MASTER, OUTPUT_PROPERTY
 
+STAMP_PROPERTY = "salesflow-content"
+"""The custom property that holds what the master shows, as a stamp (`engine.stamp_of`):
+a sync that would write the same content leaves the file as it is."""
 EXCEL_MAX_TEXT = 32767
 CHUNK_ROWS = 2000
 _EPOCH = date(1899, 12, 30).toordinal()
@@ -230,13 +233,17 @@ BIG_FONT = {"bold": True, "font_size": 14}
 """A figure read from across the room (`Column.big`)."""
 
 
-def _frame(sheets: list[MasterSheet], layouts: list[list[Placed]]) -> tuple[bytes, Styles]:
+def _frame(
+    sheets: list[MasterSheet], layouts: list[list[Placed]], stamp: str
+) -> tuple[bytes, Styles]:
     """The workbook without cells, built by xlsxwriter in memory."""
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
     if _style(wb.add_format({"quote_prefix": True})) != QUOTED:
         raise AssertionError("the quotePrefix style must be the frame's first format")
     wb.set_custom_property(OUTPUT_PROPERTY, OUTPUT_MASTER)  # never read as a source
+    if stamp:
+        wb.set_custom_property(STAMP_PROPERTY, stamp)
     title = wb.add_format({"bold": True, "font_size": 13, "font_color": "#1F3864"})
     header_props = {
         "bold": True,
@@ -423,14 +430,15 @@ def _write_sheet(
         fh.write(tail.encode())
 
 
-def write_xlsx(sheets: list[MasterSheet], target: Path) -> None:
-    """Write the workbook to `target` (not atomic: see `write_master_xlsx`)."""
-    _write_xlsx(sheets, target)
+def write_xlsx(sheets: list[MasterSheet], target: Path, stamp: str = "") -> None:
+    """Write the workbook to `target` (not atomic: see `write_master_xlsx`), with the
+    content's `stamp` (`STAMP_PROPERTY`) when given."""
+    _write_xlsx(sheets, target, stamp)
 
 
-def _write_xlsx(sheets: list[MasterSheet], target: Path) -> None:
+def _write_xlsx(sheets: list[MasterSheet], target: Path, stamp: str) -> None:
     layouts = [layout(s) for s in sheets]
-    frame_bytes, styles = _frame(sheets, layouts)
+    frame_bytes, styles = _frame(sheets, layouts, stamp)
     with (
         zipfile.ZipFile(io.BytesIO(frame_bytes)) as frame,
         zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out,

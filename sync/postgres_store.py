@@ -43,12 +43,16 @@ SCHEMA_LOCK = 0x5A1E5F11
 """The advisory lock under which the schema is created or migrated, so two syncs
 opening a new database at once do not both create its tables."""
 
-MIGRATIONS: dict[int, str] = {
-    version: sql.replace(" TEXT", ' TEXT COLLATE "C"') for version, sql in schema.MIGRATIONS.items()
-}
-"""`schema.MIGRATIONS` with text compared by code point, as in SQLite, so rows come back
-in the same order (file, sheet names) whatever locale the server's database was made
-with."""
+
+def collated(sql: str) -> str:
+    """Table definitions with text compared by code point, as in SQLite, so rows come
+    back in the same order (file, sheet names) whatever locale the server's database was
+    made with, and keys compare alike in every table."""
+    return sql.replace(" TEXT", ' TEXT COLLATE "C"')
+
+
+MIGRATIONS: dict[int, str] = {version: collated(sql) for version, sql in schema.MIGRATIONS.items()}
+"""`schema.MIGRATIONS`, `collated`."""
 
 
 def shown(url: str) -> str:
@@ -140,6 +144,7 @@ class PostgresStore(SqliteStore):
 
     db: Dialect
     path: str
+    wanted_keys_table = collated(schema.WANTED_KEYS)
 
     def __init__(self, url: str, timeout: float = 60.0) -> None:
         self.db = Dialect(url, timeout)

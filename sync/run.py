@@ -29,6 +29,7 @@ from .lock import DEFAULT_WAIT, sync_lock
 from .master_file import (
     TargetsUnreadable,
     read_manager_sheet_xlsx,
+    read_stamp,
     read_targets_xlsx,
     write_master_xlsx,
 )
@@ -77,8 +78,14 @@ class MasterTarget(Protocol):
         """The team sheet's rows as the manager left them; None when there is none."""
         ...
 
-    def write(self, sheets: list[MasterSheet]) -> None:
-        """Replace the master's sheets with `sheets` (other sheets are left alone)."""
+    def stamp(self) -> str | None:
+        """The stamp of what the master holds (`engine.stamp_of`), when the target keeps
+        one; None: unknown (it is always written)."""
+        ...
+
+    def write(self, sheets: list[MasterSheet], stamp: str) -> None:
+        """Replace the master's sheets with `sheets` (other sheets are left alone), and
+        keep `stamp` with them where the target can."""
         ...
 
 
@@ -95,8 +102,11 @@ class XlsxMaster:
     def read_team(self) -> list[list[Any]] | None:
         return read_manager_sheet_xlsx(self.path, "team")
 
-    def write(self, sheets: list[MasterSheet]) -> None:
-        write_master_xlsx(sheets, self.path)
+    def stamp(self) -> str | None:
+        return read_stamp(self.path) if self.path.exists() else None
+
+    def write(self, sheets: list[MasterSheet], stamp: str) -> None:
+        write_master_xlsx(sheets, self.path, stamp=stamp)
 
 
 class SyncFailed(Bilingual):
@@ -143,6 +153,14 @@ def sync_into(
             except TargetsUnreadable as exc:  # said, never silently replaced by defaults
                 log_detail(str(lock), exc.detail)
                 notices.append(exc)
+
+            def heard(result: SyncResult) -> None:
+                result.notices[:0] = notices
+                if computed is not None:
+                    computed(result)
+
+            # a master whose sheets could not be read back is written whatever its stamp
+            stamps = {target.stamp() for target in targets} if not notices else {None}
             result = run_sync(
                 list(sources),
                 store_path,
@@ -154,14 +172,13 @@ def sync_into(
                 team_rows=team,
                 window=window,
                 scope=scope,
+                computed=heard,
+                shown=stamps.pop() if len(stamps) == 1 else None,
             )
-            result.notices[:0] = notices
-            if computed is not None:
-                computed(result)
             failures: list[Exception] = []
-            for target in targets:
+            for target in targets if result.sheets else ():
                 try:
-                    target.write(result.sheets)
+                    target.write(result.sheets, result.stamp)
                 except (Bilingual, OSError) as exc:
                     failures.append(exc)
             if failures:

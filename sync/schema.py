@@ -22,6 +22,8 @@ Tables
 - `schema_version`: one row per migration applied (`MIGRATIONS`).
 - `versions.day` (`DAY_COUNTS`, version 3): a record's own date (a lead's registered
   date), so a read of the records since a date needs no decoding.
+- `versions.promise` (`FOLLOW_UPS`, version 4): the day a call or visit promises the next
+  contact (下次联系, 下次拜访), so a sync reads the promises of today without decoding.
 - `tallies`, `gradings` (`DAY_COUNTS`, version 3): what each source's open versions
   count toward the KPIs, per rep × day × metric, and the gradings that can decide a
   new intent lead or the pipeline (`day_counts`); replaced with the source's records.
@@ -135,7 +137,23 @@ CREATE INDEX IF NOT EXISTS versions_day ON versions (ended_sync, register, day);
 """Each record's own date and the kept counts (`day_counts`); a store from before them
 has its records counted once when opened (`sqlite_counts`)."""
 
-MIGRATIONS: dict[int, str] = {1: SCHEMA, 2: OFFICES, 3: DAY_COUNTS}
+FOLLOW_UPS = """
+ALTER TABLE versions ADD COLUMN promise TEXT;
+CREATE INDEX IF NOT EXISTS versions_keys ON versions (ended_sync, register, natural_key);
+CREATE INDEX IF NOT EXISTS versions_promise ON versions (ended_sync, register, promise);
+CREATE INDEX IF NOT EXISTS versions_contacts ON versions (ended_sync, register, rep, customer, day);
+"""
+"""What a sync asks of the history without decoding it: the day a record promises the
+next contact (`followups.PROMISES`), each customer's latest call, and the versions of
+the keys a changed source holds (`current.count_changes`); a store from before has its
+promises written once when opened (`sqlite_counts`)."""
+
+WANTED_KEYS = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS wanted_keys (register TEXT NOT NULL, base TEXT NOT NULL)"
+)
+"""The keys a sync asks the versions of (`Store.open_versions_of`), for the connection."""
+
+MIGRATIONS: dict[int, str] = {1: SCHEMA, 2: OFFICES, 3: DAY_COUNTS, 4: FOLLOW_UPS}
 """Version → the SQL that brings a store from the version before to it; a new version
 is added here (never by editing an old one), and opening a store applies what it lacks.
 Version 1 is `CREATE … IF NOT EXISTS`, so a store from before this table (no

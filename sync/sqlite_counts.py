@@ -11,16 +11,22 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sheets_templates.codec import decode_records
+from sheets_templates.followups import PROMISES
 
 from .day_counts import RECORD_DAY, GradingRow, Placed, TallyRow, source_counts
+from .identity import base_key
+from .schema import WANTED_KEYS
 from .store import CurrentRecord, OpenVersion
 
 if TYPE_CHECKING:
     from .sqlite_store import Connection
 
 DAY_COUNTS_SETTING = "day_counts"
-DAY_COUNTS = 1
-"""The kept counts' form (`day_counts`); a store without them counts its records once."""
+DAY_COUNTS = 2
+"""The kept counts' form (`day_counts`, and each version's day and promise); a store
+with an older form counts its records once (2: the promises of schema version 4)."""
+Dated = tuple[str | None, str | None]
+"""A record's day and the day it promises the next contact, as ISO text (None: none)."""
 STREAM_CHUNK = 5000
 """Rows fetched at a time when a read streams (the current records)."""
 
@@ -29,6 +35,7 @@ class KeptCounts:
     """The SQLite store's part that keeps and reads the counts (a base of `SqliteStore`)."""
 
     db: Connection
+    wanted_keys_table = WANTED_KEYS
 
     def setting(self, name: str) -> Any:
         raise NotImplementedError
@@ -58,9 +65,9 @@ class KeptCounts:
                     ).fetchall()
                     days = self._keep_counts(path, rows)
                     self.db.executemany(
-                        "UPDATE versions SET day = ? WHERE ended_sync IS NULL"
+                        "UPDATE versions SET day = ?, promise = ? WHERE ended_sync IS NULL"
                         " AND source_path = ? AND data_hash = ?",
-                        [(day, path, data_hash) for data_hash, day in days.items()],
+                        [(*dated, path, data_hash) for data_hash, dated in days.items()],
                     )
                 self.put_setting(DAY_COUNTS_SETTING, DAY_COUNTS)
         except BaseException:
@@ -70,21 +77,24 @@ class KeptCounts:
 
     def _keep_counts(
         self, path: str, records: Iterable[tuple[str, str, int, str, str]]
-    ) -> dict[str, str | None]:
+    ) -> dict[str, Dated]:
         """Replace what a source's records count (`day_counts`) with what `records`
         (register, sheet, row, data text, data hash) count; return each record's day
-        (`day_counts.RECORD_DAY`, ISO text) by data hash."""
+        (`day_counts.RECORD_DAY`) and promise (`followups.PROMISES`) by data hash."""
         texts: dict[str, list[tuple[str, int, str, str]]] = {}
         for register, sheet, row, data, data_hash in records:
             texts.setdefault(register, []).append((sheet, row, data, data_hash))
         placed: dict[str, list[Placed]] = {}
-        days: dict[str, str | None] = {}
+        days: dict[str, Dated] = {}
         for register, rows in texts.items():
             values = decode_records(register, [r[2] for r in rows])
             placed[register] = [(r[0], r[1], v) for r, v in zip(rows, values, strict=True)]
+            promise = PROMISES[register][0] if register in PROMISES else None
             for r, v in zip(rows, values, strict=True):
-                day = v.get(RECORD_DAY[register])
-                days[r[3]] = day.isoformat() if day else None
+                days[r[3]] = (
+                    _text(v.get(RECORD_DAY[register])),
+                    _text(v.get(promise) if promise else None),
+                )
         tallies, gradings = source_counts(path, placed)
         self._drop_counts(path)
         self.db.executemany(
@@ -109,12 +119,17 @@ class KeptCounts:
             yield from chunk
 
     def current_records(
-        self, office: str = "", since: date | None = None, registers: Iterable[str] | None = None
+        self,
+        office: str = "",
+        since: date | None = None,
+        registers: Iterable[str] | None = None,
+        until: date | None = None,
     ) -> Iterator[CurrentRecord]:
         """Every open version with its data: the latest data of each key in each source
         still present, streamed, in no particular order. Only those of a named `office`'s
         sources (and those of no office), of `registers` when named, and dated `since`
-        or later (or undated: a lead without its registered date) when given."""
+        or later and `until` or earlier (or undated: a lead without its registered
+        date) when given."""
         names = tuple(registers) if registers is not None else ()
         if registers is not None and not names:
             return
@@ -123,15 +138,60 @@ class KeptCounts:
             conditions.append(f"register IN ({', '.join('?' * len(names))})")
         if since is not None:
             conditions.append("(day IS NULL OR day >= ?)")
-        where, params = scoped(office, conditions, (*names, *_iso(since)))
-        yield from map(
-            CurrentRecord._make,
-            self._stream(
-                "SELECT register, natural_key, data, data_hash, source_path, sheet, row_no"
-                " FROM versions" + where,
-                params,
-            ),
+        if until is not None:
+            conditions.append("(day IS NULL OR day <= ?)")
+        where, params = scoped(office, conditions, (*names, *_iso(since), *_iso(until)))
+        yield from map(CurrentRecord._make, self._stream(RECORDS + where, params))
+
+    def promised_records(self, office: str, register: str, day: date) -> list[CurrentRecord]:
+        """The open versions of `register` that promise the next contact on `day`
+        (`followups.PROMISES`; an office's, as `current_records`)."""
+        where, params = scoped(
+            office,
+            ["ended_sync IS NULL", "register = ?", "promise = ?"],
+            (register, day.isoformat()),
         )
+        return list(map(CurrentRecord._make, self.db.execute(RECORDS + where, params)))
+
+    def latest_records(self, office: str, register: str, until: date) -> list[CurrentRecord]:
+        """Each (rep, customer)'s latest open version of `register` dated `until` or
+        earlier (all of that day's: a customer called twice that day); what says when a
+        rep was last in touch, read from the store's index without decoding the rest."""
+        last_where, last_params = scoped(
+            office,
+            ["ended_sync IS NULL", "register = ?", "day <= ?", "customer IS NOT NULL"],
+            (register, until.isoformat()),
+        )
+        where, params = scoped(office, ["ended_sync IS NULL", "register = ?"], (register,))
+        sql = (
+            "SELECT v.register, v.natural_key, v.data, v.data_hash, v.source_path, v.sheet,"
+            " v.row_no FROM versions v JOIN (SELECT rep, customer, MAX(day) AS last"
+            f" FROM versions{last_where} GROUP BY rep, customer) latest"
+            " ON v.rep = latest.rep AND v.customer = latest.customer AND v.day = latest.last"
+            + where
+        )
+        return list(map(CurrentRecord._make, self.db.execute(sql, last_params + params)))
+
+    def open_versions_of(self, office: str, keys: Iterable[tuple[str, str]]) -> list[OpenVersion]:
+        """The open versions of some natural keys ((register, key without its order),
+        `identity.base_key`; an office's, as `current_records`): what the keys a sync
+        changed are held as elsewhere, without reading every other version. The keys go
+        into a temporary table the versions' key index is searched from."""
+        self.db.execute(self.wanted_keys_table)
+        self.db.execute("DELETE FROM wanted_keys")
+        wanted = set(keys)
+        self.db.executemany("INSERT INTO wanted_keys (register, base) VALUES (?, ?)", wanted)
+        where, params = scoped(office, ["v.ended_sync IS NULL"])
+        rows = self.db.execute(
+            "SELECT v.register, v.natural_key, v.data_hash, v.source_path, v.sheet, v.row_no"
+            " FROM wanted_keys w CROSS JOIN versions v"
+            + where
+            + " AND v.register = w.register AND v.natural_key >= w.base"
+            " AND v.natural_key < w.base || ' #:'",
+            params,
+        )
+        found = map(OpenVersion._make, rows)
+        return [v for v in found if (v.register, base_key(v.key)) in wanted]
 
     def open_versions(self, office: str = "") -> Iterator[OpenVersion]:
         """Every open version without its data (an office's, as `current_records`),
@@ -214,6 +274,14 @@ class KeptCounts:
         return {
             rep for (rep,) in self.db.execute("SELECT DISTINCT rep FROM versions" + where, params)
         }
+
+
+RECORDS = "SELECT register, natural_key, data, data_hash, source_path, sheet, row_no FROM versions"
+"""The columns of a `CurrentRecord`, from the versions."""
+
+
+def _text(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _iso(day: date | None) -> tuple[str, ...]:

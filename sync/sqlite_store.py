@@ -313,7 +313,7 @@ class SqliteStore(KeptCounts):
                     rec.sheet,
                     rec.row,
                     sync_id,
-                    days[rec.data_hash],
+                    *days[rec.data_hash],
                 )
             )
             self._next_version += 1
@@ -323,8 +323,8 @@ class SqliteStore(KeptCounts):
         self.db.executemany("UPDATE versions SET row_no = ?, natural_key = ? WHERE id = ?", moved)
         self.db.executemany(
             "INSERT INTO versions (id, register, natural_key, rep, customer, data, data_hash,"
-            " source_path, sheet, row_no, first_sync, day)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " source_path, sheet, row_no, first_sync, day, promise)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             inserts,
         )
         self._replace_findings(parsed)

@@ -186,12 +186,28 @@ class Store(Protocol):
         ...
 
     def current_records(
-        self, office: str = "", since: date | None = None, registers: Iterable[str] | None = None
+        self,
+        office: str = "",
+        since: date | None = None,
+        registers: Iterable[str] | None = None,
+        until: date | None = None,
     ) -> Iterator[CurrentRecord]:
         """Every open version with its data, in no particular order, streamed: never all
         of them in memory at once. A named office's (and those of no office) only, of
-        `registers` when named, dated `since` or later (or undated) when given. Every
-        read below keeps to an office the same way."""
+        `registers` when named, dated from `since` to `until` (or undated) when given.
+        Every read below keeps to an office the same way."""
+        ...
+
+    def promised_records(self, office: str, register: str, day: date) -> list[CurrentRecord]:
+        """The open versions of `register` promising the next contact on `day`."""
+        ...
+
+    def latest_records(self, office: str, register: str, until: date) -> list[CurrentRecord]:
+        """Each (rep, customer)'s latest open versions of `register` dated by `until`."""
+        ...
+
+    def open_versions_of(self, office: str, keys: Iterable[tuple[str, str]]) -> list[OpenVersion]:
+        """The open versions of some (register, natural key without its order) keys."""
         ...
 
     def open_versions(self, office: str = "") -> Iterator[OpenVersion]:

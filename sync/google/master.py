@@ -232,5 +232,8 @@ class GoogleMaster:
     def read_team(self) -> list[list[Any]] | None:
         return read_targets_google(self.client, self.key, "team")
 
-    def write(self, sheets: list[MasterSheet]) -> None:
+    def stamp(self) -> None:
+        return None  # the tabs are shared and edited online: always written
+
+    def write(self, sheets: list[MasterSheet], stamp: str) -> None:
         self.written = write_master_google(self.client, self.key, sheets)

@@ -128,9 +128,9 @@ def ours(team: Path, master: Path) -> dict[str, Any]:
 
         synced = 0.0
 
-        def write(self, sheets: list[Any]) -> None:
+        def write(self, sheets: list[Any], stamp: str) -> None:
             Timed.synced = time.perf_counter()
-            super().write(sheets)
+            super().write(sheets, stamp)
 
     tune_gc()
     started = time.perf_counter()
@@ -138,10 +138,11 @@ def ours(team: Path, master: Path) -> dict[str, Any]:
     store = master.with_suffix(".sqlite")
     result = sync_into(sources, [Timed(master)], store, AS_OF, lock=master)
     done = time.perf_counter()
+    synced = Timed.synced or done  # nothing new: the master is left as it is
     return {
         "seconds": done - started,
-        "sync": Timed.synced - started,
-        "write": done - Timed.synced,
+        "sync": synced - started,
+        "write": done - synced,
         "rows": result.records["calls"],
         "parsed": len(result.parsed),
         "changes": vars(result.changes),

@@ -271,10 +271,12 @@ def test_a_store_from_before_the_kept_counts_counts_its_records_once(tmp_path: P
     with sqlite3.connect(store) as db:  # as an older salesflow left it
         db.execute("DROP TABLE tallies")
         db.execute("DROP TABLE gradings")
-        db.execute("DROP INDEX versions_day")
+        for index in ("versions_day", "versions_keys", "versions_promise", "versions_contacts"):
+            db.execute(f"DROP INDEX {index}")
         db.execute("ALTER TABLE versions DROP COLUMN day")
+        db.execute("ALTER TABLE versions DROP COLUMN promise")
         db.execute("DELETE FROM settings WHERE name = 'day_counts'")
-        db.execute("DELETE FROM schema_version WHERE version = 3")  # at version 2
+        db.execute("DELETE FROM schema_version WHERE version >= 3")  # at version 2
     assert len(since_the_25th(store)) == 3  # dated again on opening
     again = sync(tmp_path / "team", store)
     assert again.parsed == []  # nothing read again: the counts come from the store

@@ -282,7 +282,9 @@ def test_text_that_looks_like_a_formula_stays_text(team: Team, tmp_path: Path) -
 
 def test_backups_keep_the_last_five_masters(team: Team, tmp_path: Path) -> None:
     master = tmp_path / "master.xlsx"
-    for _ in range(7):
+    for n in range(7):
+        team.rows["甲"]["calls"][0]["notes"] = f"第 {n} 次保存"  # each sync has news
+        team.write("甲")
         run(team.folder, master)
     backups = sorted(tmp_path.glob("master.backup-*.xlsx"))
     assert len(backups) == 5

@@ -39,7 +39,10 @@ def log_details_to(folder: Path) -> None:
     """Send this command's `DETAILS` to `folder/salesflow.log`, made on the first line
     (until `stop_logging_details`, when the command ends)."""
     stop_logging_details()
-    handler = logging.FileHandler(folder / LOG_NAME, encoding="utf-8", delay=True)
+    # a file name that is no UTF-8 (a GBK name from a zip) is logged escaped, not lost
+    handler = logging.FileHandler(
+        folder / LOG_NAME, encoding="utf-8", errors="backslashreplace", delay=True
+    )
     handler.setFormatter(logging.Formatter("=== %(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
     DETAILS.addHandler(handler)
     DETAILS.setLevel(logging.INFO)

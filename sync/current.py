@@ -209,10 +209,39 @@ def _identity(row: OpenVersion | CurrentRecord) -> tuple[Key, str]:
     return (row.register, base_key(row.key)), row.data_hash
 
 
-def changed_keys(before: Iterable[OpenVersion], after: Iterable[OpenVersion]) -> set[Key]:
-    """The (register, key without its order) of every version before and after: the
-    keys whose records a sync's changes can touch (`Store.open_versions_of`)."""
-    return {_identity(r)[0] for r in chain(before, after)}
+KEY_CHUNK = 20_000
+"""Keys whose changes are counted at a time (`changes_of`)."""
+
+
+def changes_of(store: Store, office: str, sync_id: int) -> Changes:
+    """What sync `sync_id` changed, by identity (`count_changes`), from the versions the
+    store keeps: only the keys it started or ended a version of can have changed, and
+    each such key's versions open before and after it are read back a chunk of keys at
+    a time, so a first sync of a year's records never holds them all."""
+    total = Changes()
+    counted: set[Key] = set()
+    chunk: set[Key] = set()
+
+    def count() -> None:
+        rows = store.versions_of(office, chunk, sync_id)
+        before = [OpenVersion(*r[:6]) for r in rows if r.first_sync < sync_id]
+        after = [OpenVersion(*r[:6]) for r in rows if r.ended_sync is None]
+        changes = count_changes(before, after, ())
+        total.added += changes.added
+        total.updated += changes.updated
+        total.removed += changes.removed
+        counted.update(chunk)
+        chunk.clear()
+
+    for register, key in store.changed_keys(sync_id):
+        identity = (register, base_key(key))
+        if identity not in counted:
+            chunk.add(identity)
+            if len(chunk) >= KEY_CHUNK:
+                count()
+    if chunk:
+        count()
+    return total
 
 
 def count_changes(
@@ -224,10 +253,10 @@ def count_changes(
 
     Only keys of the sources read (or gone) this sync can change: `before` and `after`
     hold those sources' open versions before and after the sync, `others` the other
-    sources' versions of those keys (`changed_keys`, `Store.open_versions_of`), the
-    same before and after; it is not read at all when no key can change.
+    sources' versions of those keys, the same before and after (`changes_of` has them
+    in `before` and `after` already); it is not read at all when no key can change.
     """
-    affected = changed_keys(before, after)
+    affected = {_identity(r)[0] for r in chain(before, after)}
     if not affected:
         return Changes()
     kept = [r for r in others if _identity(r)[0] in affected]

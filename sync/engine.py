@@ -29,8 +29,7 @@ from . import offices
 from .current import (
     Changes,
     Current,
-    changed_keys,
-    count_changes,
+    changes_of,
     load_current,
     rename,
     window_calls,
@@ -263,8 +262,6 @@ def _run(
             for path, k in known.items()
             if path not in present and path not in hidden and k.state != "gone"
         )
-        touched = reading | set(gone)
-        before = store.open_rows(touched)
         parsed: dict[str, ParsedSource] = {}
         elsewhere = store.reps_elsewhere(office) if office and to_read else {}
         for p in read_sources(to_read, progress, offset=len(unchanged), total=len(sources)):
@@ -283,11 +280,7 @@ def _run(
 
         seen = office or ""  # the head office (None) sees every office, as "" does
         current = load_current(store, seen, as_of)
-        after = store.open_rows(touched)
-        keys = changed_keys(before, after)
-        elsewhere_too = store.open_versions_of(seen, keys) if keys else []
-        others = [r for r in elsewhere_too if r.path not in touched]
-        changes = count_changes(before, after, others)
+        changes = changes_of(store, seen, sync_id)
         by_path = offices.source_offices(store, office, sources)
         names = written_names(store, seen)
         team = apply_roster(names, roster, by_path)

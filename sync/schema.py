@@ -139,14 +139,15 @@ has its records counted once when opened (`sqlite_counts`)."""
 
 FOLLOW_UPS = """
 ALTER TABLE versions ADD COLUMN promise TEXT;
-CREATE INDEX IF NOT EXISTS versions_keys ON versions (ended_sync, register, natural_key);
+CREATE INDEX IF NOT EXISTS versions_keys ON versions (register, natural_key);
+CREATE INDEX IF NOT EXISTS versions_started ON versions (first_sync);
 CREATE INDEX IF NOT EXISTS versions_promise ON versions (ended_sync, register, promise);
 CREATE INDEX IF NOT EXISTS versions_contacts ON versions (ended_sync, register, rep, customer, day);
 """
 """What a sync asks of the history without decoding it: the day a record promises the
 next contact (`followups.PROMISES`), each customer's latest call, and the versions of
-the keys a changed source holds (`current.count_changes`); a store from before has its
-promises written once when opened (`sqlite_counts`)."""
+the keys a sync started or ended a version of (`current.changes_of`); a store from
+before has its promises written once when opened (`sqlite_counts`)."""
 
 WANTED_KEYS = (
     "CREATE TEMPORARY TABLE IF NOT EXISTS wanted_keys (register TEXT NOT NULL, base TEXT NOT NULL)"

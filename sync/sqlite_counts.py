@@ -16,7 +16,7 @@ from sheets_templates.followups import PROMISES
 from .day_counts import RECORD_DAY, GradingRow, Placed, TallyRow, source_counts
 from .identity import base_key
 from .schema import WANTED_KEYS
-from .store import CurrentRecord, OpenVersion
+from .store import CurrentRecord, KeyVersion
 
 if TYPE_CHECKING:
     from .sqlite_store import Connection
@@ -172,39 +172,38 @@ class KeptCounts:
         )
         return list(map(CurrentRecord._make, self.db.execute(sql, last_params + params)))
 
-    def open_versions_of(self, office: str, keys: Iterable[tuple[str, str]]) -> list[OpenVersion]:
-        """The open versions of some natural keys ((register, key without its order),
-        `identity.base_key`; an office's, as `current_records`): what the keys a sync
-        changed are held as elsewhere, without reading every other version. The keys go
-        into a temporary table the versions' key index is searched from."""
+    def changed_keys(self, sync_id: int) -> Iterator[tuple[str, str]]:
+        """The (register, natural key) of every version sync `sync_id` started or ended,
+        streamed: the only records that sync can have changed."""
+        yield from self._stream(
+            "SELECT register, natural_key FROM versions WHERE first_sync = ?"
+            " UNION ALL SELECT register, natural_key FROM versions WHERE ended_sync = ?",
+            (sync_id, sync_id),
+        )
+
+    def versions_of(
+        self, office: str, keys: Iterable[tuple[str, str]], sync_id: int
+    ) -> list[KeyVersion]:
+        """The versions of some natural keys ((register, key without its order),
+        `identity.base_key`) open now or ended by sync `sync_id` (an office's, as
+        `current_records`): each key's records before and after that sync, without
+        reading any other. The keys go into a temporary table the versions' key index is
+        searched from."""
         self.db.execute(self.wanted_keys_table)
         self.db.execute("DELETE FROM wanted_keys")
         wanted = set(keys)
         self.db.executemany("INSERT INTO wanted_keys (register, base) VALUES (?, ?)", wanted)
-        where, params = scoped(office, ["v.ended_sync IS NULL"])
+        where, params = scoped(office, ["(v.ended_sync IS NULL OR v.ended_sync = ?)"], (sync_id,))
         rows = self.db.execute(
-            "SELECT v.register, v.natural_key, v.data_hash, v.source_path, v.sheet, v.row_no"
-            " FROM wanted_keys w CROSS JOIN versions v"
+            "SELECT v.register, v.natural_key, v.data_hash, v.source_path, v.sheet, v.row_no,"
+            " v.first_sync, v.ended_sync FROM wanted_keys w CROSS JOIN versions v"
             + where
             + " AND v.register = w.register AND v.natural_key >= w.base"
             " AND v.natural_key < w.base || ' #:'",
             params,
         )
-        found = map(OpenVersion._make, rows)
+        found = map(KeyVersion._make, rows)
         return [v for v in found if (v.register, base_key(v.key)) in wanted]
-
-    def open_versions(self, office: str = "") -> Iterator[OpenVersion]:
-        """Every open version without its data (an office's, as `current_records`),
-        streamed."""
-        where, params = scoped(office, ["ended_sync IS NULL"])
-        yield from map(
-            OpenVersion._make,
-            self._stream(
-                "SELECT register, natural_key, data_hash, source_path, sheet, row_no"
-                " FROM versions" + where,
-                params,
-            ),
-        )
 
     def copies(self, office: str = "") -> list[CurrentRecord]:
         """The open versions whose data another open version of the register holds too

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import astuple
 from datetime import date, datetime
@@ -26,7 +26,6 @@ from .parsed import ParsedSource, SheetSummary, text_hash
 from .schema import MIGRATIONS, SCHEMA_VERSION, VERSIONS_TABLE, statements
 from .sqlite_counts import KeptCounts
 from .store import (
-    OpenVersion,
     StoredSource,
     StoreError,
     SyncCounts,
@@ -404,23 +403,6 @@ class SqliteStore(KeptCounts):
         self._drop_counts(path)
 
     # --- reading the current state -------------------------------------------------
-
-    def open_rows(self, paths: Iterable[str]) -> list[OpenVersion]:
-        """The open versions of some sources: what they held before this sync changes
-        them."""
-        rows: list[OpenVersion] = []
-        for path in paths:
-            rows.extend(
-                map(
-                    OpenVersion._make,
-                    self.db.execute(
-                        "SELECT register, natural_key, data_hash, source_path, sheet, row_no"
-                        " FROM versions WHERE ended_sync IS NULL AND source_path = ?",
-                        (path,),
-                    ),
-                )
-            )
-        return rows
 
     def sheets(self) -> dict[str, list[SheetSummary]]:
         out: dict[str, list[SheetSummary]] = {}

@@ -46,6 +46,19 @@ class OpenVersion(NamedTuple):
     row: int
 
 
+class KeyVersion(NamedTuple):
+    """A version of a record without its data, with the syncs that started and ended it."""
+
+    register: str
+    key: str
+    data_hash: str
+    path: str
+    sheet: str
+    row: int
+    first_sync: int
+    ended_sync: int | None
+
+
 class CurrentRecord(NamedTuple):
     """An open version of a record with its data text (the `codec`'s)."""
 
@@ -181,10 +194,6 @@ class Store(Protocol):
         """A source no longer there: its records leave the registers (kept in history)."""
         ...
 
-    def open_rows(self, paths: Iterable[str]) -> list[OpenVersion]:
-        """The open versions of some sources."""
-        ...
-
     def current_records(
         self,
         office: str = "",
@@ -206,12 +215,15 @@ class Store(Protocol):
         """Each (rep, customer)'s latest open versions of `register` dated by `until`."""
         ...
 
-    def open_versions_of(self, office: str, keys: Iterable[tuple[str, str]]) -> list[OpenVersion]:
-        """The open versions of some (register, natural key without its order) keys."""
+    def changed_keys(self, sync_id: int) -> Iterator[tuple[str, str]]:
+        """The (register, natural key) of every version a sync started or ended."""
         ...
 
-    def open_versions(self, office: str = "") -> Iterator[OpenVersion]:
-        """Every open version without its data, streamed."""
+    def versions_of(
+        self, office: str, keys: Iterable[tuple[str, str]], sync_id: int
+    ) -> list[KeyVersion]:
+        """The versions of some (register, key without its order) keys open now or ended
+        by sync `sync_id`."""
         ...
 
     def copies(self, office: str = "") -> list[CurrentRecord]:

@@ -165,7 +165,8 @@ def _target_value(raw: Any) -> Decimal | None:
     if is_blank(raw):
         return None
     value = parse_money(raw, ReadContext(year=2000))
-    return value.normalize() if value == value.to_integral_value() else value
+    whole = value.quantize(Decimal(1))  # 100.00 or 1E+2 → 100
+    return whole if value == whole else value
 
 
 def targets_from_rows(rows: Sequence[Sequence[Any]]) -> tuple[Targets, list[TargetIssue]]:

@@ -109,6 +109,12 @@ class SyncResult:
     def issues(self) -> int:
         return len(self.problems)
 
+    @property
+    def master_kept(self) -> bool:
+        """Nothing the master shows changed (`stamp`): its sheets were not built, and it
+        is left as the last sync wrote it."""
+        return not self.sheets
+
     def count(self, status: str) -> int:
         return sum(1 for s in self.sources if s.status == status)
 
@@ -390,6 +396,8 @@ def stamp_of(changed: Any, master: MasterInput, notices: list[Bilingual]) -> str
     The same stamp twice means a sync would write the same master again (but its
     synced-at time and sync log), so a refresh with nothing new leaves it alone."""
     meeting = replace(master.meeting, at=time(0)) if master.meeting else None
+    # the targets as shown (the targets rows, the KPIs), not as typed (an empty rep row)
+    figures = replace(master.figures, targets=target_sheet.DEFAULT_TARGETS)
     said = [(n.zh, n.en) for n in notices]
     parts = (
         version("salesflow"),
@@ -400,7 +408,7 @@ def stamp_of(changed: Any, master: MasterInput, notices: list[Bilingual]) -> str
         master.targets_header,
         master.targets_rows,
         master.team_rows,
-        master.figures,
+        figures,
         meeting,
         master.problems,
         master.duplicates,

@@ -154,6 +154,7 @@ class PostgresStore(SqliteStore):
         try:
             self._migrate()
             self._count_kept_records()
+            self.db.execute(self.wanted_keys_table)
         except BaseException:
             self.db.close()
             raise

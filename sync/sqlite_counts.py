@@ -188,8 +188,8 @@ class KeptCounts:
         `identity.base_key`) open now or ended by sync `sync_id` (an office's, as
         `current_records`): each key's records before and after that sync, without
         reading any other. The keys go into a temporary table the versions' key index is
-        searched from."""
-        self.db.execute(self.wanted_keys_table)
+        searched from (made when the store is opened: making a table while a read
+        streams would end that read)."""
         self.db.execute("DELETE FROM wanted_keys")
         wanted = set(keys)
         self.db.executemany("INSERT INTO wanted_keys (register, base) VALUES (?, ?)", wanted)

@@ -217,6 +217,10 @@ CHANGES = Text(
     "变化: 新增 {added}，修改 {updated}，删除 {removed}",
     "Changes: added {added}, updated {updated}, removed {removed}",
 )
+MASTER_KEPT = Text(
+    "总表: 没有新变化，保持上次写入的样子（未重写）",
+    "Master: nothing new, left as the last sync wrote it (not rewritten)",
+)
 ISSUES = Text(
     "数据问题: {n} 个（见总表“数据问题”）",
     "Data problems: {n} (see the master's Data problems sheet)",
@@ -254,6 +258,8 @@ def summary_lines(result: SyncResult) -> list[tuple[str, str | None]]:
     lines.append((RECORDS(lang, items=items), None))
     c = result.changes
     lines.append((CHANGES(lang, added=c.added, updated=c.updated, removed=c.removed), None))
+    if result.master_kept:
+        lines.append((MASTER_KEPT(lang), "dim"))
     lines.append((ISSUES(lang, n=result.issues), "yellow" if result.issues else None))
     flags = flags_json(result.figures, result.duplicates)
     kinds = {k: 0 for k in ("stalled_customer", "collision", "duplicate", "overdue")}

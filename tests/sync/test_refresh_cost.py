@@ -1,0 +1,136 @@
+"""A refresh costs what changed (issue 12): the figures read only the calls they need,
+the changes are counted from the keys a sync touched, and a refresh with nothing new
+leaves the master as it is. Hand-worked teams, both stores."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+import sync.current
+import sync.postgres_store
+import sync.sqlite_counts
+from sheets_templates.followups import FollowUp
+from sync.demo import write_workbook
+from sync.engine import run_sync
+from sync.sources import file_sources
+from sync.store import Location, open_store
+
+from .conftest import run
+from .teams import AS_OF
+from .test_master_targets import set_team_target
+
+OCT15, NOV02, NOV20, NOV25 = (
+    date(2026, 10, 15),
+    date(2026, 11, 2),
+    date(2026, 11, 20),
+    date(2026, 11, 25),
+)
+
+
+def call(day: date, customer: str, contact: str, phone: str, **more: Any) -> dict[str, Any]:
+    return {
+        "date": day,
+        "time": time(10, 0),
+        "rep": "张三",
+        "customer": customer,
+        "contact": contact,
+        "phone": phone,
+        "outcome": "接通",
+        "effective": "是",
+        "wechat_added": "否",
+        **more,
+    }
+
+
+def zhang_san(folder: Path) -> None:
+    """张三 graded 甲公司 A on 15 October and promised to call back on the as-of date
+    (26 November, a Thursday); he last called it on the 20th, someone else answering.
+    乙公司 (B) was last called on 2 November; 丙公司 yesterday."""
+    calls = [
+        call(OCT15, "甲公司", "王经理", "13800000001", intent_grade="A", follow_up=AS_OF),
+        call(NOV02, "乙公司", "赵经理", "13800000003", intent_grade="B"),
+        call(NOV20, "甲公司", "李总", "13800000002"),
+        call(NOV25, "丙公司", "钱女士", "13800000004"),
+    ]
+    write_workbook(folder / "张三" / "电话.xlsx", [("电话记录", "calls", calls, "zh")])
+
+
+def test_the_store_hands_over_the_promised_and_the_latest_calls(
+    tmp_path: Path, store_at: Location
+) -> None:
+    zhang_san(tmp_path / "team")
+    run_sync(file_sources([tmp_path / "team"], AS_OF), store_at, AS_OF)
+    with open_store(store_at) as store:
+        promised = [r.row for r in store.promised_records("", "calls", AS_OF)]
+        latest = sorted(r.row for r in store.latest_records("", "calls", AS_OF))
+        before_the_20th = sorted(r.row for r in store.latest_records("", "calls", NOV02))
+    assert promised == [2]  # the call of 15 October, row 2
+    assert latest == [3, 4, 5]  # 乙 on the 2nd, 甲 on the 20th, 丙 on the 25th
+    assert before_the_20th == [2, 3]  # by 2 November: 甲 on 15 October, 乙 on the 2nd
+
+
+def test_the_follow_ups_come_from_the_calls_the_store_hands_over(tmp_path: Path) -> None:
+    zhang_san(tmp_path / "team")
+    result = run(tmp_path / "team", tmp_path / "master.xlsx")
+    assert result.figures.follow_ups == [
+        # promised on 15 October: shown with the contact of the latest call
+        FollowUp("张三", "call_promised", "甲公司", "李总", "13800000002", OCT15),
+        # A, quiet since the 20th: Mon 23 to Thu 26 are 4 working days (≥ 3)
+        FollowUp("张三", "silent_a", "甲公司", "李总", "13800000002", NOV20, 4),
+        # B, quiet since 2 November: 4 + 5 + 5 + 4 = 18 working days (≥ 7)
+        FollowUp("张三", "silent_b", "乙公司", "赵经理", "13800000003", NOV02, 18),
+    ]
+    calls = openpyxl.load_workbook(tmp_path / "master.xlsx", read_only=True)["电话记录"]
+    (title,) = next(calls.iter_rows(max_row=1, max_col=1, values_only=True))
+    assert "共 3 行" in str(title)  # the month's three calls; October's stays in the store
+
+
+def test_changes_are_counted_a_few_keys_at_a_time(
+    tmp_path: Path, store_at: Location, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks of 2 keys and streams of 2 rows: the count is the same as in one go."""
+    for module in (sync.sqlite_counts, sync.postgres_store):
+        monkeypatch.setattr(module, "STREAM_CHUNK", 2)
+    monkeypatch.setattr(sync.current, "KEY_CHUNK", 2)
+    team = tmp_path / "team"
+    calls = [call(NOV20, f"客户{n}", "王经理", f"1380000000{n}", time=time(9, n)) for n in range(5)]
+    write_workbook(team / "张三" / "电话.xlsx", [("电话记录", "calls", calls, "zh")])
+    first = run_sync(file_sources([team], AS_OF), store_at, AS_OF)
+    assert vars(first.changes) == {"added": 5, "updated": 0, "removed": 0}
+    calls[0]["outcome"] = "已回访"  # edited
+    calls[3]["outcome"] = "无人接听"  # edited
+    del calls[1]  # deleted
+    calls.append(call(NOV25, "客户9", "钱女士", "13800000009"))  # added
+    write_workbook(team / "张三" / "电话.xlsx", [("电话记录", "calls", calls, "zh")])
+    second = run_sync(file_sources([team], AS_OF), store_at, AS_OF)
+    assert vars(second.changes) == {"added": 1, "updated": 2, "removed": 1}
+
+
+def test_a_refresh_with_nothing_new_leaves_the_master_as_it_is(tmp_path: Path) -> None:
+    zhang_san(tmp_path / "team")
+    master = tmp_path / "master.xlsx"
+    run(tmp_path / "team", master)
+    written = (master.read_bytes(), master.stat().st_mtime_ns)
+
+    again = run(tmp_path / "team", master)
+    assert again.master_kept and again.sheets == []
+    assert (master.read_bytes(), master.stat().st_mtime_ns) == written
+    assert list(tmp_path.glob("master.backup-*")) == []
+
+    set_team_target(master, "有效通话（每天）", 80)  # the manager's edit is news
+    edited = run(tmp_path / "team", master)
+    assert not edited.master_kept
+    assert {k.target for k in edited.figures.kpis if k.metric == "effective_calls"} == {80}
+
+    saved = run(tmp_path / "team", master)
+    assert saved.master_kept  # the edit is in the master the last sync wrote
+    (tmp_path / "team" / "张三" / "电话.xlsx").unlink()  # a file gone is news too
+    zhang_san(tmp_path / "other")
+    (tmp_path / "other" / "张三" / "电话.xlsx").rename(tmp_path / "team" / "张三" / "电话2.xlsx")
+    moved = run(tmp_path / "team", master)
+    assert not moved.master_kept and len(list(tmp_path.glob("master.backup-*"))) == 2

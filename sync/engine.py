@@ -41,7 +41,7 @@ from .last_meeting import MEETING_SETTING, meetings_document
 from .master_model import Duplicate, MasterInput, MasterSheet
 from .master_sheets import build_sheets
 from .master_words import SHEET_TITLES
-from .meeting import NOW, Meeting, Moment, build_meeting, clock_for, kind_at
+from .meeting import NOW, Meeting, Moment, both_meetings, clock_for, kind_at
 from .parsed import ParsedSource
 from .reading import ProgressFn, read_sources
 from .sheet_limits import fit_sheets
@@ -334,8 +334,10 @@ def _run(
         synced_at = datetime.now()
         at = moment.at or clock_for(as_of, synced_at)
         unreadable = sum(1 for s in statuses if s.status == "unreadable")
-        meeting = build_meeting(figures, at, kind_at(at, moment.kind), problems, unreadable)
-        meetings = meetings_document(figures, meeting, problems, as_of, synced_at)
+        meeting, other_meeting = both_meetings(
+            figures, at, kind_at(at, moment.kind), problems, unreadable
+        )
+        meetings = meetings_document(meeting, other_meeting, as_of, synced_at)
         store.put_setting(MEETING_SETTING, meetings)
         store.log_sync(sync_id, counts)
         sync_log: list[tuple[Any, ...]] = [*store.sync_log()]
@@ -360,6 +362,7 @@ def _run(
         team_rows=team_table,
         sync_log=sync_log,
         meeting=meeting,
+        other_meeting=other_meeting,
         window=window,
         offices=view,
     )

@@ -9,14 +9,10 @@ it was computed from.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sheets_templates.kpi import Figures
-from sheets_templates.problems import Problem
-
-from .meeting import KINDS, Meeting, build_meeting
+from .meeting import Meeting
 from .store import Store
 
 MEETING_SETTING = "meeting"
@@ -24,26 +20,18 @@ MEETING_SETTING = "meeting"
 
 
 def meetings_document(
-    figures: Figures,
-    chosen: Meeting,
-    problems: Sequence[Problem],
-    as_of: date,
-    synced_at: datetime,
+    chosen: Meeting, other: Meeting, as_of: date, synced_at: datetime
 ) -> dict[str, Any]:
-    """Both meetings of a sync as documents: `chosen` (the sync's) and the other kind,
-    built the same way at the same clock time, so `notify --meeting` can pick either."""
+    """Both meetings of a sync as documents (`meeting.both_meetings`): `chosen` (the
+    sync's) and the other kind, so `notify --meeting` can pick either."""
     from .summary import meeting_json  # summary imports engine, which imports this
 
-    documents: dict[str, Any] = {chosen.kind: meeting_json(chosen)}
-    for kind in KINDS:
-        if kind not in documents:
-            other = build_meeting(figures, chosen.at, kind, problems, chosen.health.unreadable)
-            documents[kind] = meeting_json(other)
     return {
         "kind": chosen.kind,
         "as_of": as_of.isoformat(),
         "synced_at": synced_at.isoformat(timespec="seconds"),
-        **documents,
+        chosen.kind: meeting_json(chosen),
+        other.kind: meeting_json(other),
     }
 
 

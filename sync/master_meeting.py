@@ -36,7 +36,7 @@ from .master_model import (
     Table,
 )
 from .master_offices import office_tables
-from .meeting import KINDS, Kind, Meeting, Standing, build_meeting, sum_known
+from .meeting import Meeting, Standing, sum_known
 
 TITLES = {"morning": Text("晨会", "Morning meeting"), "evening": Text("夕会", "Evening meeting")}
 """Each meeting sheet's title, by the meeting's kind."""
@@ -110,12 +110,7 @@ chart plots effective calls per rep (by place) with the target as a line."""
 def meeting_sheets(data: MasterInput, titles: Mapping[str, str]) -> list[MasterSheet]:
     """晨会 and 夕会, the sync's meeting first (the workbook opens on it); `titles` are
     every sheet's title by key, for the banner's links."""
-    chosen = data.meeting
-    other: Kind = KINDS[1 - KINDS.index(chosen.kind)]
-    alternate = build_meeting(
-        data.figures, chosen.at, other, data.problems, chosen.health.unreadable
-    )
-    return [meeting_sheet(m, data, titles) for m in (chosen, alternate)]
+    return [meeting_sheet(m, data, titles) for m in (data.meeting, data.other_meeting)]
 
 
 def meeting_sheet(m: Meeting, data: MasterInput, titles: Mapping[str, str]) -> MasterSheet:

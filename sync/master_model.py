@@ -180,6 +180,8 @@ class MasterInput:
     targets_rows: list[list[Any]]
     sync_log: list[tuple[Any, ...]]
     meeting: Meeting
+    other_meeting: Meeting
+    """The other kind of meeting at the same time (`meeting.both_meetings`)."""
     team_rows: list[list[Any]]
     """The 团队 sheet: its header, then a row per rep (`sheets_templates.roster`)."""
     window: Window = DEFAULT_WINDOW

@@ -299,6 +299,18 @@ def build_meeting(
     )
 
 
+def both_meetings(
+    fig: Figures, at: time, kind: Kind, problems: Sequence[Problem], unreadable: int
+) -> tuple[Meeting, Meeting]:
+    """The meeting of `kind` and the other one, held at the same clock time: a sync
+    shows both (晨会 and 夕会) and keeps both for `notify`, built once each."""
+    other: Kind = KINDS[1 - KINDS.index(kind)]
+    return (
+        build_meeting(fig, at, kind, problems, unreadable),
+        build_meeting(fig, at, other, problems, unreadable),
+    )
+
+
 def sum_known(values: list[Decimal | None]) -> Decimal | None:
     """The sum of the values given (None: no value given at all)."""
     known = [v for v in values if v is not None]

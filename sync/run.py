@@ -31,6 +31,7 @@ from .master_file import (
     read_manager_sheet_xlsx,
     read_stamp,
     read_targets_xlsx,
+    remove_dead_temps,
     write_master_xlsx,
 )
 from .master_model import MasterSheet
@@ -103,6 +104,7 @@ class XlsxMaster:
         return read_manager_sheet_xlsx(self.path, "team")
 
     def stamp(self) -> str | None:
+        remove_dead_temps(self.path)  # a killed write's file goes, written again or not
         return read_stamp(self.path) if self.path.exists() else None
 
     def write(self, sheets: list[MasterSheet], stamp: str) -> None:

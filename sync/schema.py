@@ -24,6 +24,8 @@ Tables
   date), so a read of the records since a date needs no decoding.
 - `versions.promise` (`FOLLOW_UPS`, version 4): the day a call or visit promises the next
   contact (下次联系, 下次拜访), so a sync reads the promises of today without decoding.
+- `rep_rows` (`FOLLOW_UPS`, version 4): each rep name written on a source's records,
+  with each sheet that holds it and its first row there; replaced with the records.
 - `tallies`, `gradings` (`DAY_COUNTS`, version 3): what each source's open versions
   count toward the KPIs, per rep × day × metric, and the gradings that can decide a
   new intent lead or the pipeline (`day_counts`); replaced with the source's records.
@@ -143,11 +145,20 @@ CREATE INDEX IF NOT EXISTS versions_keys ON versions (register, natural_key);
 CREATE INDEX IF NOT EXISTS versions_started ON versions (first_sync);
 CREATE INDEX IF NOT EXISTS versions_promise ON versions (ended_sync, register, promise);
 CREATE INDEX IF NOT EXISTS versions_contacts ON versions (ended_sync, register, rep, customer, day);
+CREATE TABLE IF NOT EXISTS rep_rows (
+    source_path TEXT NOT NULL,
+    rep TEXT NOT NULL,
+    sheet TEXT NOT NULL,
+    row_no INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rep_rows_path ON rep_rows (source_path);
 """
 """What a sync asks of the history without decoding it: the day a record promises the
 next contact (`followups.PROMISES`), each customer's latest call, and the versions of
-the keys a sync started or ended a version of (`current.changes_of`); a store from
-before has its promises written once when opened (`sqlite_counts`)."""
+the keys a sync started or ended a version of (`current.changes_of`); and, kept per
+source like the tallies, each rep name's first row on each sheet (`rep_rows`, the
+roster's names). A store from before has its promises and rep rows written once when
+opened (`sqlite_counts`)."""
 
 WANTED_KEYS = (
     "CREATE TEMPORARY TABLE IF NOT EXISTS wanted_keys (register TEXT NOT NULL, base TEXT NOT NULL)"

@@ -21,6 +21,8 @@ from .store import CurrentRecord, KeyVersion
 if TYPE_CHECKING:
     from .sqlite_store import Connection
 
+KEPT_TABLES = ("tallies", "gradings", "rep_rows")
+"""What a source's records count, kept beside them and replaced with them."""
 DAY_COUNTS_SETTING = "day_counts"
 DAY_COUNTS = 2
 """The kept counts' form (`day_counts`, and each version's day and promise); a store
@@ -52,8 +54,8 @@ class KeptCounts:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             if self.setting(DAY_COUNTS_SETTING) != DAY_COUNTS:  # no one did it meanwhile
-                self.db.execute("DELETE FROM tallies")
-                self.db.execute("DELETE FROM gradings")
+                for table in KEPT_TABLES:
+                    self.db.execute(f"DELETE FROM {table}")
                 paths = self.db.execute(
                     "SELECT DISTINCT source_path FROM versions WHERE ended_sync IS NULL"
                 ).fetchall()
@@ -97,6 +99,15 @@ class KeptCounts:
                 )
         tallies, gradings = source_counts(path, placed)
         self._drop_counts(path)
+        first: dict[tuple[str, str], int] = {}
+        for register_rows in placed.values():
+            for sheet, row, typed in register_rows:
+                at = (typed.get("rep") or "", sheet)
+                first[at] = min(row, first.get(at, row))
+        self.db.executemany(
+            "INSERT INTO rep_rows (source_path, rep, sheet, row_no) VALUES (?, ?, ?, ?)",
+            [(path, rep, sheet, row) for (rep, sheet), row in first.items()],
+        )
         self.db.executemany(
             "INSERT INTO tallies (source_path, rep, day, metric, value) VALUES (?, ?, ?, ?, ?)",
             tallies,
@@ -109,8 +120,8 @@ class KeptCounts:
         return days
 
     def _drop_counts(self, path: str) -> None:
-        self.db.execute("DELETE FROM tallies WHERE source_path = ?", (path,))
-        self.db.execute("DELETE FROM gradings WHERE source_path = ?", (path,))
+        for table in KEPT_TABLES:
+            self.db.execute(f"DELETE FROM {table} WHERE source_path = ?", (path,))
 
     def _stream(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
         """A query's rows, `STREAM_CHUNK` at a time: never all of them in memory."""
@@ -259,19 +270,16 @@ class KeptCounts:
         """Each rep name written on the open versions (an office's, as
         `current_records`), with each sheet that holds it and its first row there:
         (rep, path, sheet, row)."""
-        where, params = scoped(office, ["ended_sync IS NULL"])
+        where, params = scoped(office, [])
         return self.db.execute(
-            "SELECT rep, source_path, sheet, MIN(row_no) FROM versions"
-            + where
-            + " GROUP BY rep, source_path, sheet",
-            params,
+            "SELECT rep, source_path, sheet, row_no FROM rep_rows" + where, params
         ).fetchall()
 
     def reps(self, office: str = "") -> set[str]:
         """The rep names written on the open versions (an office's, as `current_records`)."""
-        where, params = scoped(office, ["ended_sync IS NULL"])
+        where, params = scoped(office, [])
         return {
-            rep for (rep,) in self.db.execute("SELECT DISTINCT rep FROM versions" + where, params)
+            rep for (rep,) in self.db.execute("SELECT DISTINCT rep FROM rep_rows" + where, params)
         }
 
 

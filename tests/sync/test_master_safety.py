@@ -13,11 +13,16 @@ DAY = ("--as-of", AS_OF.isoformat())
 
 
 def test_a_master_open_in_excel_is_not_replaced(tmp_path: Path) -> None:
-    build_team(tmp_path / "team")
+    team = build_team(tmp_path / "team")
     assert salesflow("sync", "--from", "team", *DAY, cwd=tmp_path).returncode == 0
     master = tmp_path / "master.xlsx"
     before = master.read_bytes()
     (tmp_path / "~$master.xlsx").write_bytes(b"\x06Manager" + b" " * 155)
+    kept = salesflow("sync", "--from", "team", *DAY, cwd=tmp_path)
+    assert kept.returncode == 0  # nothing new: the open master needs no writing
+    assert "总表: 没有新变化" in kept.stdout
+    team.rows["甲"]["calls"][0]["notes"] = "改过"  # a rep saves: news the master lacks
+    team.write("甲")
     out = salesflow("sync", "--from", "team", *DAY, cwd=tmp_path)
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
@@ -28,13 +33,17 @@ def test_a_master_open_in_excel_is_not_replaced(tmp_path: Path) -> None:
 
 
 def test_the_master_keeps_its_file_mode(tmp_path: Path) -> None:
-    build_team(tmp_path / "team")
+    team = build_team(tmp_path / "team")
     assert salesflow("sync", "--from", "team", *DAY, cwd=tmp_path).returncode == 0
     master = tmp_path / "master.xlsx"
     master.chmod(0o440)
+    team.rows["甲"]["calls"][0]["notes"] = "改过"  # each sync has news to write
+    team.write("甲")
     assert salesflow("sync", "--from", "team", *DAY, cwd=tmp_path).returncode == 0
     assert stat.S_IMODE(master.stat().st_mode) == 0o440
     master.chmod(0o664)
+    team.rows["甲"]["calls"][0]["notes"] = "又改过"
+    team.write("甲")
     assert salesflow("sync", "--from", "team", *DAY, cwd=tmp_path).returncode == 0
     assert stat.S_IMODE(master.stat().st_mode) == 0o664
 

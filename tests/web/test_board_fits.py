@@ -20,9 +20,9 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
-from .serving import Served, serve, write_big_team
+from .serving import Served, serve, write_big_team, write_calls
 
 SCREENS = [(1920, 1080), (1280, 720)]
 TOP_TEN = ["赵一", "赵二", "赵三", "赵四", "赵五", "陈五", "陈四", "陈三", "陈二", "陈一"]
@@ -89,7 +89,14 @@ def test_a_big_teams_board_fits_the_tv(
     assert scroll[0] <= width and scroll[1] <= height
     assert page.evaluate(OVERFLOWING) == []
     assert page.evaluate(SMALLEST_TEXT) >= width * 0.0125  # 24 px on 1920, 16 px on 1280
+    assert chart_height(page) >= height / 10  # the chart has its share of the screen
     page.close()
+
+
+def chart_height(page: Page) -> float:
+    box = page.locator("#chart canvas").bounding_box()
+    assert box is not None
+    return float(box["height"])
 
 
 def shown_and_cut(page: Page, section: str) -> dict[str, tuple[int, int]]:
@@ -135,3 +142,27 @@ def test_a_small_team_is_shown_whole(browser: Browser, board: Served) -> None:
     assert under["有效通话"] == (2, 0)  # 丙 and 甲 are behind the 75.5 due; 乙 85 is not
     assert page.evaluate(OVERFLOWING) == []
     page.close()
+
+
+def test_a_failed_sync_is_said_on_the_tv_and_the_board_still_fits(
+    browser: Browser, big_team: Served
+) -> None:
+    """A sync that fails (here: the master's name taken by a folder) puts its banner on
+    top of the last figures, and the board still fits the screen, its chart included
+    (the banner once took the ranking's row height and left the chart none)."""
+    page = tv(browser, big_team, 1920, 1080)
+    master = big_team.folder / "master.xlsx"
+    kept = master.rename(big_team.folder / "kept.xlsx")
+    master.mkdir()
+    try:
+        write_calls(big_team.folder, "赵一", 100, "15000")  # a save: the next sync
+        expect(page.locator("#board .failure")).to_be_visible(timeout=30_000)
+        assert page.inner_text("#ranking-more") == "还有 40 人"  # the last figures stay
+        assert chart_height(page) >= 1080 / 10
+        assert page.evaluate(OVERFLOWING) == []
+    finally:
+        master.rmdir()
+        kept.rename(master)
+        write_calls(big_team.folder, "赵一", 100, "15000")
+        expect(page.locator("#board .failure")).to_have_count(0, timeout=30_000)
+        page.close()

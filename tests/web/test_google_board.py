@@ -15,7 +15,7 @@ import pytest
 from sheets_templates.registers import REGISTERS
 from sync.master_meeting import TITLES
 from tests.google.conftest import sheets_emulator as sheets_emulator  # the fixture
-from tests.google.emulator import SheetsEmulator
+from tests.google.emulator import CellValue, SheetsEmulator
 from tests.google.offices import TOKEN
 
 from .serving import serve, write_rep, write_team
@@ -56,7 +56,7 @@ def test_google_refusing_is_said_on_the_board_and_the_next_sync_recovers(
         assert served.process.poll() is None
 
 
-def evening_row(emulator: SheetsEmulator, key: str, rep: str) -> list[object]:
+def evening_row(emulator: SheetsEmulator, key: str, rep: str) -> list[CellValue]:
     """`rep`'s row of the Google master's 夕会 ranking: rep, effective calls (the
     place before them is a medal or text)."""
     rows = emulator.values(key, TITLES["evening"]("zh"))

@@ -13,7 +13,7 @@ import shlex
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -26,11 +26,25 @@ from .google.commands import GoogleSettings, google_keys_option, google_options
 from .history_command import history_command
 from .meeting import Kind, Moment
 from .notify_command import notify_command
-from .options import AS_OF, AS_OF_AT, LANG, MEETING, STORE, STORE_ENV, WINDOW, master_option
+from .options import (
+    AS_OF,
+    AS_OF_AT,
+    GOOGLE_MASTER,
+    LANG,
+    MEETING,
+    STORE,
+    STORE_ENV,
+    WINDOW,
+    folders_option,
+    master_option,
+)
 from .progress import progress_bar
-from .run import SyncFailed, tune_gc
+from .run import MasterTarget, SyncFailed, XlsxMaster, tune_gc
 from .web.command import serve_command
 from .window import Window
+
+if TYPE_CHECKING:
+    from .google.master import GoogleMaster
 
 TEMPLATES_WRITTEN = Text("模板已写入:", "Templates written:")
 MARKED = Count(
@@ -80,6 +94,18 @@ def require_xlsx_master(master: Path) -> None:
         raise click.UsageError(
             "the master must be an .xlsx file (an .xlsm master refreshes itself)"
         )
+
+
+def master_targets(
+    master: Path, google_master: str | None, google: GoogleSettings
+) -> tuple[GoogleMaster | None, list[MasterTarget]]:
+    """Where a sync writes the master (`sync`, and `serve` on every sync): the Google
+    spreadsheet first when one is named (its targets and team tabs are the ones read
+    back), then the `.xlsx` file. Connects to Google now, so credentials Google refuses
+    stop `sync` before it starts."""
+    online = google.master(google_master) if google_master else None
+    xlsx = XlsxMaster(master)
+    return online, [online, xlsx] if online else [xlsx]
 
 
 def echo_json(document: Any) -> None:
@@ -272,13 +298,7 @@ def fail(message: str) -> NoReturn:
 
 
 @main.command(name="sync")
-@click.option(
-    "--from",
-    "folders",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="The team's folder (a rep's file or folder name names the rep); repeat for more.",
-)
+@folders_option("The team's folder (a rep's file or folder name names the rep); repeat for more.")
 @master_option("The master workbook to write (.xlsx).")
 @STORE
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON summary (see README).")
@@ -290,11 +310,7 @@ def fail(message: str) -> NoReturn:
     help="Seconds to wait for another sync of the same master before giving up.",
 )
 @google_keys_option("An office's Google spreadsheet to sync (key or link); repeat for more.")
-@click.option(
-    "--google-master",
-    metavar="KEY",
-    help="Also write the master into this Google spreadsheet (its targets tab is read back).",
-)
+@GOOGLE_MASTER
 @click.option(
     "--rebuild-store",
     is_flag=True,
@@ -336,7 +352,7 @@ def sync_command(
     """Sync the team's registers into the store and the master workbook."""
     from .google.commands import master_note
     from .offices import Scope
-    from .run import MasterTarget, XlsxMaster, sync_into
+    from .run import sync_into
     from .store import StoreError, default_store, location
     from .store_faults import set_aside
     from .summary import summary_lines, sync_json
@@ -352,8 +368,7 @@ def sync_command(
     log_beside(master.parent, str(master), lang)
     day, at = as_of or (date.today(), None)
     sources = team_sources(folders, google_keys, google, master, day)
-    online = google.master(google_master) if google_master else None
-    targets: list[MasterTarget] = [online, XlsxMaster(master)] if online else [XlsxMaster(master)]
+    online, targets = master_targets(master, google_master, google)
     store_path = location(store) if store else default_store(master)
     if rebuild_store:
         if not isinstance(store_path, Path):
@@ -419,7 +434,7 @@ def head_office_usage(
 def demo(folder: Path, as_of: date | None, lang: Lang) -> None:
     """Write a sample team folder and check it (the sample has mistakes on purpose)."""
     from .demo import NotADemoFolder, claim_demo_folder, make_team
-    from .run import XlsxMaster, sync_into
+    from .run import sync_into
     from .sources import file_sources
     from .store import default_store
     from .summary import summary_lines

@@ -1,5 +1,6 @@
-"""The command-line options several commands share: the language, the as-of day (and
-the meeting's clock time), which meeting, the master's window, the master and the store."""
+"""The command-line options several commands share: the team's folders, the language,
+the as-of day (and the meeting's clock time), which meeting, the master's window, the
+master (on disk and in Google) and the store."""
 
 from __future__ import annotations
 
@@ -25,6 +26,28 @@ STORE = click.option(
     help="The store: a SQLite file (default beside the master, NAME.sqlite) or a"
     f" postgresql://user@host/db URL; also ${STORE_ENV}.",
 )
+
+
+def folders_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--from DIR` (repeatable, as `folders`): the team's folders, said for what the
+    command does with them."""
+    return click.option(
+        "--from",
+        "folders",
+        multiple=True,
+        metavar="DIR",
+        type=click.Path(path_type=Path),
+        help=help_text,
+    )
+
+
+GOOGLE_MASTER = click.option(
+    "--google-master",
+    metavar="KEY",
+    help="Also write the master into this Google spreadsheet (key or link); its 指标"
+    " (targets) and 团队 (team) tabs are read back.",
+)
+"""The master's Google twin (`cli.master_targets` makes it the sync's first target)."""
 
 
 def master_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -94,7 +117,8 @@ AS_OF_AT = click.option(
 MEETING = click.option(
     "--meeting",
     type=click.Choice(KINDS),
-    help="Which meeting the master opens on; default: morning before 12:00, else evening.",
+    help="Which meeting (晨会 morning, 夕会 evening) to show; default: morning before 12:00,"
+    " else evening.",
 )
 
 

@@ -2,9 +2,11 @@
 
 The board is the sync's `Meeting` (the same content as the master's 晨会/夕会 sheets and
 `sync --json`'s `meeting`) laid out for a TV across the room: the effective-call
-ranking with medals and bars against the pace, the team's total, praise, the
-under-target list and the data-health line. It names reps only: no customer and no
-phone number ever reaches a viewer.
+ranking with medals and bars against the pace (its top `RANKING_TOP`), the team's total,
+praise, the under-target list and the data-health line, in the meeting sheet's words.
+Praise and the under-target list are grouped by metric in the meeting's order, so the
+page can cut a big team's lists to the screen from the end and count who it cut. It
+names reps only: no customer and no phone number ever reaches a viewer.
 
 A rep's page is that rep's today against the time-of-day pace (the evening meeting's
 view of today, at the sync's clock), the next checkpoint's gap ("12:00 前还差 N 个"),
@@ -14,6 +16,7 @@ and quiet A/B customers), for the manager's eyes only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
@@ -22,32 +25,41 @@ from typing import Any
 from sheets_templates import followups, rules
 from sheets_templates.kpi import MONEY_METRICS, Figures
 from sheets_templates.records import money_text
-from sheets_templates.words import Count, Lang, Text
+from sheets_templates.status import status_of
+from sheets_templates.targets import MONTHLY_TARGETS
+from sheets_templates.words import Lang, Text
 
-from ..master_meeting import HEADINGS, TITLES, WEEKDAYS
-from ..master_words import KPI_STATUS
+from ..master_meeting import (
+    AND,
+    EXPECTED,
+    FOLLOW_UPS,
+    HEADINGS,
+    PRAISE,
+    PROBLEMS,
+    RANKING,
+    THIS_MONTH,
+    TITLES,
+    UNKNOWN_REPS,
+    UNREADABLE_FILES,
+    WEEKDAYS,
+    WITHOUT_DATA,
+)
+from ..master_words import KPI_STATUS, NONE, TOTAL
 from ..meeting import DAY_END, NOON, Meeting, Standing, build_meeting
 
 MAIN = "effective_calls"
 """The metric the board ranks in large print (the PK the documents describe)."""
-TEAM = Text("团队合计", "Team total")
-DUE = Text("应完成 {n}", "due {n}")
-RANKING = Text("有效通话 PK 排名", "Effective calls ranking")
-PRAISE = Text("表扬", "Praise")
-SHORTFALLS = Text("未达标", "Under target")
-NOBODY = Text("暂无", "none yet")
-SHORT_BY = Text("{rep} · {metric} 差 {gap}", "{rep} · {metric} {gap} short")
-PRAISED = Text(
-    "{medal}{rep} · {metric} {actual}/{target}", "{medal}{rep} · {metric} {actual}/{target}"
+RANKING_TOP = 10
+"""Rows of the TV's ranking: a 50-rep team's would run off the screen. The rest are
+counted under it (`MORE`); every place is on the master's meeting sheet."""
+SHORTFALLS = Text(
+    "未达标（差多少，差得多的在前）", "Under target (how far short, the furthest first)"
 )
-HEALTH = Text(
-    "数据：无法读取 {unreadable} 个文件 · 数据问题 {problems} 个",
-    "Data: {unreadable} unreadable files · {problems} data problems",
-)
-WITHOUT_DATA = Text(" · 无数据：{names}", " · no data: {names}")
-UNKNOWN = Text(" · 未登记：{names}", " · not on the team sheet: {names}")
-FOLLOW_UPS = Count(" · 待跟进 {n} 项", " · {n} follow-up", " · {n} follow-ups")
-NAMES_AND = Text("、", ", ")
+SHORT = Text("{rep} 差 {gap}", "{rep} −{gap}")
+MORE = Text("还有 {n} 人", "{n} more")
+"""Under a list cut to the screen: how many are not shown (never dropped unsaid)."""
+LABELLED = Text("{label} {value}", "{label} {value}")
+NAMED = Text("{label}：{names}", "{label}: {names}")
 BY_CHECKPOINT = Text("{at} 前还差 {n} 个", "{n} more by {at}")
 CHECKPOINT_MET = Text("{at} 前的进度已完成", "on pace for {at}")
 DAY_OVER_SHORT = Text("今天还差 {n} 个", "{n} short today")
@@ -108,7 +120,18 @@ def _bar(s: Standing, label: str, lang: Lang) -> Bar:
 
 
 def _label(metric: str, lang: Lang) -> str:
-    return rules.METRICS_BY_NAME[metric].label(lang)
+    """A metric's name, with 本月 for one measured over the month so far."""
+    label = rules.METRICS_BY_NAME[metric].label(lang)
+    return THIS_MONTH(lang, metric=label) if metric in MONTHLY_TARGETS else label
+
+
+@dataclass(frozen=True)
+class Group:
+    """One metric's reps in a list the page fits to the screen (praise, under target),
+    in the meeting's order: those that do not fit are cut from the end and counted."""
+
+    title: str
+    items: list[str]
 
 
 @dataclass(frozen=True)
@@ -119,11 +142,15 @@ class Board:
     heading: str
     ranking_title: str
     ranking: list[Bar]
+    ranking_more: str | None
+    """How many places are not shown (`RANKING_TOP`); None when all are."""
     team: Bar | None
     praise_title: str
-    praise: list[str]
+    praise: list[Group]
     shortfalls_title: str
-    shortfalls: list[str]
+    shortfalls: list[Group]
+    more: str
+    """`MORE` with `{n}` left for the page, which knows how many did not fit."""
     health: str
     nobody: str
     chart: dict[str, Any]
@@ -141,62 +168,77 @@ def heading(m: Meeting, lang: Lang, synced: str) -> str:
 
 
 def health_line(m: Meeting, lang: Lang) -> str:
-    """The data-health line: what the figures may be missing, in one line."""
-    line = HEALTH(lang, unreadable=m.health.unreadable, problems=m.health.problems)
-    and_ = NAMES_AND(lang)
-    if m.health.reps_without_data:
-        line += WITHOUT_DATA(lang, names=and_.join(m.health.reps_without_data))
-    if m.health.unknown_reps:
-        line += UNKNOWN(lang, names=and_.join(m.health.unknown_reps))
-    return line + FOLLOW_UPS(m.follow_ups, lang)
+    """The data-health line, in the words of the meeting sheet's health banner: what
+    the figures may be missing, in one line."""
+    h = m.health
+    parts = [
+        LABELLED(lang, label=UNREADABLE_FILES(lang), value=h.unreadable),
+        LABELLED(lang, label=PROBLEMS(lang), value=h.problems),
+    ]
+    for label, names in ((WITHOUT_DATA, h.reps_without_data), (UNKNOWN_REPS, h.unknown_reps)):
+        if names:
+            parts.append(NAMED(lang, label=label(lang), names=AND(lang).join(names)))
+    parts.append(LABELLED(lang, label=FOLLOW_UPS(lang), value=m.follow_ups))
+    return " · ".join(parts)
+
+
+def _groups(standings: list[Standing], item: Callable[[Standing], str], lang: Lang) -> list[Group]:
+    """`standings` as one `Group` per metric, each in the order given."""
+    items: dict[str, list[str]] = {}
+    for s in standings:
+        items.setdefault(s.metric, []).append(item(s))
+    return [Group(_label(metric, lang), lines) for metric, lines in items.items()]
+
+
+def _team(m: Meeting, lang: Lang) -> Bar | None:
+    """The team's row of the main metric: its sum against the sum of the targets."""
+    total = next((t for t in m.totals if t.metric == MAIN), None)
+    if total is None:
+        return None
+    status = status_of(total.actual, total.target, total.expected)
+    return Bar(
+        label=TOTAL(lang),
+        actual=shown(MAIN, total.actual),
+        target=shown(MAIN, total.target),
+        filled=_percent(total.actual, total.target) or 0.0,
+        pace=_percent(total.expected, total.target),
+        status=status or "",
+        status_text=KPI_STATUS[status](lang) if status else "",
+    )
 
 
 def board(m: Meeting, lang: Lang, synced: str) -> Board:
     """The board of meeting `m`, synced at `synced` (HH:MM:SS)."""
     ranked = [s for s in m.ranking if s.metric == MAIN]
-    total = next((t for t in m.totals if t.metric == MAIN), None)
-    team = None
-    if total is not None:
-        team = Bar(
-            label=TEAM(lang),
-            actual=shown(MAIN, total.actual),
-            target=shown(MAIN, total.target),
-            filled=_percent(total.actual, total.target) or 0.0,
-            pace=_percent(total.expected, total.target),
-            status="",
-            status_text=DUE(lang, n=shown(MAIN, total.expected)),
-        )
+    top = ranked[:RANKING_TOP]
+    at = m.at.strftime("%H:%M")
+    left = len(ranked) - len(top)
     return Board(
         title=TITLES[m.kind](lang),
         heading=heading(m, lang, synced),
-        ranking_title=RANKING(lang),
-        ranking=[_bar(s, s.rep, lang) for s in ranked],
-        team=team,
+        ranking_title=f"{_label(MAIN, lang)} · {RANKING[m.kind](lang, at=at)}",
+        ranking=[_bar(s, s.rep, lang) for s in top],
+        ranking_more=MORE(lang, n=left) if left else None,
+        team=_team(m, lang),
         praise_title=PRAISE(lang),
-        praise=[
-            PRAISED(
-                lang,
-                medal=s.medal,
-                rep=s.rep,
-                metric=_label(s.metric, lang),
-                actual=shown(s.metric, s.actual),
-                target=shown(s.metric, s.target),
-            )
-            for s in m.praise
-        ],
+        praise=_groups(
+            m.praise,
+            lambda s: f"{s.medal}{s.rep} {shown(s.metric, s.actual)}/{shown(s.metric, s.target)}",
+            lang,
+        ),
         shortfalls_title=SHORTFALLS(lang),
-        shortfalls=[
-            SHORT_BY(lang, rep=s.rep, metric=_label(s.metric, lang), gap=shown(s.metric, s.gap))
-            for s in m.shortfalls
-        ],
+        shortfalls=_groups(
+            m.shortfalls, lambda s: SHORT(lang, rep=s.rep, gap=shown(s.metric, s.gap)), lang
+        ),
+        more=MORE(lang, n="{n}"),
         health=health_line(m, lang),
-        nobody=NOBODY(lang),
+        nobody=NONE(lang),
         chart={
-            "reps": [s.rep for s in ranked],
-            "actual": [float(s.actual) for s in ranked],
-            "due": [float(s.expected or 0) for s in ranked],
+            "reps": [s.rep for s in top],
+            "actual": [float(s.actual) for s in top],
+            "due": [float(s.expected or 0) for s in top],
             "actualName": _label(MAIN, lang),
-            "dueName": DUE(lang, n="").strip(),
+            "dueName": EXPECTED[m.kind](lang, at=at),
         },
     )
 

@@ -24,7 +24,7 @@ from ..google.commands import GoogleSettings, google_keys_option, google_options
 from ..meeting import Kind, Moment
 from ..notify import BadTimes, notify_times, post_meeting
 from ..notify_command import webhook_options
-from ..options import AS_OF_AT, LANG, MEETING, STORE, master_option
+from ..options import AS_OF_AT, GOOGLE_MASTER, LANG, MEETING, STORE, folders_option, master_option
 from . import access
 from .app import Settings, make_app
 from .watch import Outcome, Syncer, poll_tabs, post_on_schedule, watch_folders
@@ -58,19 +58,15 @@ GOOGLE_POLL = 60.0
 
 
 @click.command(name="serve")
-@click.option(
-    "--from",
-    "folders",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="The team's folder, watched for changes; repeat for more.",
-)
+@folders_option("The team's folder, watched for changes; repeat for more.")
 @master_option("The master workbook each sync writes (.xlsx); the access codes are kept beside it.")
 @STORE
 @google_keys_option("An office's Google spreadsheet to sync (key or link); repeat for more.")
+@GOOGLE_MASTER
 @google_options
 @click.option(
     "--host",
+    metavar="ADDRESS",
     default="127.0.0.1",
     show_default=True,
     help="Where to listen; anything but this computer (127.0.0.1) needs the access codes.",
@@ -78,6 +74,7 @@ GOOGLE_POLL = 60.0
 @click.option("--port", type=int, default=8765, show_default=True, help="The port to listen on.")
 @click.option(
     "--poll",
+    metavar="SECONDS",
     type=float,
     default=GOOGLE_POLL,
     show_default=True,
@@ -98,6 +95,7 @@ def serve_command(
     master: Path,
     store: str | None,
     google_keys: tuple[str, ...],
+    google_master: str | None,
     google: GoogleSettings,
     host: str,
     port: int,
@@ -112,10 +110,10 @@ def serve_command(
     lang: Lang,
 ) -> None:
     """Serve the live board: the meeting on the office TV, one rep's day on a phone."""
-    from ..cli import fail, log_beside, require_sources, require_xlsx_master
+    from ..cli import fail, log_beside, master_targets, require_sources, require_xlsx_master
     from ..crash import report_bug
     from ..errors import Bilingual
-    from ..run import SyncFailed, XlsxMaster, sync_into
+    from ..run import SyncFailed, sync_into
     from ..store import default_store, location
     from ..team_sources import team_sources
 
@@ -146,20 +144,21 @@ def serve_command(
 
     def sync(computed: Callable[[SyncResult], None]) -> SyncResult:
         day = pinned_day or date.today()
-        try:
+        try:  # Google refusing (access, credentials), reading or writing: on the board
             sources = team_sources(folders, google_keys, online, master, day)
-        except Bilingual as exc:  # Google refusing (access, credentials): on the board
+            _, targets = master_targets(master, google_master, online)
+            return sync_into(
+                sources,
+                targets,
+                store_path,
+                day,
+                lang,
+                lock=master,
+                moment=Moment(at, meeting),
+                computed=computed,
+            )
+        except Bilingual as exc:
             raise SyncFailed(online.redact(exc.zh), online.redact(exc.en)) from exc
-        return sync_into(
-            sources,
-            [XlsxMaster(master)],
-            store_path,
-            day,
-            lang,
-            lock=master,
-            moment=Moment(at, meeting),
-            computed=computed,
-        )
 
     def watchers(syncer: Syncer) -> Callable[[], None]:
         stopping = threading.Event()

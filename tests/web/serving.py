@@ -36,15 +36,15 @@ TYPED = {"甲": 60, "乙": 85, "丙": 30, "丁": 100}
 CODE_LINE = re.compile(r":\s+([a-z0-9]{10})\s*$")
 
 
-def write_rep(folder: Path, rep: str, effective: int) -> Path:
-    """`rep`'s workbook with `effective` effective calls on Thursday, as saved by Excel."""
-    n = list(TYPED).index(rep) + 3
+def write_calls(folder: Path, rep: str, effective: int, phones: str) -> Path:
+    """`rep`'s workbook with `effective` effective calls on Thursday, as saved by Excel;
+    `phones` is the first five digits of every call's phone number."""
     rows = [
         {
             "date": THU,
             "time": clock(9 + i // 60, i % 60),
             "customer": f"客户{i}",
-            "phone": f"13{n}26{i:06d}",
+            "phone": f"{phones}{i:06d}",
             "effective": "是",
             "wechat_added": "否",
         }
@@ -55,9 +55,27 @@ def write_rep(folder: Path, rep: str, effective: int) -> Path:
     return path
 
 
+def write_rep(folder: Path, rep: str, effective: int) -> Path:
+    """One of the hand-worked team's workbooks (`TYPED`)."""
+    return write_calls(folder, rep, effective, f"13{list(TYPED).index(rep) + 3}26")
+
+
 def write_team(folder: Path) -> Path:
     for rep, effective in TYPED.items():
         write_rep(folder, rep, effective)
+    return folder
+
+
+BIG_TEAM = [surname + given for surname in "赵钱孙李周吴郑王冯陈" for given in "一二三四五"]
+"""A team of 50, 赵一 赵二 … 陈五."""
+
+
+def write_big_team(folder: Path) -> Path:
+    """The 50 reps of `BIG_TEAM` on the same Thursday at 16:00: the k-th (from 0) typed
+    100 − k effective calls for k < 5 (赵一 100 … 赵五 96), else 20 + k (钱一 25 … 陈五 69),
+    all 45 below the 75.5 due. No one added a WeChat contact, a lead or a visit."""
+    for k, rep in enumerate(BIG_TEAM):
+        write_calls(folder, rep, 100 - k if k < 5 else 20 + k, f"15{k:03d}")
     return folder
 
 

@@ -211,8 +211,10 @@ def test_the_board_speaks_english_when_asked(tmp_path: Path) -> None:
     with serve(write_team(tmp_path), "--lang", "en") as served, httpx.Client() as client:
         board = client.get(served.url + "/").text
         assert "Evening meeting: 2026-11-26 (Thu) up to 16:00" in board
-        assert "Effective calls ranking" in board and "Team total" in board
-        assert "丙 · Effective calls 46 short" in board  # 75.5 due by 16:00, 30 made: 46 more
+        assert "Effective calls · PK ranking (today up to 16:00)" in board
+        assert '<span class="name">Total</span>' in board
+        assert '<li class="item">丙 −46</li>' in board  # 75.5 due by 16:00, 30 made: 46 more
+        assert 'data-more="{n} more"' in board  # for a list cut to the screen
         token = csrf_of(client, served.url)
         client.post(served.url + "/login", data={"csrf": token, "code": served.manager})
         assert "70 more by 17:30" in client.get(served.url + "/rep/丙").text

@@ -14,25 +14,54 @@ function drawChart() {
   if (chart) { chart.dispose(); chart = null; }
   if (!el || !window.echarts) { return; }
   const data = JSON.parse(el.dataset.chart);
+  const size = Math.max(12, Math.round(window.innerWidth / 80)); // the TV's size, as the CSS
   chart = window.echarts.init(el, "dark", { renderer: "canvas" });
   chart.setOption({
     backgroundColor: "transparent",
     animation: false,
-    grid: { left: 70, right: 20, top: 30, bottom: 20 },
-    legend: { data: [data.actualName, data.dueName], textStyle: { fontSize: 16 } },
-    xAxis: { type: "value" },
-    yAxis: { type: "category", inverse: true, data: data.reps, axisLabel: { fontSize: 16 } },
+    grid: { containLabel: true, left: size / 2, right: size, top: size * 2, bottom: size / 2 },
+    legend: { data: [data.actualName, data.dueName], textStyle: { fontSize: size } },
+    xAxis: { type: "value", axisLabel: { fontSize: size * 0.8 } },
+    yAxis: { type: "category", inverse: true, data: data.reps, axisLabel: { fontSize: size } },
     series: [
-      { name: data.actualName, type: "bar", data: data.actual, itemStyle: { color: "#f5b700" } },
-      { name: data.dueName, type: "scatter", symbol: "rect", symbolSize: [4, 22],
+      { name: data.actualName, type: "bar", data: data.actual, barMaxWidth: size * 2,
+        itemStyle: { color: "#f5b700" } },
+      { name: data.dueName, type: "scatter", symbol: "rect", symbolSize: [4, size * 1.5],
         data: data.due, itemStyle: { color: "#e0e0e0" } },
     ],
   });
 }
 
+// A list longer than its box (praise, under target) loses items from the end of its
+// longest group (the later one of two as long), one at a time, until it fits; each cut group says how many it lost
+// (the server's words, "还有 {n} 人"). No one is dropped without being counted.
+function fit(section) {
+  const box = section.querySelector(".groups");
+  const groups = Array.from(box.querySelectorAll(".group"));
+  groups.forEach((group) => {
+    group.querySelectorAll(".item").forEach((item) => { item.hidden = false; });
+    group.querySelector(".more").hidden = true;
+  });
+  const shown = (group) => Array.from(group.querySelectorAll(".item:not([hidden])"));
+  while (box.scrollHeight > box.clientHeight) {
+    const longest = groups.map((group, at) => ({ group, at, items: shown(group) }))
+      .filter((g) => g.items.length > 0)
+      .sort((a, b) => b.items.length - a.items.length || b.at - a.at)[0];
+    if (!longest) { return; }
+    longest.items[longest.items.length - 1].hidden = true;
+    const more = longest.group.querySelector(".more");
+    const cut = longest.group.querySelectorAll(".item[hidden]").length;
+    more.textContent = section.dataset.more.replace("{n}", String(cut));
+    more.hidden = false;
+  }
+}
+
 function show(root) {
   drawBars(root);
-  if (root.id === "board") { drawChart(); }
+  if (root.id === "board") {
+    root.querySelectorAll("section.fit").forEach(fit);
+    drawChart();
+  }
 }
 
 function listen() {
@@ -81,6 +110,7 @@ function refreshForm() {
 document.addEventListener("DOMContentLoaded", () => {
   const root = document.getElementById("board") || document.getElementById("rep") || document.body;
   show(root);
+  window.addEventListener("resize", () => { show(root); });
   listen();
   refreshForm();
 });

@@ -38,6 +38,22 @@ def _run(emu: SheetsEmulator, *args: str, token: str = TOKEN) -> tuple[int, str,
     return result.exit_code, result.stdout, result.stderr
 
 
+def _sync(office: str, master: str, folder: Path) -> list[str]:
+    """`salesflow sync` of spreadsheet `office` into the Google master `master`, and into
+    `folder/master.xlsx` (its store beside it), as of the pinned day."""
+    return [
+        "sync",
+        "--google",
+        office,
+        "--google-master",
+        master,
+        "--master",
+        str(folder / "master.xlsx"),
+        "--as-of",
+        AS_OF.isoformat(),
+    ]
+
+
 def test_check_a_google_spreadsheet(sheets_emulator: SheetsEmulator) -> None:
     key = sheets_emulator.create_spreadsheet("华东办公室", {"电话记录": [HEADER, GOOD, BAD]})
     url = f"https://docs.google.com/spreadsheets/d/{key}/edit#gid=0"
@@ -69,17 +85,7 @@ def test_sync_an_office_into_a_google_master_and_read_its_targets_back(
     ]
     office = sheets_emulator.create_spreadsheet("华东办公室", {"电话记录": [HEADER, *calls]})
     master = sheets_emulator.create_spreadsheet("销售总表")
-    args = [
-        "sync",
-        "--google",
-        office,
-        "--google-master",
-        master,
-        "--master",
-        str(tmp_path / "master.xlsx"),
-        "--as-of",
-        AS_OF.isoformat(),
-    ]
+    args = _sync(office, master, tmp_path)
     code, out, _err = _run(sheets_emulator, *args)
     assert code == 0, out
     assert f"Google 总表: https://docs.google.com/spreadsheets/d/{master}/edit" in out
@@ -123,18 +129,7 @@ def test_a_text_past_the_cell_limit_is_cut_in_the_google_master_and_said(
         "华东办公室", {"电话记录": [[*HEADER[:9], "备注"], [*GOOD, notes]]}
     )
     master = sheets_emulator.create_spreadsheet("销售总表")
-    code, out, err = _run(
-        sheets_emulator,
-        "sync",
-        "--google",
-        office,
-        "--google-master",
-        master,
-        "--master",
-        str(tmp_path / "master.xlsx"),
-        "--as-of",
-        AS_OF.isoformat(),
-    )
+    code, out, err = _run(sheets_emulator, *_sync(office, master, tmp_path))
     assert code == 0, out + err
     assert err.splitlines() == [
         "总表的“电话记录”表: 【已截断】第 3 行 P 列（备注）的文字有 40,000 个字符，Excel 一格最多 "

@@ -89,7 +89,7 @@ def _escape(text: str) -> str:
 
 def inline_text(text: str) -> str:
     """An inline string's body (`column_xml` renders a repeated word once per chunk)."""
-    text = cut_text(text)  # said by `fit_sheets` for the master; the export keeps CSV whole
+    text = cut_text(text)  # a no-op: `sheet_limits.fit_sheets` cut and said it before
     space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
     return f"<is><t{space}>{_escape(text)}</t></is>"
 

@@ -7,7 +7,7 @@ summary) — never silently. A cell takes at most 32,767 characters in Excel (50
 Google Sheets): a longer text is cut to Excel's limit with a trailing `…`, for every
 master (the Excel and the Google one hold the same), and the summary names its sheet,
 row and column, since nothing a rep typed may be rewritten unsaid (the store keeps the
-whole text; `salesflow export` writes it to CSV whole).
+whole text; `salesflow export` says the same of its .xlsx, and writes CSV whole).
 """
 
 from __future__ import annotations
@@ -39,10 +39,10 @@ COLUMNS_CUT = Text(
 )
 TEXT_CUT = Text(
     "【已截断】第 {row} 行 {column} 列（{header}）的文字有 {total:,} 个字符，Excel 一格最多 "
-    "{most:,} 个：总表只保留前 {shown:,} 个（以“…”结尾），全文仍在数据库里",
+    "{most:,} 个：只保留前 {shown:,} 个（以“…”结尾），全文仍在数据库里",
     "[CUT] the text at row {row}, column {column} ({header}) has {total:,} characters and "
-    "an Excel cell holds at most {most:,}: the master keeps the first {shown:,} (ending in "
-    "'…'); the whole text is still in the store",
+    "an Excel cell holds at most {most:,}: the first {shown:,} are kept (ending in '…'); "
+    "the whole text is still in the store",
 )
 SHEET_CUT = Text("总表的“{sheet}”表: {note}", "the master's sheet '{sheet}': {note}")
 

@@ -133,7 +133,7 @@ def test_a_text_past_the_cell_limit_is_cut_in_the_google_master_and_said(
     assert code == 0, out + err
     assert err.splitlines() == [
         "总表的“电话记录”表: 【已截断】第 3 行 P 列（备注）的文字有 40,000 个字符，Excel 一格最多 "
-        "32,767 个：总表只保留前 32,766 个（以“…”结尾），全文仍在数据库里"
+        "32,767 个：只保留前 32,766 个（以“…”结尾），全文仍在数据库里"
     ]
     header, row = sheets_emulator.values(master, "电话记录")[1:3]
     assert header[15] == "备注" and row[15] == notes[:32766] + "…"

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
+from itertools import chain
 
 from sheets_templates.problems import column_letter
 from sheets_templates.words import Lang, Text
@@ -99,18 +101,22 @@ def fit_sheets(
     return cuts
 
 
+_is_text = partial(type.__instancecheck__, str)
+
+
 def _fit_texts(sheet: MasterSheet, max_text: int) -> list[Cut]:
     """Each text longer than `max_text` cut, and named by the cell Excel shows it in
-    (row from 1, column letter, header). A row is looked into only when it holds one:
-    the look over every cell is the cost every sync pays."""
+    (row from 1, column letter, header). A table is looked into only when its longest
+    text is too long: that look over every cell, in C, is the cost every sync pays."""
     cuts: list[Cut] = []
     for p in layout(sheet):
         table = p.table
+        cells = chain.from_iterable(table.rows)
+        if max(map(len, filter(_is_text, cells)), default=0) <= max_text:
+            continue
         for i, row in enumerate(table.rows):
-            if not any(type(v) is str and len(v) > max_text for v in row):
-                continue
             for c, value in enumerate(row):
-                if type(value) is str and len(value) > max_text:
+                if isinstance(value, str) and len(value) > max_text:
                     row[c] = cut_text(value, max_text)
                     values: dict[str, int | str] = {
                         "row": p.first_row + i + 1,

@@ -33,7 +33,7 @@ from sheets_templates.master_book import CONF_LANG, CONF_SHEET, CONF_STORE, CONF
 from sheets_templates.registers import normalize_header
 from sheets_templates.templates import language_of
 from sheets_templates.words import Count, Lang, Text, lang_of
-from sync.crash import log_details_to, stop_logging_details
+from sync.crash import log_details_to, report_bug, stop_logging_details
 from sync.mark import PROBLEMS_SHEET, plan_marks, previous_marks, remark
 from sync.master_layout import layout
 from sync.master_model import NUMBER_FORMATS, MasterSheet, Table
@@ -283,7 +283,8 @@ def refresh(book: Any = None, as_of: date | None = None) -> None:
     folder is not writable, no registers found) says why on the first sheet instead
     of showing a traceback. The technical side of what went wrong (a damaged file's
     `ZipError`, a store's own message) goes to `salesflow.log` beside the master, as
-    for `salesflow sync`: the manager's words stay plain, the maintainer still learns why."""
+    for `salesflow sync`: the manager's words stay plain, the maintainer still learns why.
+    A bug says so in one line naming the file and the log, the traceback in the log."""
     from sync.run import SyncFailed, sync_into, tune_gc
     from sync.sources import file_sources
     from sync.store import default_store
@@ -302,6 +303,8 @@ def refresh(book: Any = None, as_of: date | None = None) -> None:
         result = sync_into(sources, [target], settings.store, day, lang, lock=master)
     except SyncFailed as exc:
         status = exc.message(lang)
+    except Exception as exc:  # a bug: one line here, as `salesflow sync` exits 3 with
+        status = report_bug(exc, master.parent, str(master), lang)
     else:
         status = REFRESHED(
             lang,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -190,3 +191,28 @@ def test_refresh_logs_the_technical_side_beside_the_master(tmp_path: Path):
     assert "坏的.xlsx: ZipError" in log
     log_detail("after Refresh", "written by a later call")
     assert (tmp_path / "salesflow.log").read_text(encoding="utf-8") == log
+
+
+def test_a_bug_in_refresh_says_one_line_and_logs_the_traceback(tmp_path: Path):
+    """A file copied from a Chinese Windows zip keeps its GBK-encoded name, which is no
+    UTF-8 text: the store cannot take it, and nothing in salesflow expects that (as in
+    `tests/sync/test_faults`). Refresh says so in A2 in one line naming the log, as
+    `salesflow sync` does on stderr; the traceback is in the log, not in front of the
+    manager."""
+    (tmp_path / "team").mkdir()
+    gbk_name = os.fsencode(tmp_path / "team") + b"/" + "李四电话".encode("gbk") + b".csv"
+    with open(gbk_name, "wb") as fh:
+        fh.write(
+            "日期,销售员,客户名称,电话,有效通话\n2026-11-26,李四,华信科技,13800138000,是\n".encode()
+        )
+    master = tmp_path / "salesflow_master.xlsm"
+    write_master_workbook(master, master_template("en", "team", str(tmp_path / "s.sqlite")))
+    book = Book.open(master)
+    buttons.refresh(book, DAY)
+    status = book.sheets[0].range(buttons.STATUS_CELL).value
+    assert status == (
+        f"salesflow hit a bug (UnicodeEncodeError) while working on {master}; the details "
+        f"are in {tmp_path / 'salesflow.log'} — please send it to whoever maintains salesflow"
+    )
+    log = (tmp_path / "salesflow.log").read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in log and f"working on: {master}" in log

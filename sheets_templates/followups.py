@@ -6,8 +6,8 @@ the stalled customers (a new plan before another trip, `flags.stalled_customers`
 customers promised a call (下次联系) or a visit (下次拜访) today — unless the rep has
 already kept the promise today (a call today keeps a call promise, a visit a visit: the
 list is read again during the day) — and the customers whose shipped goods are overdue
-for payment. A customer can be on the list for two
-reasons (promised today and money overdue): each is a thing to do, so each is a row.
+for payment. A customer can be on the list for two reasons (promised today and money
+overdue): each is a thing to do, so each is a row.
 
 Pure functions over records, like `kpi` and `flags`; the list shows the contact and
 phone (it is the rep's working list), the meeting sheets only count it.

@@ -102,6 +102,7 @@ def fit_sheets(
 
 
 _is_text = partial(type.__instancecheck__, str)
+"""`isinstance(value, str)` as a callable in C, for `filter`."""
 
 
 def _fit_texts(sheet: MasterSheet, max_text: int) -> list[Cut]:

@@ -33,6 +33,7 @@ from sheets_templates.master_book import CONF_LANG, CONF_SHEET, CONF_STORE, CONF
 from sheets_templates.registers import normalize_header
 from sheets_templates.templates import language_of
 from sheets_templates.words import Count, Lang, Text, lang_of
+from sync.crash import log_details_to, report_bug, stop_logging_details
 from sync.mark import PROBLEMS_SHEET, plan_marks, previous_marks, remark
 from sync.master_layout import layout
 from sync.master_model import NUMBER_FORMATS, MasterSheet, Table
@@ -283,7 +284,10 @@ def refresh(book: Any = None, as_of: date | None = None) -> None:
     written in place. The targets sheet is read from the book as the manager left it.
     A sync that cannot run or write (another one holds the lock, the store or the
     folder is not writable, no registers found) says why on the first sheet instead
-    of showing a traceback."""
+    of showing a traceback. The technical side of what went wrong (a damaged file's
+    `ZipError`, a store's own message) goes to `salesflow.log` beside the master, as
+    for `salesflow sync`: the manager's words stay plain, the maintainer still learns why.
+    A bug says so in one line naming the file and the log, the traceback in the log."""
     from sync.run import SyncFailed, sync_into, tune_gc
     from sync.sources import file_sources
     from sync.store import default_store
@@ -297,10 +301,13 @@ def refresh(book: Any = None, as_of: date | None = None) -> None:
     day = as_of or date.today()
     sources = file_sources([settings.team], day, exclude=[master])
     target = OpenWorkbook(book, grids)
+    log_details_to(master.parent)
     try:
         result = sync_into(sources, [target], settings.store, day, lang, lock=master)
     except SyncFailed as exc:
         status = exc.message(lang)
+    except Exception as exc:  # a bug: one line here, as `salesflow sync` exits 3 with
+        status = report_bug(exc, master.parent, str(master), lang)
     else:
         status = REFRESHED(
             lang,
@@ -309,4 +316,6 @@ def refresh(book: Any = None, as_of: date | None = None) -> None:
             records=RECORDS(sum(result.records.values()), lang),
             issues=ISSUES(result.issues, lang),
         )
+    finally:
+        stop_logging_details()  # Excel's Python lives on: the next call must not write here
     book.sheets[0].range(STATUS_CELL).value = status

@@ -3,9 +3,11 @@
 A rep should contact today: the A and B customers nobody called or visited for the
 number of working days the targets sheet says (A 3, B 7: `targets.FOLLOW_UP_AFTER`),
 the stalled customers (a new plan before another trip, `flags.stalled_customers`), the
-customers promised a call (下次联系) or a visit (下次拜访) today, and the customers
-whose shipped goods are overdue for payment. A customer can be on the list for two
-reasons (promised today and money overdue): each is a thing to do, so each is a row.
+customers promised a call (下次联系) or a visit (下次拜访) today — unless the rep has
+already kept the promise today (a call today keeps a call promise, a visit a visit: the
+list is read again during the day) — and the customers whose shipped goods are overdue
+for payment. A customer can be on the list for two reasons (promised today and money
+overdue): each is a thing to do, so each is a row.
 
 Pure functions over records, like `kpi` and `flags`; the list shows the contact and
 phone (it is the rep's working list), the meeting sheets only count it.
@@ -150,6 +152,29 @@ def _customers(
     return known
 
 
+def _today_by_customer(
+    records: Iterable[Record], as_of: date
+) -> dict[tuple[str, str], list[Record]]:
+    """The records dated `as_of`, by rep and customer (`rules.customer_key`)."""
+    out: dict[tuple[str, str], list[Record]] = {}
+    for r in records:
+        if r.get("date") == as_of and r.get("customer"):
+            out.setdefault((r["rep"], rules.customer_key(r["customer"])), []).append(r)
+    return out
+
+
+def _kept_by(contact: Record, promise: Record) -> bool:
+    """Whether `contact` (dated today, same rep, same customer) keeps `promise`: it
+    came after the record that made the promise, which is always so when the promise
+    is from an earlier day; a promise made earlier today only when both times say so
+    (the call that made the promise keeps nothing)."""
+    made_on = promise.get("date")
+    if made_on is None or made_on < contact["date"]:
+        return True
+    made, at = promise.get("time"), contact.get("time")
+    return made_on == contact["date"] and made is not None and at is not None and at > made
+
+
 def quiet_for(last: date, as_of: date, holidays: frozenset[date] = frozenset()) -> int:
     """Working days since the last contact: after it, up to and including `as_of`
     (Thursday's customer is 1 day quiet on Friday and 3 on Tuesday)."""
@@ -174,10 +199,16 @@ def follow_ups(
 
     out: set[FollowUp] = set()
     for register, (field, reason) in PROMISES.items():
-        for r in registers.get(register, ()):
-            if r.get(field) == as_of and r.get("customer"):
-                c = about(r["rep"], r["customer"])
-                out.add(FollowUp(r["rep"], reason, c.name, c.contact, c.phone, r.get("date")))
+        records = registers.get(register, ())
+        today = _today_by_customer(records, as_of)
+        for r in records:
+            if r.get(field) != as_of or not r.get("customer"):
+                continue
+            key = (r["rep"], rules.customer_key(r["customer"]))
+            if any(_kept_by(contact, r) for contact in today.get(key, ())):
+                continue  # kept already: a call keeps a call promise, a visit a visit
+            c = about(r["rep"], r["customer"])
+            out.add(FollowUp(r["rep"], reason, c.name, c.contact, c.phone, r.get("date")))
     for g in grades:
         setting = FOLLOW_UP_AFTER.get(g.grade)
         after = targets.value(g.rep, setting.name) if setting else None

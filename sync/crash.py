@@ -83,8 +83,9 @@ class FailedOn(Exception):
         return cls(path, "".join(traceback.format_exception(exc)))
 
 
-def report_bug(exc: BaseException, folder: Path, working_on: str, lang: Lang) -> None:
-    """Append the traceback to `folder/salesflow.log` and say so in one line on stderr.
+def report_bug(exc: BaseException, folder: Path, working_on: str, lang: Lang) -> str:
+    """Append the traceback to `folder/salesflow.log` and say so in one line on stderr;
+    that line is returned (the add-in's Refresh shows it in the master).
 
     The file named is the one `FailedOn` names when the bug met one, else
     `working_on` (the master, or the files a check was given). Where the log cannot be
@@ -103,10 +104,13 @@ def report_bug(exc: BaseException, folder: Path, working_on: str, lang: Lang) ->
         with log.open("a", encoding="utf-8", errors="backslashreplace") as fh:
             fh.write(entry)
     except OSError:
-        print(CRASHED(language, kind=kind, file=file, log=NOT_LOGGED(language)), file=sys.stderr)
+        line = CRASHED(language, kind=kind, file=file, log=NOT_LOGGED(language))
+        print(line, file=sys.stderr)
         print(entry, file=sys.stderr)
-        return
-    print(CRASHED(language, kind=kind, file=file, log=log), file=sys.stderr)
+        return line
+    line = CRASHED(language, kind=kind, file=file, log=log)
+    print(line, file=sys.stderr)
+    return line
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

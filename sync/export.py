@@ -28,7 +28,7 @@ from .master_model import MasterSheet, Row, Table
 from .master_registers import register_rows
 from .master_words import SHEET_TITLES
 from .master_xlsx import write_xlsx
-from .sheet_limits import EXCEL_MAX_ROWS
+from .sheet_limits import EXCEL_MAX_ROWS, Cut, fit_sheets
 from .store import CurrentRecord, Store
 from .team import apply_roster, load_roster
 from .window import record_day
@@ -39,12 +39,14 @@ PART = Text("{title} ({n})", "{title} ({n})")
 
 @dataclass(frozen=True)
 class Written:
-    """One sheet (xlsx) or file (csv) an export wrote, and its data rows."""
+    """One sheet (xlsx) or file (csv) an export wrote, its data rows, and the texts
+    cut to fit Excel's cells (`sheet_limits`; a CSV holds every text whole)."""
 
     path: Path
     sheet: str | None
     register: str
     rows: int
+    cuts: tuple[Cut, ...] = ()
 
 
 def slice_records(
@@ -114,10 +116,21 @@ def export_xlsx(
     lang: Lang,
     max_rows: int = EXCEL_MAX_ROWS,
 ) -> list[Written]:
-    """Write `records` to the workbook `out`: the sheets of `register_sheets`."""
+    """Write `records` to the workbook `out`: the sheets of `register_sheets`, a text
+    too long for a cell cut and named (`Written.cuts`)."""
     sheets = register_sheets(records, as_of, lang, max_rows)
+    cuts = fit_sheets(sheets, lang, max_rows)
     write_xlsx(sheets, out)
-    return [Written(out, s.title, s.key, len(s.tables[0].rows)) for s in sheets]
+    return [
+        Written(
+            out,
+            s.title,
+            s.key,
+            len(s.tables[0].rows),
+            tuple(c for c in cuts if c.sheet == s.title),
+        )
+        for s in sheets
+    ]
 
 
 def csv_paths(out: Path, registers: Sequence[str]) -> dict[str, Path]:

@@ -27,6 +27,8 @@ SHEET_WRITTEN = Count(
     "{path} [{sheet}]: {n} 行", "{path} [{sheet}]: {n} row", "{path} [{sheet}]: {n} rows"
 )
 FILE_WRITTEN = Count("{path}: {n} 行", "{path}: {n} row", "{path}: {n} rows")
+TEXT_CUT_IN = Text("{path} [{sheet}]: {note}", "{path} [{sheet}]: {note}")
+"""A text the .xlsx could not hold whole (`sheet_limits.TEXT_CUT`), on stderr."""
 ONE_FILE_PER_REGISTER = Text(
     "CSV 每个文件只放一种登记表：已按登记表分别写入 {n} 个文件",
     "a CSV holds one register: one file per register was written ({n} files)",
@@ -110,6 +112,11 @@ def export(
         click.secho(ONE_FILE_PER_REGISTER(words, n=len(written)), fg="yellow")
     for w in written:
         click.echo(_line(w, words))
+        for cut in w.cuts:
+            note = cut.title_note(words)
+            click.secho(
+                TEXT_CUT_IN(words, path=w.path, sheet=w.sheet, note=note), fg="yellow", err=True
+            )
 
 
 def _line(w: Written, lang: Lang) -> str:

@@ -54,12 +54,12 @@ from .master_model import (
     MasterSheet,
     Table,
 )
+from .sheet_limits import cut_text
 from .sources import OUTPUT_MASTER, OUTPUT_PROPERTY
 
 STAMP_PROPERTY = "salesflow-content"
 """The custom property that holds what the master shows, as a stamp (`engine.stamp_of`):
 a sync that would write the same content leaves the file as it is."""
-EXCEL_MAX_TEXT = 32767
 CHUNK_ROWS = 2000
 _EPOCH = date(1899, 12, 30).toordinal()
 _NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -92,8 +92,7 @@ def _escape(text: str) -> str:
 
 def inline_text(text: str) -> str:
     """An inline string's body (`column_xml` renders a repeated word once per chunk)."""
-    if len(text) > EXCEL_MAX_TEXT:
-        text = text[: EXCEL_MAX_TEXT - 1] + "…"
+    text = cut_text(text)  # a no-op: `sheet_limits.fit_sheets` cut and said it before
     space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
     return f"<is><t{space}>{_escape(text)}</t></is>"
 

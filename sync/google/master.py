@@ -18,8 +18,11 @@ plus one per chunk, 4 for an office's month. Values go in `RAW`: a rep's
 `=HYPERLINK(...)` is stored as the text it is. Dates and times are written as serial
 numbers with a date or time format, so the manager sorts and filters real dates.
 
-The swap replaces tabs, so each sync's tabs are new: a formula in the manager's own tab
-that pointed at a master tab, or a bookmarked `#gid=` link, does not follow the swap.
+The swap replaces tabs, so each sync's tabs are new (Google never changes a tab's
+sheetId). The master's own links (the meetings' banner to the sheets that list what it
+counts) are written in the swap's batch with the fresh tabs' ids, so they open the new
+tabs; a formula in the manager's own tab that pointed at a master tab, or a bookmarked
+`#gid=` link, does not follow the swap.
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ Deliberate simplifications, i.e. the places where the emulator is *not* Google:
 * FORMATTED_VALUE renders numbers in Sheets' automatic format for plain numbers only (``1``
   not ``1.0``, at most 15 significant digits, ``1E+20``); formats sent through ``repeatCell``
   are recorded (see :meth:`SheetsEmulator.formats`) but never applied.
+* A cell takes at most 50,000 characters, as in Sheets: a longer text is a 400 with
+  Google's words.
 * Reads of a range that sticks out of the grid are clamped to it; a range that starts
   outside the grid, or a ``values.update`` that would write outside it, is a 400.
 * ``values.append`` finds the "table" like Sheets does for the cases recorded: starting from
@@ -341,6 +343,9 @@ _INTEGER_RE = re.compile(r"[+-]?[0-9]+")
 _DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
+CELL_MAX_CHARACTERS = 50_000
+
+
 class _Keep:
     """Marks a JSON ``null`` among written values: Sheets leaves that cell as it was."""
 
@@ -374,6 +379,12 @@ def to_cell(value: Any, *, user_entered: bool, where: str) -> Written:
     if isinstance(value, str):
         if not value:
             return None
+        if len(value) > CELL_MAX_CHARACTERS:
+            raise ApiError(
+                400,
+                f"Your input contains more than the maximum of {CELL_MAX_CHARACTERS} "
+                "characters in a single cell.",
+            )
         return parse_user_entered(value) if user_entered else value
     raise ApiError(400, f"Invalid values{where}: {json.dumps(value)}")
 

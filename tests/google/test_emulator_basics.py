@@ -108,6 +108,16 @@ def test_raw_keeps_text_and_user_entered_parses(sheets_emulator: SheetsEmulator)
     assert worksheet.get("A1:A2", value_render_option="FORMULA") == [[formula], [formula]]
 
 
+def test_a_cell_takes_at_most_50000_characters(sheets_emulator: SheetsEmulator) -> None:
+    worksheet = _sheet(sheets_emulator, [])
+    worksheet.update([["长" * 50_000]], "A1", value_input_option="RAW")
+    with pytest.raises(APIError) as refused:
+        worksheet.update([["长" * 50_001]], "A2", value_input_option="RAW")
+    assert refused.value.response.status_code == 400
+    assert "maximum of 50000 characters in a single cell" in str(refused.value)
+    assert sheets_emulator.values(worksheet.spreadsheet_id, "Sheet1") == [["长" * 50_000]]
+
+
 def test_update_reports_the_written_block(sheets_emulator: SheetsEmulator) -> None:
     worksheet = _sheet(sheets_emulator, [])
     response = worksheet.update([["a", "b"], ["c"]], "B2")

@@ -38,6 +38,22 @@ def _run(emu: SheetsEmulator, *args: str, token: str = TOKEN) -> tuple[int, str,
     return result.exit_code, result.stdout, result.stderr
 
 
+def _sync(office: str, master: str, folder: Path) -> list[str]:
+    """`salesflow sync` of spreadsheet `office` into the Google master `master`, and into
+    `folder/master.xlsx` (its store beside it), as of the pinned day."""
+    return [
+        "sync",
+        "--google",
+        office,
+        "--google-master",
+        master,
+        "--master",
+        str(folder / "master.xlsx"),
+        "--as-of",
+        AS_OF.isoformat(),
+    ]
+
+
 def test_check_a_google_spreadsheet(sheets_emulator: SheetsEmulator) -> None:
     key = sheets_emulator.create_spreadsheet("华东办公室", {"电话记录": [HEADER, GOOD, BAD]})
     url = f"https://docs.google.com/spreadsheets/d/{key}/edit#gid=0"
@@ -69,17 +85,7 @@ def test_sync_an_office_into_a_google_master_and_read_its_targets_back(
     ]
     office = sheets_emulator.create_spreadsheet("华东办公室", {"电话记录": [HEADER, *calls]})
     master = sheets_emulator.create_spreadsheet("销售总表")
-    args = [
-        "sync",
-        "--google",
-        office,
-        "--google-master",
-        master,
-        "--master",
-        str(tmp_path / "master.xlsx"),
-        "--as-of",
-        AS_OF.isoformat(),
-    ]
+    args = _sync(office, master, tmp_path)
     code, out, _err = _run(sheets_emulator, *args)
     assert code == 0, out
     assert f"Google 总表: https://docs.google.com/spreadsheets/d/{master}/edit" in out
@@ -109,6 +115,28 @@ def test_sync_an_office_into_a_google_master_and_read_its_targets_back(
     assert effective["target"] == 80 and effective["met"] is True
     assert summary["records"]["calls"] == 90
     assert [s["status"] for s in summary["sources"]] == ["unchanged"]
+
+
+def test_a_text_past_the_cell_limit_is_cut_in_the_google_master_and_said(
+    tmp_path: Path, sheets_emulator: SheetsEmulator
+) -> None:
+    """A 40,000-character 备注: Google Sheets would take it (50,000 a cell), but the
+    master is one for Excel and Google alike, so the Google master holds what the Excel
+    one does, the first 32,766 and a `…`, and the sync names the cell (row 3, column
+    P, 备注), as it does for the Excel master; the whole text stays in the store."""
+    notes = "甲乙丙丁戊" * 8000
+    office = sheets_emulator.create_spreadsheet(
+        "华东办公室", {"电话记录": [[*HEADER[:9], "备注"], [*GOOD, notes]]}
+    )
+    master = sheets_emulator.create_spreadsheet("销售总表")
+    code, out, err = _run(sheets_emulator, *_sync(office, master, tmp_path))
+    assert code == 0, out + err
+    assert err.splitlines() == [
+        "总表的“电话记录”表: 【已截断】第 3 行 P 列（备注）的文字有 40,000 个字符，Excel 一格最多 "
+        "32,767 个：只保留前 32,766 个（以“…”结尾），全文仍在数据库里"
+    ]
+    header, row = sheets_emulator.values(master, "电话记录")[1:3]
+    assert header[15] == "备注" and row[15] == notes[:32766] + "…"
 
 
 def test_templates_in_a_google_spreadsheet(sheets_emulator: SheetsEmulator) -> None:

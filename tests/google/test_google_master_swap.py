@@ -173,3 +173,44 @@ def test_a_managers_tab_named_like_a_fresh_tab_is_left_alone(
         assert sheets_emulator.values(master, mine) == [["明年的指标草稿"]]
         tabs = sheets_emulator.tab_titles(master)
         assert tabs == [(mine, False)] + [(s.title, False) for s in result.sheets]
+
+
+def _links(emu: SheetsEmulator, key: str) -> dict[tuple[str, int, int], str]:
+    """Every `#gid=` link in the spreadsheet: (tab, row, column) → the title of the tab
+    the link opens; a link to a tab that is gone would fail here (KeyError)."""
+    ids = {emu.sheet_properties(key, title)["sheetId"]: title for title, _ in emu.tab_titles(key)}
+    out = {}
+    for title, _hidden in emu.tab_titles(key):
+        for f in emu.formats(key, title):
+            link = f["cell"]["userEnteredFormat"].get("textFormat", {}).get("link")
+            if link is not None:
+                grid = f["range"]
+                where = (title, grid["startRowIndex"], grid["startColumnIndex"])
+                out[where] = ids[int(link["uri"].removeprefix("#gid="))]
+    return out
+
+
+def test_the_banner_links_open_the_new_tabs_after_each_sync(
+    tmp_path: Path, sheets_emulator: SheetsEmulator
+) -> None:
+    """Each sync replaces every master tab (new sheet ids), so the meetings' health
+    banner (row 5: unreadable files, problems, reps without data, unknown reps,
+    follow-ups) must link to the tabs of the same write, never to the ones it deleted."""
+    office = sheets_emulator.create_spreadsheet(
+        "办公室", {"电话记录": [HEADER, *google_calls(3, "客户")]}
+    )
+    master = sheets_emulator.create_spreadsheet("总表", {"经理的备注": [["别动我"]]})
+    client = connect(token=TOKEN, api_root=sheets_emulator.url).client()
+    banner = ["数据问题", "数据问题", "指标完成情况", "数据问题", "今天先联系谁"]
+    expected = {(tab, 4, c): title for tab in ("晨会", "夕会") for c, title in enumerate(banner)}
+    ids = []
+    for n in (3, 5):
+        rows = [HEADER, *google_calls(n, "客户")]
+        client.http_client.values_update(
+            office, "'电话记录'!A1", params={"valueInputOption": "RAW"}, body={"values": rows}
+        )
+        result = run_sync(google_sources(client, [office], AS_OF), tmp_path / "s.db", AS_OF)
+        write_master_google(client, master, result.sheets)
+        assert _links(sheets_emulator, master) == expected
+        ids.append(sheets_emulator.sheet_properties(master, "数据问题")["sheetId"])
+    assert ids[0] != ids[1]  # the tab was replaced, and the links followed it

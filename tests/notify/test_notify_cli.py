@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date, time
+from datetime import date
 from pathlib import Path
 from subprocess import CompletedProcess
 
 import pytest
 
-from sync.demo import write_workbook
 from sync.last_meeting import last_meetings
 from sync.store import open_store
 from tests.conftest import salesflow
+from tests.sync.teams import write_effective_calls
 
 from .receiver import receiver
 
@@ -41,20 +41,7 @@ Cli = Callable[..., CompletedProcess[str]]
 def synced(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The team's folder, synced at 18:00 on Thursday into master.xlsx."""
     root = tmp_path_factory.mktemp("notify")
-    for n, (rep, counts) in enumerate(TYPED.items(), start=3):
-        rows = [
-            {
-                "date": day,
-                "time": time(9 + i // 60, i % 60),
-                "customer": f"客户{i}",
-                "phone": f"13{n}{day.day:02d}{i:06d}",
-                "effective": "是",
-                "wechat_added": "否",
-            }
-            for day, count in zip((WED, THU), counts, strict=True)
-            for i in range(count)
-        ]
-        write_workbook(root / "team" / rep / "登记表.xlsx", [("电话记录", "calls", rows, "zh")])
+    write_effective_calls(root / "team", TYPED, (WED, THU))
     done = salesflow(
         "sync",
         "--from",

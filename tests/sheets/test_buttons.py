@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from addin import buttons
 from sheets_templates.master_book import CONF_SHEET, CONF_STORE, master_template
+from sync.crash import log_detail
 from sync.demo import make_team
 from sync.engine import run_sync
 from sync.master_file import write_master_xlsx
@@ -164,3 +166,53 @@ def test_refresh_status_counts_in_english(tmp_path: Path):
     status = book.sheets[0].range(buttons.STATUS_CELL).value
     assert status.startswith("Refreshed ")
     assert status.endswith(": 1 source, 1 record, 0 data problems")
+
+
+def test_refresh_logs_the_technical_side_beside_the_master(tmp_path: Path):
+    """A damaged workbook in the team folder: the master says it in words, and the
+    reading library's own (`ZipError … `) goes to `salesflow.log` beside the master, as
+    `salesflow sync` puts it; the log is closed when Refresh ends."""
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "张三.csv").write_text(
+        "日期,销售员,客户名称,电话,有效通话,通话结果\n2026-11-26,张三,华信科技,13800138000,是,有意向\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "team" / "坏的.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    master = tmp_path / "salesflow_master.xlsm"
+    write_master_workbook(master, master_template("en", "team", str(tmp_path / "s.sqlite")))
+    book = Book.open(master)
+    buttons.refresh(book, DAY)
+    status = book.sheets[0].range(buttons.STATUS_CELL).value
+    assert status.endswith(": 2 sources, 1 record, 0 data problems")  # the file is listed apart
+    shown = [v for s in book.sheets for row in s.used_range.value for v in row if v]
+    assert any("open it in Excel" in str(v) for v in shown)
+    assert not any("Zip" in str(v) for v in shown)
+    log = (tmp_path / "salesflow.log").read_text(encoding="utf-8")
+    assert "坏的.xlsx: ZipError" in log
+    log_detail("after Refresh", "written by a later call")
+    assert (tmp_path / "salesflow.log").read_text(encoding="utf-8") == log
+
+
+def test_a_bug_in_refresh_says_one_line_and_logs_the_traceback(tmp_path: Path):
+    """A file copied from a Chinese Windows zip keeps its GBK-encoded name, which is no
+    UTF-8 text: the store cannot take it, and nothing in salesflow expects that (as in
+    `tests/sync/test_faults`). Refresh says so in A2 in one line naming the log, as
+    `salesflow sync` does on stderr; the traceback is in the log, not in front of the
+    manager."""
+    (tmp_path / "team").mkdir()
+    gbk_name = os.fsencode(tmp_path / "team") + b"/" + "李四电话".encode("gbk") + b".csv"
+    with open(gbk_name, "wb") as fh:
+        fh.write(
+            "日期,销售员,客户名称,电话,有效通话\n2026-11-26,李四,华信科技,13800138000,是\n".encode()
+        )
+    master = tmp_path / "salesflow_master.xlsm"
+    write_master_workbook(master, master_template("en", "team", str(tmp_path / "s.sqlite")))
+    book = Book.open(master)
+    buttons.refresh(book, DAY)
+    status = book.sheets[0].range(buttons.STATUS_CELL).value
+    assert status == (
+        f"salesflow hit a bug (UnicodeEncodeError) while working on {master}; the details "
+        f"are in {tmp_path / 'salesflow.log'} — please send it to whoever maintains salesflow"
+    )
+    log = (tmp_path / "salesflow.log").read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in log and f"working on: {master}" in log

@@ -8,15 +8,22 @@
         B2 (B) last called Mon 11-23: 6 quiet days                  → not listed
         C1 (C) last called 11-02                                    → never (only A and B)
         P  call on 11-24 promising 下次联系 12-01                    → listed; Q (12-02) not
+        K  call on 11-24 promising 12-01, called again 12-01        → kept, not listed
+        T  call 12-01 09:00 promising 12-01, called again 15:00     → kept, not listed
+        U  call 12-01 10:00 promising 12-01, nothing after it       → listed
         V  visit on 11-25 promising 下次拜访 12-01                   → listed
+        W  visit on 11-25 promising 12-01, visited again 12-01      → kept, not listed
+        X  visit on 11-25 promising 12-01, only called on 12-01     → listed (a call
+                                                                        keeps no visit)
         S  visited 11-25, 11-26, 11-27, no breakthrough, no plan    → stalled, listed
         O  shipped 11-02, 1,000.00 due 11-20, nothing received      → 11 days overdue
     乙  A3 (A) last called Fri 11-27: 2 quiet days, 乙's setting 2   → listed
+        P  called 12-01: 甲's promise to P is still 甲's to keep
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,9 +39,12 @@ from sync.sources import file_sources
 TUESDAY = date(2026, 12, 1)
 
 
-def call(day: date, customer: str, phone: str, promised: date | None = None) -> dict[str, Any]:
+def call(
+    day: date, customer: str, phone: str, promised: date | None = None, at: time | None = None
+) -> dict[str, Any]:
     return {
         "date": day,
+        "time": at,
         "customer": customer,
         "phone": phone,
         "effective": "是",
@@ -72,6 +82,12 @@ def write_team(folder: Path) -> None:
         call(date(2026, 11, 2), "C1", "13800000005"),
         call(date(2026, 11, 24), "P", "13800000006", TUESDAY),
         call(date(2026, 11, 24), "Q", "13800000007", date(2026, 12, 2)),
+        call(date(2026, 11, 24), "K", "13800000008", TUESDAY),
+        call(TUESDAY, "K", "13800000008"),
+        call(TUESDAY, "T", "13800000009", TUESDAY, time(9)),
+        call(TUESDAY, "T", "13800000009", None, time(15)),
+        call(TUESDAY, "U", "13800000010", TUESDAY, time(10)),
+        call(TUESDAY, "X", "13800000011"),
     ]
     leads = [
         lead("A1", "A", "13800000001"),
@@ -82,6 +98,9 @@ def write_team(folder: Path) -> None:
     ]
     visits = [
         visit(date(2026, 11, 25), "V", TUESDAY),
+        visit(date(2026, 11, 25), "W", TUESDAY),
+        visit(TUESDAY, "W"),
+        visit(date(2026, 11, 25), "X", TUESDAY),
         *(visit(date(2026, 11, d), "S") for d in (25, 26, 27)),
     ]
     shipments = [
@@ -109,7 +128,15 @@ def write_team(folder: Path) -> None:
     write_workbook(
         folder / "乙" / "登记表.xlsx",
         [
-            ("电话记录", "calls", [call(date(2026, 11, 27), "A3", "13900000001")], "zh"),
+            (
+                "电话记录",
+                "calls",
+                [
+                    call(date(2026, 11, 27), "A3", "13900000001"),
+                    call(TUESDAY, "P", "13800000006"),
+                ],
+                "zh",
+            ),
             ("意向客户", "leads", [lead("A3", "A", "13900000001")], "zh"),
         ],
     )
@@ -136,18 +163,20 @@ def test_each_rep_gets_their_list_and_the_meeting_counts_it(tmp_path: Path) -> N
     assert listed == [
         ("乙", "silent_a", "A3", date(2026, 11, 27), 2, None),
         ("甲", "call_promised", "P", date(2026, 11, 24), None, None),
+        ("甲", "call_promised", "U", TUESDAY, None, None),
         ("甲", "visit_promised", "V", date(2026, 11, 25), None, None),
+        ("甲", "visit_promised", "X", date(2026, 11, 25), None, None),
         ("甲", "overdue", "O", date(2026, 11, 20), 11, Decimal("1000.00")),
         ("甲", "stalled", "S", date(2026, 11, 27), 3, None),
         ("甲", "silent_a", "A1", date(2026, 11, 26), 3, None),
         ("甲", "silent_b", "B1", date(2026, 11, 20), 7, None),
     ]
-    assert result.meeting.follow_ups == 7
-    assert result.meeting.plan == {"甲": 6, "乙": 1}
+    assert result.meeting.follow_ups == 9
+    assert result.meeting.plan == {"甲": 8, "乙": 1}
     write_xlsx(result.sheets, tmp_path / "master.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "master.xlsx")["今天先联系谁"]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
-    assert rows[5][:6] == [
+    assert rows[7][:6] == [
         "甲",
         "A类客户久未联系",
         "A1",
@@ -155,7 +184,7 @@ def test_each_rep_gets_their_list_and_the_meeting_counts_it(tmp_path: Path) -> N
         "13800000001",
         "3 个工作日未联系（最近 2026-11-26）",
     ]
-    assert rows[3][5] == "欠款 ¥1,000.00，逾期 11 天"
+    assert rows[5][5] == "欠款 ¥1,000.00，逾期 11 天"
     targets_sheet = openpyxl.load_workbook(tmp_path / "master.xlsx")["指标"]
     header = [c.value for c in next(targets_sheet.iter_rows(min_row=2, max_row=2))]
     assert header[-2:] == ["A类客户未联系（工作日）", "B类客户未联系（工作日）"]

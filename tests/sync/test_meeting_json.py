@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from datetime import date, time
+from datetime import date
 from pathlib import Path
 from subprocess import CompletedProcess
 from typing import Any
@@ -33,7 +33,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from sync.demo import write_workbook
+from .teams import write_effective_calls
 
 TUE, WED, THU = date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 26)
 TYPED = {"甲": (50, 120, 20), "乙": (90, 70, 80), "丙": (100, 100, 100), "丁": (30, 0, 0)}
@@ -43,20 +43,7 @@ OTHERS = (("wechat_adds", 30), ("new_intent_leads", 2), ("cold_visits", 3), ("c_
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("meeting")
-    for n, (rep, counts) in enumerate(TYPED.items(), start=3):
-        rows = [
-            {
-                "date": day,
-                "time": time(9 + i // 60, i % 60),
-                "customer": f"客户{i}",
-                "phone": f"13{n}{day.day:02d}{i:06d}",
-                "effective": "是",
-                "wechat_added": "否",
-            }
-            for day, count in zip((TUE, WED, THU), counts, strict=True)
-            for i in range(count)
-        ]
-        write_workbook(root / "team" / rep / "登记表.xlsx", [("电话记录", "calls", rows, "zh")])
+    write_effective_calls(root / "team", TYPED, (TUE, WED, THU))
     return root
 
 

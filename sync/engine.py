@@ -104,6 +104,8 @@ class SyncResult:
     """The offices the registers hold records of (the head office's master)."""
     stamp: str = ""
     """What the master shows, as a stamp (`stamp_of`): the same stamp, the same master."""
+    superseded: bool = False
+    """A newer sync was wanted before this one built the master: it left it to that one."""
 
     @property
     def issues(self) -> int:
@@ -113,7 +115,7 @@ class SyncResult:
     def master_kept(self) -> bool:
         """Nothing the master shows changed (`stamp`): its sheets were not built, and it
         is left as the last sync wrote it."""
-        return not self.sheets
+        return not self.sheets and not self.superseded
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.sources if s.status == status)
@@ -198,6 +200,7 @@ def run_sync(
     scope: offices.Scope = offices.ONE_OFFICE,
     computed: Callable[[SyncResult], None] | None = None,
     shown: str | None = None,
+    superseded: Callable[[], bool] | None = None,
 ) -> SyncResult:
     """Sync `sources` into the store at `store_path` and compute the master's content.
 
@@ -212,7 +215,9 @@ def run_sync(
     the master's sheets are built (the live board shows a save without waiting for
     them). `shown` is the stamp of the master as it is (`SyncResult.stamp`): when this
     sync's is the same, nothing the master shows changed and its sheets are not built
-    (`SyncResult.sheets` stays empty).
+    (`SyncResult.sheets` stays empty). Nor are they when `superseded` says, once the
+    figures are known, that a newer sync is already wanted (the live board, while reps
+    keep saving): that sync writes the master (`SyncResult.superseded`).
     """
     unique: dict[str, Source] = {}
     for source in sources:  # a file named twice (overlapping folders) is read once
@@ -224,7 +229,8 @@ def run_sync(
         )
         if computed is not None:
             computed(result)
-        if result.stamp != shown:
+        result.superseded = superseded is not None and superseded()
+        if result.stamp != shown and not result.superseded:
             seen = result.office or ""
             calls = window_calls(store, seen, master.window.span(as_of), current)
             rename({"calls": calls}, result.team)

@@ -130,6 +130,7 @@ def sync_into(
     computed: Callable[[SyncResult], None] | None = None,
     window: Window | None = None,
     scope: Scope = ONE_OFFICE,
+    superseded: Callable[[], bool] | None = None,
 ) -> SyncResult:
     """Sync `sources` into the store and write the master into every target.
 
@@ -176,6 +177,7 @@ def sync_into(
                 scope=scope,
                 computed=heard,
                 shown=stamps.pop() if len(stamps) == 1 else None,
+                superseded=superseded,
             )
             failures: list[Exception] = []
             for target in targets if result.sheets else ():

@@ -39,13 +39,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from sheets_templates.kpi import Figures
 from sheets_templates.words import Lang, Text
 
-from ..engine import SyncResult
 from ..meeting import Meeting
 from ..summary import meeting_json
 from . import access
 from .access import Attempts, Codes, Role, Sessions
 from .board import board, rep_day
-from .watch import Outcome, Syncer
+from .watch import Outcome, Syncer, SyncRun
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -169,7 +168,7 @@ class Settings:
     lang: Lang
     loopback: bool
     codes: Codes
-    sync: Callable[[Callable[[SyncResult], None]], SyncResult]
+    sync: SyncRun
     watchers: Callable[[Syncer], Callable[[], None]]
     """Starts the triggers (folder watcher, Google poll) for a syncer; returns their stop."""
     bug: Callable[[Exception], None]

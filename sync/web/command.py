@@ -142,7 +142,7 @@ def serve_command(
 
     online = dataclasses.replace(google, exits=False)  # a refusal is shown, not the end
 
-    def sync(computed: Callable[[SyncResult], None]) -> SyncResult:
+    def sync(computed: Callable[[SyncResult], None], superseded: Callable[[], bool]) -> SyncResult:
         day = pinned_day or date.today()
         try:  # Google refusing (access, credentials), reading or writing: on the board
             sources = team_sources(folders, google_keys, online, master, day)
@@ -156,6 +156,7 @@ def serve_command(
                 lock=master,
                 moment=Moment(at, meeting),
                 computed=computed,
+                superseded=superseded,
             )
         except Bilingual as exc:
             raise SyncFailed(online.redact(exc.zh), online.redact(exc.en)) from exc

@@ -43,6 +43,12 @@ class Outcome:
     failure: SyncFailed | None = None
 
 
+SyncRun = Callable[[Callable[[SyncResult], None], Callable[[], bool]], SyncResult]
+"""A sync as the board runs it: it hands its result to the first callable as soon as
+the figures are known, and asks the second whether a newer sync is already wanted
+(reps still saving), in which case it leaves the master to that one to write."""
+
+
 class SourceChanges(watchfiles.DefaultFilter):
     """The changes worth a sync: a source file (or a folder) added, saved or removed;
     never the master, its backups, the store, lock and temporary files salesflow
@@ -69,7 +75,7 @@ class Syncer:
 
     def __init__(
         self,
-        sync: Callable[[Callable[[SyncResult], None]], SyncResult],
+        sync: SyncRun,
         done: Callable[[Outcome], None],
         bug: Callable[[Exception], None],
         quiet: float = QUIET,
@@ -111,7 +117,7 @@ class Syncer:
 
     def _run(self) -> Outcome:
         try:  # the figures are shown as soon as computed, before the master is written
-            return Outcome(self.sync(lambda result: self.done(Outcome(result))))
+            return Outcome(self.sync(lambda result: self.done(Outcome(result)), self.wanted.is_set))
         except SyncFailed as exc:
             failed = Outcome(None, exc)
         except Exception as exc:  # a bug: logged, said, and the board keeps serving

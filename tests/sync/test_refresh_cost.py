@@ -17,6 +17,7 @@ import sync.sqlite_counts
 from sheets_templates.followups import FollowUp
 from sync.demo import write_workbook
 from sync.engine import run_sync
+from sync.run import XlsxMaster, sync_into
 from sync.sources import file_sources
 from sync.store import Location, open_store
 
@@ -137,3 +138,23 @@ def test_a_refresh_with_nothing_new_leaves_the_master_as_it_is(tmp_path: Path) -
     (tmp_path / "other" / "张三" / "电话.xlsx").rename(tmp_path / "team" / "张三" / "电话2.xlsx")
     moved = run(tmp_path / "team", master)
     assert not moved.master_kept and len(list(tmp_path.glob("master.backup-*"))) == 2
+
+
+def test_a_sync_superseded_before_its_master_leaves_it_to_the_next(tmp_path: Path) -> None:
+    zhang_san(tmp_path / "team")
+    master = tmp_path / "master.xlsx"
+    heard: list[int] = []
+    sources = file_sources([tmp_path / "team"], AS_OF)
+    first = sync_into(
+        sources,
+        [XlsxMaster(master)],
+        tmp_path / "store.sqlite",
+        AS_OF,
+        lock=master,
+        computed=lambda result: heard.append(len(result.figures.follow_ups)),
+        superseded=lambda: True,  # a rep saved again while the figures were computed
+    )
+    assert heard == [3] and first.superseded and not first.master_kept
+    assert not master.exists()  # the next sync writes it
+    second = run(tmp_path / "team", master)
+    assert not second.superseded and master.exists()

@@ -41,11 +41,15 @@ class Counting:
     def __init__(self, seconds: float) -> None:
         self.seconds, self.runs = seconds, 0
         self.started = threading.Event()
+        self.superseded: list[bool] = []
 
-    def __call__(self, computed: Callable[[SyncResult], None]) -> Any:
+    def __call__(
+        self, computed: Callable[[SyncResult], None], superseded: Callable[[], bool]
+    ) -> Any:
         self.runs += 1
         self.started.set()
         time.sleep(self.seconds)
+        self.superseded.append(superseded())  # asked once the figures are shown
 
 
 def test_a_burst_of_saves_is_one_sync() -> None:
@@ -70,6 +74,7 @@ def test_a_save_during_a_sync_gets_the_next_sync() -> None:
     time.sleep(1.5)
     syncer.stop()
     assert sync.runs == 2
+    assert sync.superseded == [True, False]  # the first leaves the master to the second
 
 
 def test_a_bug_is_logged_and_said_and_the_worker_goes_on() -> None:
@@ -77,7 +82,9 @@ def test_a_bug_is_logged_and_said_and_the_worker_goes_on() -> None:
     outcomes: list[Outcome] = []
     runs = []
 
-    def broken(computed: Callable[[SyncResult], None]) -> SyncResult:
+    def broken(
+        computed: Callable[[SyncResult], None], superseded: Callable[[], bool]
+    ) -> SyncResult:
         runs.append(1)
         raise ZeroDivisionError("a bug")
 

@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
-from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 from sheets_templates import kpi
@@ -58,6 +58,21 @@ from .unreachable import kept_as_unreadable, unreachable
 from .window import Window, choose_window
 
 TARGETS_SETTING = "targets_rows"
+
+
+def code_stamp() -> str:
+    """The salesflow that makes the master, as a hash of its source (the domain and the
+    sync): after an upgrade, or any change to how it is made, the master is written
+    again though the registers did not change (`stamp_of`)."""
+    made = hashlib.sha256()
+    for package in (Path(target_sheet.__file__).parent, Path(__file__).parent):
+        for path in sorted(package.rglob("*.py")):
+            made.update(path.read_bytes())
+    return made.hexdigest()
+
+
+CODE_STAMP = code_stamp()
+"""`code_stamp`, once: read when salesflow is loaded, before any sync."""
 LAST_CHANGE_SETTING = "last_change"
 """The id of the last sync that read a source or found one gone or unreachable, of
 any office: what the registers are as of (`stamp_of`)."""
@@ -400,7 +415,8 @@ def stamp_of(changed: Any, master: MasterInput, notices: list[Bilingual]) -> str
     one, found one gone or unreachable: `LAST_CHANGE_SETTING`), and everything else
     the sheets are made of but the registers — the day, the language, the window, the
     targets, the team, the figures, the meeting (not its clock time: the evening's pace
-    is in its standings) and the problems — with the salesflow that made them.
+    is in its standings) and the problems — with the salesflow that made them
+    (`CODE_STAMP`).
 
     The same stamp twice means a sync would write the same master again (but its
     synced-at time and sync log), so a refresh with nothing new leaves it alone."""
@@ -409,7 +425,7 @@ def stamp_of(changed: Any, master: MasterInput, notices: list[Bilingual]) -> str
     figures = replace(master.figures, targets=target_sheet.DEFAULT_TARGETS)
     said = [(n.zh, n.en) for n in notices]
     parts = (
-        version("salesflow"),
+        CODE_STAMP,
         changed,
         master.as_of,
         master.lang,

@@ -213,11 +213,17 @@ KEY_CHUNK = 20_000
 """Keys whose changes are counted at a time (`changes_of`)."""
 
 
-def changes_of(store: Store, office: str, sync_id: int) -> Changes:
+def changes_of(
+    store: Store, office: str, sync_id: int, paths: Iterable[str], records: int
+) -> Changes:
     """What sync `sync_id` changed, by identity (`count_changes`), from the versions the
-    store keeps: only the keys it started or ended a version of can have changed, and
-    each such key's versions open before and after it are read back a chunk of keys at
-    a time, so a first sync of a year's records never holds them all."""
+    store keeps: only the keys it started or ended a version of (in the sources it read
+    or found gone, `paths`) can have changed, and each such key's versions open before
+    and after it are read back a chunk of keys at a time, so a sync of a year's records
+    never holds them all. When nothing was open before (an office's first sync), each of
+    its `records` (each record once) is added, and nothing is read back."""
+    if not store.open_before(office, sync_id):
+        return Changes(added=records)
     total = Changes()
     counted: set[Key] = set()
     chunk: set[Key] = set()
@@ -233,7 +239,7 @@ def changes_of(store: Store, office: str, sync_id: int) -> Changes:
         counted.update(chunk)
         chunk.clear()
 
-    for register, key in store.changed_keys(sync_id):
+    for register, key in store.changed_keys(sync_id, paths):
         identity = (register, base_key(key))
         if identity not in counted:
             chunk.add(identity)

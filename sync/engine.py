@@ -299,6 +299,7 @@ def _run(
                 store.replace_source(sync_id, p, as_of)
             p.records = []  # stored; the registers are read back below
             parsed[p.path] = p
+        touched = [*parsed, *gone]
         for path in gone:
             store.mark_gone(sync_id, path)
         kept = [kept_as_unreadable(known[path], behind) for path, behind in sorted(hidden.items())]
@@ -307,7 +308,6 @@ def _run(
 
         seen = office or ""  # the head office (None) sees every office, as "" does
         current = load_current(store, seen, as_of)
-        changes = changes_of(store, seen, sync_id)
         by_path = offices.source_offices(store, office, sources)
         names = written_names(store, seen)
         team = apply_roster(names, roster, by_path)
@@ -344,6 +344,7 @@ def _run(
         records = {
             name: stored.get(name, 0) - len(current.copies[name]) for name in current.registers
         }
+        changes = changes_of(store, seen, sync_id, touched, sum(records.values()))
         counts = SyncCounts(
             **{status: sum(1 for s in statuses if s.status == status) for status in STATUSES},
             records=sum(records.values()),

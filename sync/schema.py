@@ -142,8 +142,8 @@ has its records counted once when opened (`sqlite_counts`)."""
 FOLLOW_UPS = """
 ALTER TABLE versions ADD COLUMN promise TEXT;
 CREATE INDEX IF NOT EXISTS versions_keys ON versions (register, natural_key);
-CREATE INDEX IF NOT EXISTS versions_started ON versions (first_sync);
-CREATE INDEX IF NOT EXISTS versions_promise ON versions (ended_sync, register, promise);
+CREATE INDEX IF NOT EXISTS versions_promise ON versions (register, promise)
+    WHERE promise IS NOT NULL;
 CREATE INDEX IF NOT EXISTS versions_contacts ON versions (ended_sync, register, rep, customer, day);
 CREATE TABLE IF NOT EXISTS rep_rows (
     source_path TEXT NOT NULL,

@@ -183,14 +183,26 @@ class KeptCounts:
         )
         return list(map(CurrentRecord._make, self.db.execute(sql, last_params + params)))
 
-    def changed_keys(self, sync_id: int) -> Iterator[tuple[str, str]]:
-        """The (register, natural key) of every version sync `sync_id` started or ended,
-        streamed: the only records that sync can have changed."""
-        yield from self._stream(
-            "SELECT register, natural_key FROM versions WHERE first_sync = ?"
-            " UNION ALL SELECT register, natural_key FROM versions WHERE ended_sync = ?",
-            (sync_id, sync_id),
+    def changed_keys(self, sync_id: int, paths: Iterable[str]) -> Iterator[tuple[str, str]]:
+        """The (register, natural key) of every version sync `sync_id` started or ended
+        in the sources `paths`, streamed: the only records that sync can have changed."""
+        for path in paths:
+            yield from self._stream(
+                "SELECT register, natural_key FROM versions"
+                " WHERE ended_sync IS NULL AND source_path = ? AND first_sync = ?"
+                " UNION ALL SELECT register, natural_key FROM versions"
+                " WHERE ended_sync = ? AND source_path = ?",
+                (path, sync_id, sync_id, path),
+            )
+
+    def open_before(self, office: str, sync_id: int) -> bool:
+        """Whether any record (an office's, as `current_records`) was open before sync
+        `sync_id`: still open, or ended by it."""
+        where, params = scoped(
+            office, ["first_sync < ?", "(ended_sync IS NULL OR ended_sync = ?)"], (sync_id, sync_id)
         )
+        found = self.db.execute("SELECT 1 FROM versions" + where + " LIMIT 1", params)
+        return found.fetchone() is not None
 
     def versions_of(
         self, office: str, keys: Iterable[tuple[str, str]], sync_id: int

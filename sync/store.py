@@ -215,8 +215,13 @@ class Store(Protocol):
         """Each (rep, customer)'s latest open versions of `register` dated by `until`."""
         ...
 
-    def changed_keys(self, sync_id: int) -> Iterator[tuple[str, str]]:
-        """The (register, natural key) of every version a sync started or ended."""
+    def changed_keys(self, sync_id: int, paths: Iterable[str]) -> Iterator[tuple[str, str]]:
+        """The (register, natural key) of every version a sync started or ended in some
+        sources."""
+        ...
+
+    def open_before(self, office: str, sync_id: int) -> bool:
+        """Whether any record was open before sync `sync_id`."""
         ...
 
     def versions_of(

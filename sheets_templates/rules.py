@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 from .choices import VISIT_TYPES
@@ -203,8 +204,10 @@ def is_working_day(day: date, holidays: frozenset[date] = frozenset()) -> bool:
     return day.weekday() < 5 and day not in holidays
 
 
+@lru_cache(maxsize=4096)
 def working_days(start: date, end: date, holidays: frozenset[date] = frozenset()) -> int:
-    """Working days from start to end inclusive (Mon–Fri less holidays)."""
+    """Working days from start to end inclusive (Mon–Fri less holidays); kept for the
+    same spans (every rep's targets are due over the same periods)."""
     return sum(
         1
         for n in range((end - start).days + 1)

@@ -103,7 +103,7 @@ def load_current(store: Store, office: str, as_of: date) -> Current:
     calls = chain(
         store.current_records(office, since=as_of, until=as_of, registers=["calls"]),
         store.promised_records(office, "calls", as_of),
-        store.latest_records(office, "calls", as_of),
+        store.latest_calls(office, as_of),
     )
     whole = store.current_records(office, registers=IN_FULL)
     registers = decoded(chain(whole, _once(calls)), skipped)

@@ -469,7 +469,8 @@ def source_statuses(
     A sheet that is no register is `skipped`; an unreadable source reports the records
     it still holds from its last good read."""
     sheets = store.sheets()
-    kept = store.open_counts()
+    unread = any(p.error_zh for p in parsed.values())
+    kept = store.open_counts() if unread else {}  # a count of the whole store: only if said
     out = []
     for s in sources:
         p = parsed.get(s.path)
@@ -489,7 +490,7 @@ def source_statuses(
 
 def unreachable_statuses(kept: list[ParsedSource], store: Store, lang: Lang) -> list[SourceStatus]:
     """Summary entries of the unreachable sources, with the records they still hold."""
-    counts = store.open_counts()
+    counts = store.open_counts() if kept else {}
     return [
         SourceStatus(
             p.path,

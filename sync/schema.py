@@ -24,8 +24,9 @@ Tables
   date), so a read of the records since a date needs no decoding.
 - `versions.promise` (`FOLLOW_UPS`, version 4): the day a call or visit promises the next
   contact (下次联系, 下次拜访), so a sync reads the promises of today without decoding.
-- `rep_rows` (`FOLLOW_UPS`, version 4): each rep name written on a source's records,
-  with each sheet that holds it and its first row there; replaced with the records.
+- `rep_rows`, `latest_calls` (`FOLLOW_UPS`, version 4): each rep name written on a
+  source's records, with each sheet that holds it and its first row there; each (rep,
+  customer key)'s latest calls in a source, whole; replaced with the records.
 - `tallies`, `gradings` (`DAY_COUNTS`, version 3): what each source's open versions
   count toward the KPIs, per rep × day × metric, and the gradings that can decide a
   new intent lead or the pipeline (`day_counts`); replaced with the source's records.
@@ -152,6 +153,18 @@ CREATE TABLE IF NOT EXISTS rep_rows (
     row_no INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS rep_rows_path ON rep_rows (source_path);
+CREATE TABLE IF NOT EXISTS latest_calls (
+    source_path TEXT NOT NULL,
+    rep TEXT NOT NULL,
+    customer TEXT NOT NULL,
+    day TEXT NOT NULL,
+    natural_key TEXT NOT NULL,
+    data TEXT NOT NULL,
+    data_hash TEXT NOT NULL,
+    sheet TEXT NOT NULL,
+    row_no INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS latest_calls_path ON latest_calls (source_path);
 """
 """What a sync asks of the history without decoding it: the day a record promises the
 next contact (`followups.PROMISES`), each customer's latest call, and the versions of

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sheets_templates.codec import decode_records
 from sheets_templates.followups import PROMISES
+from sheets_templates.rules import customer_key
 
 from .day_counts import RECORD_DAY, GradingRow, Placed, TallyRow, source_counts
 from .identity import base_key
@@ -21,7 +22,7 @@ from .store import CurrentRecord, KeyVersion
 if TYPE_CHECKING:
     from .sqlite_store import Connection
 
-KEPT_TABLES = ("tallies", "gradings", "rep_rows")
+KEPT_TABLES = ("tallies", "gradings", "rep_rows", "latest_calls")
 """What a source's records count, kept beside them and replaced with them."""
 DAY_COUNTS_SETTING = "day_counts"
 DAY_COUNTS = 2
@@ -61,7 +62,8 @@ class KeptCounts:
                 ).fetchall()
                 for (path,) in paths:
                     rows = self.db.execute(
-                        "SELECT register, sheet, row_no, data, data_hash FROM versions"
+                        "SELECT register, natural_key, sheet, row_no, data, data_hash"
+                        " FROM versions"
                         " WHERE ended_sync IS NULL AND source_path = ?",
                         (path,),
                     ).fetchall()
@@ -78,27 +80,40 @@ class KeptCounts:
         self.db.execute("COMMIT")
 
     def _keep_counts(
-        self, path: str, records: Iterable[tuple[str, str, int, str, str]]
+        self, path: str, records: Iterable[tuple[str, str, str, int, str, str]]
     ) -> dict[str, Dated]:
-        """Replace what a source's records count (`day_counts`) with what `records`
-        (register, sheet, row, data text, data hash) count; return each record's day
-        (`day_counts.RECORD_DAY`) and promise (`followups.PROMISES`) by data hash."""
-        texts: dict[str, list[tuple[str, int, str, str]]] = {}
-        for register, sheet, row, data, data_hash in records:
-            texts.setdefault(register, []).append((sheet, row, data, data_hash))
+        """Replace what a source's records count (`day_counts`) and the rest kept per
+        source (`KEPT_TABLES`) with what `records` (register, natural key, sheet, row,
+        data text, data hash) hold; return each record's day (`day_counts.RECORD_DAY`)
+        and promise (`followups.PROMISES`) by data hash."""
+        texts: dict[str, list[tuple[str, str, int, str, str]]] = {}
+        for register, key, sheet, row, data, data_hash in records:
+            texts.setdefault(register, []).append((key, sheet, row, data, data_hash))
         placed: dict[str, list[Placed]] = {}
         days: dict[str, Dated] = {}
+        latest: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
         for register, rows in texts.items():
-            values = decode_records(register, [r[2] for r in rows])
-            placed[register] = [(r[0], r[1], v) for r, v in zip(rows, values, strict=True)]
+            values = decode_records(register, [r[3] for r in rows])
+            placed[register] = [(r[1], r[2], v) for r, v in zip(rows, values, strict=True)]
             promise = PROMISES[register][0] if register in PROMISES else None
-            for r, v in zip(rows, values, strict=True):
-                days[r[3]] = (
-                    _text(v.get(RECORD_DAY[register])),
-                    _text(v.get(promise) if promise else None),
-                )
+            for (key, sheet, row, data, data_hash), v in zip(rows, values, strict=True):
+                day = _text(v.get(RECORD_DAY[register]))
+                days[data_hash] = (day, _text(v.get(promise) if promise else None))
+                if register == "calls" and day and v.get("customer"):
+                    rep = v.get("rep") or ""
+                    line = (rep, customer_key(v["customer"]), day, key, data, data_hash, sheet, row)
+                    known = latest.setdefault(line[:2], [line])
+                    if day > known[0][2]:
+                        known[:] = [line]
+                    elif day == known[0][2] and line is not known[0]:
+                        known.append(line)
         tallies, gradings = source_counts(path, placed)
         self._drop_counts(path)
+        self.db.executemany(
+            "INSERT INTO latest_calls (source_path, rep, customer, day, natural_key, data,"
+            " data_hash, sheet, row_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(path, *line) for lines in latest.values() for line in lines],
+        )
         first: dict[tuple[str, str], int] = {}
         for register_rows in placed.values():
             for sheet, row, typed in register_rows:
@@ -147,11 +162,15 @@ class KeptCounts:
         conditions = ["ended_sync IS NULL"]
         if names:
             conditions.append(f"register IN ({', '.join('?' * len(names))})")
-        if since is not None:
-            conditions.append("(day IS NULL OR day >= ?)")
-        if until is not None:
-            conditions.append("(day IS NULL OR day <= ?)")
-        where, params = scoped(office, conditions, (*names, *_iso(since), *_iso(until)))
+        if since is None and until is None:
+            where, params = scoped(office, conditions, names)
+            yield from map(CurrentRecord._make, self._stream(RECORDS + where, params))
+            return
+        # the dated ones by the day index (a range, not every version), then the undated
+        dated = [*conditions, *(["day >= ?"] if since else []), *(["day <= ?"] if until else [])]
+        where, params = scoped(office, dated, (*names, *_iso(since), *_iso(until)))
+        yield from map(CurrentRecord._make, self._stream(RECORDS + where, params))
+        where, params = scoped(office, [*conditions, "day IS NULL"], names)
         yield from map(CurrentRecord._make, self._stream(RECORDS + where, params))
 
     def promised_records(self, office: str, register: str, day: date) -> list[CurrentRecord]:
@@ -164,16 +183,38 @@ class KeptCounts:
         )
         return list(map(CurrentRecord._make, self.db.execute(RECORDS + where, params)))
 
-    def latest_records(self, office: str, register: str, until: date) -> list[CurrentRecord]:
-        """Each (rep, customer)'s latest open version of `register` dated `until` or
-        earlier (all of that day's: a customer called twice that day); what says when a
-        rep was last in touch, read from the store's index without decoding the rest."""
+    def latest_calls(self, office: str, until: date) -> list[CurrentRecord]:
+        """Each (rep, customer)'s latest open call dated `until` or earlier (all of that
+        day's: a customer called twice that day): what says when a rep was last in
+        touch. Each source keeps its own latest (`latest_calls`), so the history is not
+        read; only when a source holds a call after `until` (a sync back-dated with
+        `--as-of`, a call typed with next year's date) are the versions searched."""
+        day = until.isoformat()
+        later_where, later_params = scoped(office, ["day > ?"], (day,))
+        later = self.db.execute(
+            "SELECT 1 FROM latest_calls" + later_where + " LIMIT 1", later_params
+        )
+        if later.fetchone() is not None:
+            return self._latest_in_versions(office, day)
+        last_where, last_params = scoped(office, [])
+        where, params = scoped(office, [])
+        sql = (
+            "SELECT 'calls', l.natural_key, l.data, l.data_hash, l.source_path, l.sheet,"
+            " l.row_no FROM latest_calls l JOIN (SELECT rep, customer, MAX(day) AS last"
+            f" FROM latest_calls{last_where} GROUP BY rep, customer) latest"
+            " ON l.rep = latest.rep AND l.customer = latest.customer AND l.day = latest.last"
+            + where
+        )
+        return list(map(CurrentRecord._make, self.db.execute(sql, last_params + params)))
+
+    def _latest_in_versions(self, office: str, day: str) -> list[CurrentRecord]:
+        """`latest_calls` from every open call (the store's contacts index)."""
         last_where, last_params = scoped(
             office,
-            ["ended_sync IS NULL", "register = ?", "day <= ?", "customer IS NOT NULL"],
-            (register, until.isoformat()),
+            ["ended_sync IS NULL", "register = 'calls'", "day <= ?", "customer <> ''"],
+            (day,),
         )
-        where, params = scoped(office, ["ended_sync IS NULL", "register = ?"], (register,))
+        where, params = scoped(office, ["ended_sync IS NULL", "register = 'calls'"])
         sql = (
             "SELECT v.register, v.natural_key, v.data, v.data_hash, v.source_path, v.sheet,"
             " v.row_no FROM versions v JOIN (SELECT rep, customer, MAX(day) AS last"

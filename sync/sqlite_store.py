@@ -296,7 +296,7 @@ class SqliteStore(KeptCounts):
         ended.extend((sync_id, "removed", o[0]) for o in pairing.removed)
         days = self._keep_counts(
             parsed.path,
-            ((r.register, r.sheet, r.row, r.data, r.data_hash) for r in parsed.records),
+            ((r.register, r.key, r.sheet, r.row, r.data, r.data_hash) for r in parsed.records),
         )
         inserts: list[tuple[Any, ...]] = []
         for rec in [*(r for _o, r in pairing.changed), *pairing.added]:

@@ -211,8 +211,8 @@ class Store(Protocol):
         """The open versions of `register` promising the next contact on `day`."""
         ...
 
-    def latest_records(self, office: str, register: str, until: date) -> list[CurrentRecord]:
-        """Each (rep, customer)'s latest open versions of `register` dated by `until`."""
+    def latest_calls(self, office: str, until: date) -> list[CurrentRecord]:
+        """Each (rep, customer)'s latest open calls dated by `until`."""
         ...
 
     def changed_keys(self, sync_id: int, paths: Iterable[str]) -> Iterator[tuple[str, str]]:

@@ -272,6 +272,7 @@ def test_a_store_from_before_the_kept_counts_counts_its_records_once(tmp_path: P
         db.execute("DROP TABLE tallies")
         db.execute("DROP TABLE gradings")
         db.execute("DROP TABLE rep_rows")
+        db.execute("DROP TABLE latest_calls")
         for index in ("versions_day", "versions_keys", "versions_promise", "versions_contacts"):
             db.execute(f"DROP INDEX {index}")
         db.execute("ALTER TABLE versions DROP COLUMN day")

@@ -68,8 +68,8 @@ def test_the_store_hands_over_the_promised_and_the_latest_calls(
     run_sync(file_sources([tmp_path / "team"], AS_OF), store_at, AS_OF)
     with open_store(store_at) as store:
         promised = [r.row for r in store.promised_records("", "calls", AS_OF)]
-        latest = sorted(r.row for r in store.latest_records("", "calls", AS_OF))
-        before_the_20th = sorted(r.row for r in store.latest_records("", "calls", NOV02))
+        latest = sorted(r.row for r in store.latest_calls("", AS_OF))
+        before_the_20th = sorted(r.row for r in store.latest_calls("", NOV02))
     assert promised == [2]  # the call of 15 October, row 2
     assert latest == [3, 4, 5]  # 乙 on the 2nd, 甲 on the 20th, 丙 on the 25th
     assert before_the_20th == [2, 3]  # by 2 November: 甲 on 15 October, 乙 on the 2nd

@@ -244,14 +244,20 @@ def run_sync(
         )
         if computed is not None:
             computed(result)
-        result.superseded = superseded is not None and superseded()
-        if result.stamp != shown and not result.superseded:
+
+        def given_up() -> bool:  # asked between the steps of the master, the longest part
+            result.superseded = superseded is not None and superseded()
+            return result.superseded
+
+        if result.stamp != shown and not given_up():
             seen = result.office or ""
             calls = window_calls(store, seen, master.window.span(as_of), current)
             rename({"calls": calls}, result.team)
             master.registers = {**master.registers, "calls": calls}
-            result.sheets = build_sheets(master)
-            result.notices += [cut.notice() for cut in fit_sheets(result.sheets, lang)]
+            if not given_up():
+                sheets = build_sheets(master)
+                result.notices += [cut.notice() for cut in fit_sheets(sheets, lang)]
+                result.sheets = sheets
         keep_as_long_lived()
     return result
 

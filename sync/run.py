@@ -179,6 +179,8 @@ def sync_into(
                 shown=stamps.pop() if len(stamps) == 1 else None,
                 superseded=superseded,
             )
+            if superseded is not None and superseded():  # a newer sync writes the master
+                result.sheets, result.superseded = [], True
             failures: list[Exception] = []
             for target in targets if result.sheets else ():
                 try:

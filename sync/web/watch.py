@@ -31,7 +31,7 @@ INTERNAL = Text(
     "salesflow 内部错误，详情已记入 {log}；看板显示上次的结果",
     "an internal error in salesflow, written to {log}; the board shows the last result",
 )
-QUIET = 0.3
+QUIET = 0.15
 """Seconds without a new request before a sync starts."""
 
 

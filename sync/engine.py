@@ -255,9 +255,9 @@ def run_sync(
             rename({"calls": calls}, result.team)
             master.registers = {**master.registers, "calls": calls}
             if not given_up():
-                sheets = build_sheets(master)
-                result.notices += [cut.notice() for cut in fit_sheets(sheets, lang)]
-                result.sheets = sheets
+                built = build_sheets(master)
+                result.notices += [cut.notice() for cut in fit_sheets(built, lang)]
+                result.sheets = built
         keep_as_long_lived()
     return result
 

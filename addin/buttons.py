@@ -19,6 +19,7 @@ How the buttons are wired:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -275,7 +276,9 @@ class OpenWorkbook:
     def stamp(self) -> None:
         return None  # what Excel shows may have been edited since: always written
 
-    def write(self, sheets: list[MasterSheet], stamp: str) -> None:
+    def write(
+        self, sheets: list[MasterSheet], stamp: str, stop: Callable[[], bool] | None = None
+    ) -> None:
         write_blocks(self.book, sheet_blocks(sheets))
 
 

@@ -14,6 +14,7 @@ import re
 import shutil
 import stat
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from sheets_templates.words import Text
 from .errors import Bilingual
 from .master_model import MasterSheet
 from .master_words import SHEET_TITLES
-from .master_xlsx import STAMP_PROPERTY, write_xlsx
+from .master_xlsx import STAMP_PROPERTY, WriteAbandoned, write_xlsx
 from .processes import process_alive
 
 KEEP_BACKUPS = 5
@@ -82,14 +83,19 @@ def owner_file(path: Path) -> Path | None:
 
 
 def write_master_xlsx(
-    sheets: list[MasterSheet], path: Path, keep: int = KEEP_BACKUPS, stamp: str = ""
+    sheets: list[MasterSheet],
+    path: Path,
+    keep: int = KEEP_BACKUPS,
+    stamp: str = "",
+    stop: Callable[[], bool] | None = None,
 ) -> Path | None:
     """Write the master atomically; keep the previous one as a backup (the last `keep`).
 
     Returns the backup made (None on a first write). A master that cannot be replaced
     (open in Excel: its owner file lies beside it; a read-only folder; a full disk)
     raises `MasterWriteError` and leaves the old master untouched. The new master
-    keeps the old one's file mode (a read-only master stays read-only).
+    keeps the old one's file mode (a read-only master stays read-only). A write that
+    `stop` gives up (`WriteAbandoned`, raised on) leaves the old master too.
     """
     if (owner := owner_file(path)) is not None:
         raise MasterWriteError(*OPEN_IN_EXCEL.both(path=path, owner=owner.name))
@@ -98,7 +104,7 @@ def write_master_xlsx(
     temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     backup = None
     try:
-        write_xlsx(sheets, temp, stamp)
+        write_xlsx(sheets, temp, stamp, stop)
         with temp.open("rb+") as fh:
             os.fsync(fh.fileno())
         if path.exists():
@@ -106,6 +112,10 @@ def write_master_xlsx(
             backup = backup_name(path, datetime.now())
             shutil.copy2(path, backup)
         os.replace(temp, path)
+    except WriteAbandoned:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
     except OSError as exc:
         with contextlib.suppress(OSError):
             temp.unlink()

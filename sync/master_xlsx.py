@@ -27,7 +27,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -400,8 +400,18 @@ def _sheet_paths(frame: zipfile.ZipFile) -> list[str]:
     return sorted(names, key=lambda n: int(re.findall(r"\d+", n)[-1]))
 
 
+class WriteAbandoned(Exception):
+    """A write given up half-way because a newer master is wanted (`write_xlsx`'s
+    `stop`); the file is unfinished and must be thrown away."""
+
+
 def _write_sheet(
-    out: zipfile.ZipFile, name: str, skeleton: str, placed: list[Placed], styles: Styles
+    out: zipfile.ZipFile,
+    name: str,
+    skeleton: str,
+    placed: list[Placed],
+    styles: Styles,
+    stop: Callable[[], bool] | None,
 ) -> None:
     # xlsxwriter wrote the linked cells only for their <hyperlinks>; the cells are ours
     skeleton = re.sub(r"<sheetData>.*</sheetData>", "<sheetData/>", skeleton, flags=re.S)
@@ -424,18 +434,28 @@ def _write_sheet(
         fh.write(b"<sheetData>")
         for p in placed:
             for xml in table_xml(p, styles):
+                if stop is not None and stop():
+                    raise WriteAbandoned
                 fh.write(xml.encode())
         fh.write(b"</sheetData>")
         fh.write(tail.encode())
 
 
-def write_xlsx(sheets: list[MasterSheet], target: Path, stamp: str = "") -> None:
+def write_xlsx(
+    sheets: list[MasterSheet],
+    target: Path,
+    stamp: str = "",
+    stop: Callable[[], bool] | None = None,
+) -> None:
     """Write the workbook to `target` (not atomic: see `write_master_xlsx`), with the
-    content's `stamp` (`STAMP_PROPERTY`) when given."""
-    _write_xlsx(sheets, target, stamp)
+    content's `stamp` (`STAMP_PROPERTY`) when given. `stop` is asked between chunks of
+    rows: once it says so, the write is given up (`WriteAbandoned`)."""
+    _write_xlsx(sheets, target, stamp, stop)
 
 
-def _write_xlsx(sheets: list[MasterSheet], target: Path, stamp: str) -> None:
+def _write_xlsx(
+    sheets: list[MasterSheet], target: Path, stamp: str, stop: Callable[[], bool] | None
+) -> None:
     layouts = [layout(s) for s in sheets]
     frame_bytes, styles = _frame(sheets, layouts, stamp)
     with (
@@ -452,6 +472,7 @@ def _write_xlsx(sheets: list[MasterSheet], target: Path, stamp: str) -> None:
                     frame.read(item).decode(),
                     sheet_parts[item.filename],
                     styles,
+                    stop,
                 )
             else:
                 out.writestr(item, frame.read(item))

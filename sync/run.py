@@ -35,6 +35,7 @@ from .master_file import (
     write_master_xlsx,
 )
 from .master_model import MasterSheet
+from .master_xlsx import WriteAbandoned
 from .meeting import NOW, Moment
 from .offices import ONE_OFFICE, Scope
 from .reading import ProgressFn
@@ -84,9 +85,12 @@ class MasterTarget(Protocol):
         one; None: unknown (it is always written)."""
         ...
 
-    def write(self, sheets: list[MasterSheet], stamp: str) -> None:
+    def write(
+        self, sheets: list[MasterSheet], stamp: str, stop: Callable[[], bool] | None = None
+    ) -> None:
         """Replace the master's sheets with `sheets` (other sheets are left alone), and
-        keep `stamp` with them where the target can."""
+        keep `stamp` with them where the target can; a target that writes for long asks
+        `stop` on the way and gives up (`WriteAbandoned`) once it says so."""
         ...
 
 
@@ -107,8 +111,10 @@ class XlsxMaster:
         remove_dead_temps(self.path)  # a killed write's file goes, written again or not
         return read_stamp(self.path) if self.path.exists() else None
 
-    def write(self, sheets: list[MasterSheet], stamp: str) -> None:
-        write_master_xlsx(sheets, self.path, stamp=stamp)
+    def write(
+        self, sheets: list[MasterSheet], stamp: str, stop: Callable[[], bool] | None = None
+    ) -> None:
+        write_master_xlsx(sheets, self.path, stamp=stamp, stop=stop)
 
 
 class SyncFailed(Bilingual):
@@ -142,7 +148,9 @@ def sync_into(
     reads none. `window` is the command line's (`sync.window`), None to take the 指标
     sheet's. `computed`, when given, hears the result as soon as the store has it,
     before the master is written (the live board shows a save without waiting for the
-    workbook).
+    workbook). `superseded`, when given, is asked once the figures are known, between
+    the steps of the master and while it is written: once it says a newer sync is
+    wanted, this one leaves the master to it (`SyncResult.superseded`).
     """
     if not sources and not scope.head_office:
         raise SyncFailed(*NO_SOURCES.both())
@@ -179,12 +187,13 @@ def sync_into(
                 shown=stamps.pop() if len(stamps) == 1 else None,
                 superseded=superseded,
             )
-            if superseded is not None and superseded():  # a newer sync writes the master
-                result.sheets, result.superseded = [], True
             failures: list[Exception] = []
             for target in targets if result.sheets else ():
                 try:
-                    target.write(result.sheets, result.stamp)
+                    target.write(result.sheets, result.stamp, superseded)
+                except WriteAbandoned:  # a newer sync writes the master
+                    result.sheets, result.superseded = [], True
+                    break
                 except (Bilingual, OSError) as exc:
                     failures.append(exc)
             if failures:

@@ -28,7 +28,7 @@ tabs; a formula in the manager's own tab that pointed at a master tab, or a book
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -238,5 +238,7 @@ class GoogleMaster:
     def stamp(self) -> None:
         return None  # the tabs are shared and edited online: always written
 
-    def write(self, sheets: list[MasterSheet], stamp: str) -> None:
+    def write(
+        self, sheets: list[MasterSheet], stamp: str, stop: Callable[[], bool] | None = None
+    ) -> None:
         self.written = write_master_google(self.client, self.key, sheets)

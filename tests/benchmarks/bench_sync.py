@@ -128,9 +128,9 @@ def ours(team: Path, master: Path) -> dict[str, Any]:
 
         synced = 0.0
 
-        def write(self, sheets: list[Any], stamp: str) -> None:
+        def write(self, sheets: list[Any], stamp: str, stop: Any = None) -> None:
             Timed.synced = time.perf_counter()
-            super().write(sheets, stamp)
+            super().write(sheets, stamp, stop)
 
     tune_gc()
     started = time.perf_counter()

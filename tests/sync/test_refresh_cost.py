@@ -158,3 +158,27 @@ def test_a_sync_superseded_before_its_master_leaves_it_to_the_next(tmp_path: Pat
     assert not master.exists()  # the next sync writes it
     second = run(tmp_path / "team", master)
     assert not second.superseded and master.exists()
+
+
+def test_a_write_superseded_half_way_leaves_the_old_master(tmp_path: Path) -> None:
+    zhang_san(tmp_path / "team")
+    master = tmp_path / "master.xlsx"
+    run(tmp_path / "team", master)
+    before = master.read_bytes()
+    more = [call(AS_OF, "丁公司", "孙总", "13800000005")]  # a call made today, saved
+    write_workbook(tmp_path / "team" / "张三" / "今天.xlsx", [("电话记录", "calls", more, "zh")])
+    asked: list[int] = []
+
+    def newer_save_waiting() -> bool:  # no at the two steps before the write, then yes
+        asked.append(1)
+        return len(asked) > 2
+
+    sources = file_sources([tmp_path / "team"], AS_OF)
+    store = tmp_path / "master.sqlite"
+    result = sync_into(
+        sources, [XlsxMaster(master)], store, AS_OF, lock=master, superseded=newer_save_waiting
+    )
+    assert result.superseded and len(asked) == 3  # given up at the first chunk of rows
+    assert master.read_bytes() == before and not list(tmp_path.glob("master.xlsx.*.tmp"))
+    assert run(tmp_path / "team", master).records["calls"] == 5  # the next sync writes it
+    assert master.read_bytes() != before

@@ -31,8 +31,12 @@ INTERNAL = Text(
     "salesflow 内部错误，详情已记入 {log}；看板显示上次的结果",
     "an internal error in salesflow, written to {log}; the board shows the last result",
 )
-QUIET = 0.15
-"""Seconds without a new request before a sync starts."""
+QUIET = 0.05
+"""Seconds without a new request before a sync starts (the folder watcher has grouped
+a save's steps already: `SETTLE`)."""
+SETTLE = 0.1
+"""Seconds the folder watcher groups changes over: an Excel save (write aside, rename)
+is one change."""
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ def watch_folders(
             *folders,
             watch_filter=SourceChanges(master),
             stop_event=stopping,
-            debounce=int(QUIET * 1000),
+            debounce=int(SETTLE * 1000),
             step=50,
             yield_on_timeout=False,
         ):

@@ -230,8 +230,8 @@ def changes_of(
 
     def count() -> None:
         rows = store.versions_of(office, chunk, sync_id)
-        before = [OpenVersion(*r[:6]) for r in rows if r.first_sync < sync_id]
-        after = [OpenVersion(*r[:6]) for r in rows if r.ended_sync is None]
+        before = [version for version, first, _ended in rows if first < sync_id]
+        after = [version for version, _first, ended in rows if ended is None]
         changes = count_changes(before, after, ())
         total.added += changes.added
         total.updated += changes.updated

@@ -17,7 +17,7 @@ from sheets_templates.rules import customer_key
 from .day_counts import RECORD_DAY, GradingRow, Placed, TallyRow, source_counts
 from .identity import base_key
 from .schema import WANTED_KEYS
-from .store import CurrentRecord, KeyVersion
+from .store import CurrentRecord, KeyVersion, OpenVersion
 
 if TYPE_CHECKING:
     from .sqlite_store import Connection
@@ -266,8 +266,8 @@ class KeptCounts:
             " AND v.natural_key < w.base || ' #:'",
             params,
         )
-        found = map(KeyVersion._make, rows)
-        return [v for v in found if (v.register, base_key(v.key)) in wanted]
+        found = ((OpenVersion._make(r[:6]), r[6], r[7]) for r in rows)
+        return [v for v in found if (v[0].register, base_key(v[0].key)) in wanted]
 
     def copies(self, office: str = "") -> list[CurrentRecord]:
         """The open versions whose data another open version of the register holds too

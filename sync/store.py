@@ -46,17 +46,8 @@ class OpenVersion(NamedTuple):
     row: int
 
 
-class KeyVersion(NamedTuple):
-    """A version of a record without its data, with the syncs that started and ended it."""
-
-    register: str
-    key: str
-    data_hash: str
-    path: str
-    sheet: str
-    row: int
-    first_sync: int
-    ended_sync: int | None
+KeyVersion = tuple[OpenVersion, int, int | None]
+"""A version of a record without its data, with the syncs that started and ended it."""
 
 
 class CurrentRecord(NamedTuple):

@@ -19,7 +19,6 @@ from sync.postgres_store import shown
 from sync.schema import SCHEMA
 from sync.store import (
     CurrentRecord,
-    KeyVersion,
     Location,
     OpenVersion,
     StoreError,
@@ -56,7 +55,7 @@ def test_rows_come_back_named(store_at: Location) -> None:
         assert current == CurrentRecord("calls", KEY, TEXT, sha1(TEXT), PATH, "电话记录", 5)
         assert (current.path, current.sheet, current.row) == (PATH, "电话记录", 5)
         assert store.versions_of("", [("calls", KEY)], 1) == [
-            KeyVersion("calls", KEY, sha1(TEXT), PATH, "电话记录", 5, 1, None)
+            (OpenVersion("calls", KEY, sha1(TEXT), PATH, "电话记录", 5), 1, None)
         ]
         (log,) = store.sync_log()
         assert isinstance(log, SyncLogRow)

@@ -11,11 +11,9 @@ summary of a run, as JSON and as text, is `summary`'s.
 from __future__ import annotations
 
 import gc
-import hashlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
-from pathlib import Path
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from sheets_templates import kpi
@@ -46,6 +44,7 @@ from .parsed import ParsedSource
 from .reading import ProgressFn, read_sources
 from .sheet_limits import fit_sheets
 from .sources import Source
+from .stamp import LAST_CHANGE_SETTING, stamp_of
 from .store import (
     Location,
     Store,
@@ -60,22 +59,6 @@ from .window import Window, choose_window
 TARGETS_SETTING = "targets_rows"
 
 
-def code_stamp() -> str:
-    """The salesflow that makes the master, as a hash of its source (the domain and the
-    sync): after an upgrade, or any change to how it is made, the master is written
-    again though the registers did not change (`stamp_of`)."""
-    made = hashlib.sha256()
-    for package in (Path(target_sheet.__file__).parent, Path(__file__).parent):
-        for path in sorted(package.rglob("*.py")):
-            made.update(path.read_bytes())
-    return made.hexdigest()
-
-
-CODE_STAMP = code_stamp()
-"""`code_stamp`, once: read when salesflow is loaded, before any sync."""
-LAST_CHANGE_SETTING = "last_change"
-"""The id of the last sync that read a source or found one gone or unreachable, of
-any office: what the registers are as of (`stamp_of`)."""
 IN_MASTER = Text("（总表）", "(master)")
 
 
@@ -415,40 +398,6 @@ def _run(
     )
     result.stamp = stamp_of(changed, master, notices)
     return result, master, current
-
-
-def stamp_of(changed: Any, master: MasterInput, notices: list[Bilingual]) -> str:
-    """A stamp of what the master shows: the last sync that changed any source (read
-    one, found one gone or unreachable: `LAST_CHANGE_SETTING`), and everything else
-    the sheets are made of but the registers — the day, the language, the window, the
-    targets, the team, the figures, the meeting (not its clock time: the evening's pace
-    is in its standings) and the problems — with the salesflow that made them
-    (`CODE_STAMP`).
-
-    The same stamp twice means a sync would write the same master again (but its
-    synced-at time and sync log), so a refresh with nothing new leaves it alone."""
-    meeting = replace(master.meeting, at=time(0)) if master.meeting else None
-    # the targets as shown (the targets rows, the KPIs), not as typed (an empty rep row)
-    figures = replace(master.figures, targets=target_sheet.DEFAULT_TARGETS)
-    said = [(n.zh, n.en) for n in notices]
-    parts = (
-        CODE_STAMP,
-        changed,
-        master.as_of,
-        master.lang,
-        master.window,
-        master.targets_header,
-        master.targets_rows,
-        master.team_rows,
-        figures,
-        meeting,
-        master.problems,
-        master.duplicates,
-        master.unreadable,
-        master.offices,
-        said,
-    )
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def keep_as_long_lived() -> None:

@@ -58,7 +58,7 @@ from .sheet_limits import cut_text
 from .sources import OUTPUT_MASTER, OUTPUT_PROPERTY
 
 STAMP_PROPERTY = "salesflow-content"
-"""The custom property that holds what the master shows, as a stamp (`engine.stamp_of`):
+"""The custom property that holds what the master shows, as a stamp (`stamp.stamp_of`):
 a sync that would write the same content leaves the file as it is."""
 CHUNK_ROWS = 2000
 _EPOCH = date(1899, 12, 30).toordinal()

@@ -81,7 +81,7 @@ class MasterTarget(Protocol):
         ...
 
     def stamp(self) -> str | None:
-        """The stamp of what the master holds (`engine.stamp_of`), when the target keeps
+        """The stamp of what the master holds (`stamp.stamp_of`), when the target keeps
         one; None: unknown (it is always written)."""
         ...
 

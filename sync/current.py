@@ -11,7 +11,7 @@ versions of the keys that can have changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
@@ -39,6 +39,21 @@ Row = TypeVar("Row", bound=OpenVersion | CurrentRecord)
 """An open version, with or without its data."""
 
 
+EARLY_MOST = 200
+"""Sources read by a sync, at most, for the window's other calls to be read while the
+workers parse them (`early_window`); past it, the parse is long and the read short."""
+
+
+@dataclass
+class EarlyWindow:
+    """The calls in the master's window of every source a sync leaves as it is, read
+    (and decoded) while the workers parse the `changing` ones: a one-file sync then
+    reads back only that file's calls after it (`window_calls`)."""
+
+    calls: list[dict[str, Any]]
+    changing: frozenset[str]
+
+
 @dataclass
 class Current:
     """The current registers (typed records with `source`), each record once; `copies`
@@ -50,6 +65,8 @@ class Current:
     duplicates: list[Duplicate]
     skipped: set[tuple[str, str, int]]
     """Where the copies that lost are (path, sheet, row): never read as records."""
+    early: EarlyWindow | None = None
+    """The window's calls of the sources the sync left as they are, read early."""
 
 
 def place(row: OpenVersion | CurrentRecord) -> tuple[str, str, int]:
@@ -139,14 +156,39 @@ def _once(rows: Iterable[CurrentRecord]) -> Iterator[CurrentRecord]:
             yield row
 
 
+def early_window(
+    store: Store, office: str, span: tuple[date, date] | None, changing: Collection[str]
+) -> EarlyWindow:
+    """The window's calls (`window.Window.span`) of the sources not `changing` (being
+    read, or gone), as they are in the store before the sync changes it: theirs will
+    not change. Which are copies is known only after the sync, so none is skipped yet."""
+    since, until = span or (None, None)
+    gone = frozenset(changing)
+    rows = store.current_records(office, since, ["calls"], until)
+    return EarlyWindow(decoded((r for r in rows if r.path not in gone), set())["calls"], gone)
+
+
 def window_calls(
-    store: Store, office: str, span: tuple[date, date] | None, current: Current
+    store: Store,
+    office: str,
+    span: tuple[date, date] | None,
+    current: Current,
 ) -> list[dict[str, Any]]:
     """The calls the master's window shows (`window.Window.span`; None: every call),
-    each record once as `load_current` has them."""
+    each record once as `load_current` has them, in the order they were typed. When the
+    sync read the other sources' calls early (`Current.early`), only the changed
+    sources' calls are read now."""
     since, until = span or (None, None)
-    rows = store.current_records(office, since, ["calls"], until)
-    return decoded(rows, current.skipped)["calls"]
+    early = current.early
+    if early is None:
+        rows = store.current_records(office, since, ["calls"], until)
+        return decoded(rows, current.skipped)["calls"]
+    rows = store.current_records(office, since, ["calls"], until, paths=early.changing)
+    skipped = current.skipped
+    calls = [r for r in early.calls if r["source"] not in skipped]
+    calls += decoded(rows, skipped)["calls"]
+    calls.sort(key=itemgetter("source"))  # two runs in order: merged in one pass
+    return calls
 
 
 def decoded(

@@ -25,9 +25,11 @@ from sheets_templates.words import Lang, Text, lang_of
 
 from . import offices
 from .current import (
+    EARLY_MOST,
     Changes,
     Current,
     changes_of,
+    early_window,
     load_current,
     rename,
     window_calls,
@@ -199,6 +201,7 @@ def run_sync(
     computed: Callable[[SyncResult], None] | None = None,
     shown: str | None = None,
     superseded: Callable[[], bool] | None = None,
+    read_early: bool = True,
 ) -> SyncResult:
     """Sync `sources` into the store at `store_path` and compute the master's content.
 
@@ -215,7 +218,9 @@ def run_sync(
     sync's is the same, nothing the master shows changed and its sheets are not built
     (`SyncResult.sheets` stays empty). Nor are they when `superseded` says, once the
     figures are known, that a newer sync is already wanted (the live board, while reps
-    keep saving): that sync writes the master (`SyncResult.superseded`).
+    keep saving): that sync writes the master (`SyncResult.superseded`). `read_early`
+    reads the window's calls of the sources left as they are while the workers parse
+    the others; the live board, which wants the figures first, reads them after.
     """
     unique: dict[str, Source] = {}
     for source in sources:  # a file named twice (overlapping folders) is read once
@@ -223,7 +228,16 @@ def run_sync(
     with open_store(store_path) as store:
         sheets = (targets_rows, team_rows)
         result, master, current = _run(
-            store, list(unique.values()), as_of, lang, sheets, progress, moment, window, scope
+            store,
+            list(unique.values()),
+            as_of,
+            lang,
+            sheets,
+            progress,
+            moment,
+            window,
+            scope,
+            read_early,
         )
         if computed is not None:
             computed(result)
@@ -255,9 +269,12 @@ def _run(
     moment: Moment,
     window: Window | None = None,
     scope: offices.Scope = offices.ONE_OFFICE,
+    read_early: bool = False,
 ) -> tuple[SyncResult, MasterInput, Current]:
     """The sync itself, in the store's transaction: the result without the master's
-    sheets, what they are built from, and the current registers read for the figures."""
+    sheets, what they are built from, and the current registers read for the figures.
+    With `read_early`, the window's calls of the sources left as they are are read while
+    the workers parse the others (`current.early_window`)."""
     targets_rows, team_rows = manager_rows
     office = offices.syncing_office(scope, team_rows, store)
     with store.transaction(as_of, office or "") as sync_id:  # committed before the master
@@ -280,7 +297,12 @@ def _run(
         )
         parsed: dict[str, ParsedSource] = {}
         elsewhere = store.reps_elsewhere(office) if office and to_read else {}
-        for p in read_sources(to_read, progress, offset=len(unchanged), total=len(sources)):
+        reads = read_sources(to_read, progress, offset=len(unchanged), total=len(sources))
+        changing = {*reading, *gone}
+        early = None  # while the workers parse, the calls that will not change are read
+        if read_early and unchanged and len(changing) <= EARLY_MOST:
+            early = early_window(store, office or "", window.span(as_of), changing)
+        for p in reads:
             if p.error_zh:
                 store.mark_unreadable(sync_id, p)
             else:
@@ -297,6 +319,7 @@ def _run(
 
         seen = office or ""  # the head office (None) sees every office, as "" does
         current = load_current(store, seen, as_of)
+        current.early = early
         by_path = offices.source_offices(store, office, sources)
         names = written_names(store, seen)
         team = apply_roster(names, roster, by_path)

@@ -8,6 +8,7 @@ salesflow is `FailedOn`, naming the source (see `crash`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from itertools import chain
 from typing import Any
 
 from sheets_templates.words import Text
@@ -58,8 +59,9 @@ def _unreadable(
 def read_sources(
     sources: list[Source], progress: ProgressFn | None = None, offset: int = 0, total: int = 0
 ) -> Iterator[ParsedSource]:
-    """Read sources in input order: file sources in worker processes (`read_in_workers`),
-    the others (Google spreadsheets, read over the network) here."""
+    """Read sources in input order: file sources in worker processes (`read_in_workers`,
+    which start on them at once), the others (Google spreadsheets, read over the
+    network) here, as they are asked for."""
     files = [s for s in sources if s.kind == "file"]
     others = [s for s in sources if s.kind != "file"]
     done = offset
@@ -73,7 +75,5 @@ def read_sources(
         log_detail(parsed.path, parsed.detail)
         return parsed
 
-    for parsed in read_in_workers(files, read_source, _unreadable):
-        yield report(parsed)
-    for source in others:
-        yield report(read_source(source))
+    read_files = read_in_workers(files, read_source, _unreadable)
+    return map(report, chain(read_files, map(read_source, others)))

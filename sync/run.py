@@ -186,6 +186,7 @@ def sync_into(
                 computed=heard,
                 shown=stamps.pop() if len(stamps) == 1 else None,
                 superseded=superseded,
+                read_early=computed is None,  # the board wants the figures first
             )
             failures: list[Exception] = []
             for target in targets if result.sheets else ():

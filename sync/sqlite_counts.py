@@ -6,7 +6,7 @@ history without decoding a record.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -150,27 +150,31 @@ class KeptCounts:
         since: date | None = None,
         registers: Iterable[str] | None = None,
         until: date | None = None,
+        paths: Collection[str] | None = None,
     ) -> Iterator[CurrentRecord]:
         """Every open version with its data: the latest data of each key in each source
         still present, streamed, in no particular order. Only those of a named `office`'s
-        sources (and those of no office), of `registers` when named, and dated `since`
-        or later and `until` or earlier (or undated: a lead without its registered
-        date) when given."""
+        sources (and those of no office), of `registers` when named, of the sources at
+        `paths` when given, and dated `since` or later and `until` or earlier (or
+        undated: a lead without its registered date) when given."""
         names = tuple(registers) if registers is not None else ()
-        if registers is not None and not names:
+        if (registers is not None and not names) or (paths is not None and not paths):
             return
         conditions = ["ended_sync IS NULL"]
         if names:
             conditions.append(f"register IN ({', '.join('?' * len(names))})")
+        chosen = tuple(paths or ())
+        if chosen:
+            conditions.append(f"source_path IN ({', '.join('?' * len(chosen))})")
         if since is None and until is None:
-            where, params = scoped(office, conditions, names)
+            where, params = scoped(office, conditions, (*names, *chosen))
             yield from map(CurrentRecord._make, self._stream(RECORDS + where, params))
             return
         # the dated ones by the day index (a range, not every version), then the undated
         dated = [*conditions, *(["day >= ?"] if since else []), *(["day <= ?"] if until else [])]
-        where, params = scoped(office, dated, (*names, *_iso(since), *_iso(until)))
+        where, params = scoped(office, dated, (*names, *chosen, *_iso(since), *_iso(until)))
         yield from map(CurrentRecord._make, self._stream(RECORDS + where, params))
-        where, params = scoped(office, [*conditions, "day IS NULL"], names)
+        where, params = scoped(office, [*conditions, "day IS NULL"], (*names, *chosen))
         yield from map(CurrentRecord._make, self._stream(RECORDS + where, params))
 
     def promised_records(self, office: str, register: str, day: date) -> list[CurrentRecord]:

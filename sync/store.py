@@ -20,7 +20,7 @@ leaving the block normally commits; an exception rolls everything in it back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
@@ -191,10 +191,12 @@ class Store(Protocol):
         since: date | None = None,
         registers: Iterable[str] | None = None,
         until: date | None = None,
+        paths: Collection[str] | None = None,
     ) -> Iterator[CurrentRecord]:
         """Every open version with its data, in no particular order, streamed: never all
         of them in memory at once. A named office's (and those of no office) only, of
-        `registers` when named, dated from `since` to `until` (or undated) when given.
+        `registers` when named, of the sources at `paths` when given, dated from `since`
+        to `until` (or undated) when given.
         Every read below keeps to an office the same way."""
         ...
 

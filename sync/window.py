@@ -151,6 +151,10 @@ def within(
     if span is None:
         return list(records)
     start, end = span
+    fields = DATE_FIELDS[register]
+    if len(fields) == 1:  # a call, visit or shipment: one date, looked at in C
+        name = fields[0]
+        return [r for r in records if (day := r.get(name)) is None or start <= day <= end]
     out = []
     for record in records:
         day = record_day(register, record)

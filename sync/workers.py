@@ -15,7 +15,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sheets_templates.words import Text
 
@@ -42,15 +42,31 @@ def read_in_workers(
     """`read` over `tasks` in worker processes, results in input order: the one way
     salesflow reads many files (check and sync alike).
 
-    Parsing is pure Python, so processes (not threads) use the other cores. A worker
-    that dies on a task (a panic or abort in calamine, the memory cap, a kill) costs
-    that one task: it becomes `crashed(task, READER_CRASHED)`, a fresh worker takes its
-    place, and every other task is still read. Where forking is cheap, even a single
-    file is read in a worker for that reason (about 30 ms); where processes cannot be
-    started at all, or would cost more than a few reads (`PARALLEL_MIN_TASKS`), tasks
-    are read here.
+    Parsing is pure Python, so processes (not threads) use the other cores. The workers
+    start on the first tasks at once, before the first result is asked for, so the
+    caller can do other work while they read (`sync` reads the store meanwhile). A
+    worker that dies on a task (a panic or abort in calamine, the memory cap, a kill)
+    costs that one task: it becomes `crashed(task, READER_CRASHED)`, a fresh worker
+    takes its place, and every other task is still read. Where forking is cheap, even a
+    single file is read in a worker for that reason (about 30 ms); where processes
+    cannot be started at all, or would cost more than a few reads
+    (`PARALLEL_MIN_TASKS`), tasks are read here, as their results are asked for.
     """
+    outcomes = _outcomes(tasks, read, crashed, workers)
+    next(outcomes)  # up to its first yield: the workers have their first tasks
+    return cast(Iterator[Outcome], outcomes)
+
+
+def _outcomes(
+    tasks: Sequence[Task],
+    read: Callable[[Task], Outcome],
+    crashed: Callable[[Task, Text], Outcome],
+    workers: int | None,
+) -> Iterator[Outcome | None]:
+    """`read_in_workers`' results after a first None, yielded once the workers have
+    their first tasks (or, read here, before any is read)."""
     if len(tasks) < PARALLEL_MIN_TASKS and multiprocessing.get_start_method() != "fork":
+        yield None
         yield from map(read, tasks)  # a new interpreter per worker costs more than the read
         return
     count = min(workers or min(os.cpu_count() or 1, MAX_WORKERS), len(tasks))
@@ -60,18 +76,25 @@ def read_in_workers(
     except (NotImplementedError, OSError, AssertionError):  # no fork, no pipes; or this
         for worker in pool:  # is itself a daemonic worker, which may not have children
             worker.stop()
+        yield None
         yield from map(read, tasks)
         return
     waiting = deque(enumerate(tasks))
     done: dict[int, Outcome] = {}
     shown = 0
+
+    def hand_out() -> None:
+        for worker in pool:
+            if worker.task is None and waiting:
+                at, task = waiting.popleft()
+                if not worker.give(at, task):  # it died idle; the task is not retried
+                    done[at] = crashed(task, READER_CRASHED)
+
     try:
+        hand_out()
+        yield None
         while shown < len(tasks):
-            for worker in pool:
-                if worker.task is None and waiting:
-                    at, task = waiting.popleft()
-                    if not worker.give(at, task):  # it died idle; the task is not retried
-                        done[at] = crashed(task, READER_CRASHED)
+            hand_out()
             busy = [w for w in pool if w.task is not None]
             ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
             for worker in busy:

@@ -1,17 +1,18 @@
 """The master's cells land where its tables put them, typed as they were, in every reader.
 
-`master_xlsx` streams the cells itself: without an `r` reference on each `<c>` (a
-cell follows the previous one in its row; a blank between two values is an empty
-`<c/>`), rendered a column at a time with each distinct value rendered once per chunk
-of rows. These tests write tables full of what could go wrong there — blanks between
-values and at the end of rows, short rows, booleans beside equal numbers (True == 1),
-texts that need escaping or look like formulas, more rows than one chunk — and read
-the file back with openpyxl, calamine and LibreOffice: every cell must be the table's.
+`master_xlsx` streams the cells itself, rendered a column at a time with each
+distinct value of a table's column rendered once, and a big table's second half
+rendered by a forked child. These tests write tables full of what could go wrong
+there — blanks between values and at the end of rows, short rows, booleans beside
+equal numbers (True == 1) in one chunk and in another, texts that need escaping or
+look like formulas, more rows than one chunk — and read the file back with openpyxl,
+calamine and LibreOffice: every cell must be the table's.
 """
 
 from __future__ import annotations
 
 import random
+import zipfile
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +22,8 @@ import openpyxl
 import pytest
 import python_calamine
 
+import sync.master_xlsx
+from sync.forked import Forked
 from sync.master_layout import layout
 from sync.master_model import DATE, INT, MONEY, NUMBER, TEXT, TIME, Column, MasterSheet, Table
 from sync.master_xlsx import CHUNK_ROWS, write_xlsx
@@ -136,6 +139,31 @@ def test_openpyxl_and_calamine_read_every_cell_where_the_table_put_it(
     assert ("boolean", True) in cells and 1.0 in cells  # booleans beside equal numbers
     assert calamine_grids(path) == want
     assert openpyxl_grids(path) == want
+
+
+def test_a_table_rendered_in_halves_is_the_table_rendered_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big table's second half is rendered by a forked child (`SPLIT_ROWS`): the
+    sheet is the one rendered in this process alone, byte for byte."""
+    sheets = tricky_sheets()
+    whole, halves = tmp_path / "whole.xlsx", tmp_path / "halves.xlsx"
+    write_xlsx(sheets, whole)
+    children: list[int] = []
+
+    class Noted(Forked):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            children.append(self.pid)
+
+    monkeypatch.setattr(sync.master_xlsx, "Forked", Noted)
+    monkeypatch.setattr(sync.master_xlsx, "SPLIT_ROWS", CHUNK_ROWS)
+    write_xlsx(sheets, halves)
+    assert len(children) == 1 and children[0] > 0  # the 2,007-row table, in a child
+    part = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(whole) as a, zipfile.ZipFile(halves) as b:
+        assert a.read(part) == b.read(part)
+    assert calamine_grids(halves) == expected(sheets)
 
 
 @pytest.mark.libreoffice

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 import sync.current
+import sync.engine
 import sync.postgres_store
 import sync.sqlite_counts
 from sheets_templates.followups import FollowUp
@@ -182,3 +183,64 @@ def test_a_write_superseded_half_way_leaves_the_old_master(tmp_path: Path) -> No
     assert master.read_bytes() == before and not list(tmp_path.glob("master.xlsx.*.tmp"))
     assert run(tmp_path / "team", master).records["calls"] == 5  # the next sync writes it
     assert master.read_bytes() != before
+
+
+def calls_sheet(result: Any) -> list[list[Any]]:
+    (sheet,) = [s for s in result.sheets if s.key == "calls"]
+    rows: list[list[Any]] = sheet.tables[0].rows
+    return rows
+
+
+def test_the_calls_read_while_the_workers_parse_are_those_read_after(
+    tmp_path: Path, store_at: Location, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window's calls of the sources a sync leaves alone are read before it changes
+    the store (`current.early_window`); with an edit, a copy made and one undone, a
+    file gone and one new, the sheet is the one a sync reading them after shows."""
+    early: list[int] = []
+    read_early = sync.engine.early_window
+
+    def noted(*args: Any) -> Any:
+        found = read_early(*args)
+        early.append(len(found.calls))
+        return found
+
+    monkeypatch.setattr(sync.engine, "early_window", noted)
+    a = [call(NOV20, "甲公司", "王经理", "13800000001"), call(NOV25, "乙公司", "赵经理", "1380002")]
+    b = [dict(a[0]), call(NOV02, "丙公司", "钱女士", "13800000004")]  # a copy of 甲, typed later
+    c = [call(NOV25, "丁公司", "孙总", "13800000005"), call(OCT15, "戊公司", "周总", "1380006")]
+    histories = {"early": store_at, "after": tmp_path / "after.sqlite"}
+    for name, store in histories.items():
+        team = tmp_path / name
+        for rep, calls in (("a", a), ("b", b), ("c", c)):
+            write_workbook(team / rep / "电话.xlsx", [("电话记录", "calls", calls, "zh")])
+        run_sync(file_sources([team], AS_OF), store, AS_OF)
+        edited = [
+            call(NOV20, "甲公司", "王经理", "13800000001", outcome="已回访"),
+            dict(c[0]),
+            dict(b[1]),  # a copy of b's call, typed first: b's is the copy now
+        ]
+        write_workbook(team / "a" / "电话.xlsx", [("电话记录", "calls", edited, "zh")])
+        (team / "c" / "电话.xlsx").unlink()  # gone
+        new = [call(AS_OF, "己公司", "吴总", "13800000007")]
+        write_workbook(team / "d" / "电话.xlsx", [("电话记录", "calls", new, "zh")])
+    sources = {name: file_sources([tmp_path / name], AS_OF) for name in histories}
+    shown = run_sync(sources["early"], store_at, AS_OF)
+    assert early == [2]  # b's two calls, before the sync: a is read again, c is gone
+    after = run_sync(sources["after"], histories["after"], AS_OF, read_early=False)
+    assert early == [2]  # read after, not early
+
+    def typed(rows: list[list[Any]]) -> list[tuple[Any, ...]]:
+        return sorted((row[3], row[-2], row[-1], Path(row[-3]).parent.name) for row in rows)
+
+    assert (
+        typed(calls_sheet(shown))
+        == typed(calls_sheet(after))
+        == [
+            ("丁公司", "电话记录", 3, "a"),  # now a's, c's is gone
+            ("丙公司", "电话记录", 4, "a"),  # b's row, read early, is its copy
+            ("己公司", "电话记录", 2, "d"),  # new
+            ("甲公司", "电话记录", 2, "a"),  # edited: b's copy is a record of its own again
+            ("甲公司", "电话记录", 2, "b"),
+        ]
+    )

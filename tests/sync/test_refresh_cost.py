@@ -4,6 +4,7 @@ leaves the master as it is. Hand-worked teams, both stores."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -244,3 +245,52 @@ def test_the_calls_read_while_the_workers_parse_are_those_read_after(
             ("甲公司", "电话记录", 2, "b"),
         ]
     )
+
+
+def copies_in(store_at: Location) -> list[tuple[str, int]]:
+    """Where the store's copies are (`Store.copies`), and where every current record
+    holding data another holds too is (all of them read and grouped)."""
+    with open_store(store_at) as store:
+        kept = sorted((Path(r.path).parent.name, r.row) for r in store.copies())
+        rows = list(store.current_records())
+    held: dict[tuple[str, str], int] = {}
+    for r in rows:
+        held[r.register, r.data_hash] = held.get((r.register, r.data_hash), 0) + 1
+    grouped = [(Path(r.path).parent.name, r.row) for r in rows if held[r.register, r.data_hash] > 1]
+    assert kept == sorted(grouped)
+    return kept
+
+
+def test_the_copies_are_kept_as_the_sources_change(tmp_path: Path, store_at: Location) -> None:
+    """The data two records hold is kept as files change (`shared_data`), not found by
+    grouping every version: copies made, undone, moved and gone."""
+    team = tmp_path / "team"
+    x, y, z = (call(NOV20, name, "王经理", f"1380000000{n}") for n, name in enumerate("XYZ"))
+
+    def save(rep: str, *calls: dict[str, Any]) -> list[tuple[str, int]]:
+        write_workbook(team / rep / "电话.xlsx", [("电话记录", "calls", list(calls), "zh")])
+        run_sync(file_sources([team], AS_OF), store_at, AS_OF)
+        return copies_in(store_at)
+
+    assert save("a", x, y) == []
+    assert save("b", dict(y), z) == [("a", 3), ("b", 2)]  # y in a and b
+    assert save("a", x, {**y, "outcome": "已回访"}) == []  # a's y edited: b's is alone
+    assert save("c", dict(z)) == [("b", 3), ("c", 2)]
+    edited_y = {**y, "outcome": "已回访"}
+    assert save("a", x, edited_y, dict(z)) == [("a", 4), ("b", 3), ("c", 2)]  # z thrice
+    (team / "b" / "电话.xlsx").unlink()
+    run_sync(file_sources([team], AS_OF), store_at, AS_OF)
+    assert copies_in(store_at) == [("a", 4), ("c", 2)]  # b is gone, a and c still share z
+    assert save("a", x) == []
+
+
+def test_a_store_from_before_the_kept_copies_finds_them_when_opened(tmp_path: Path) -> None:
+    team, store_at = tmp_path / "team", tmp_path / "store.sqlite"
+    x = call(NOV20, "甲公司", "王经理", "13800000001")
+    for rep in ("a", "b"):
+        write_workbook(team / rep / "电话.xlsx", [("电话记录", "calls", [dict(x)], "zh")])
+    run_sync(file_sources([team], AS_OF), store_at, AS_OF)
+    with sqlite3.connect(store_at) as db:  # as schema version 4 left it
+        db.execute("DROP TABLE shared_data")
+        db.execute("DELETE FROM schema_version WHERE version = 5")
+    assert copies_in(store_at) == [("a", 2), ("b", 2)]

@@ -55,7 +55,11 @@ def encode_record(register: str, values: Mapping[str, Any]) -> str:
     extra = values.get("extra")
     if extra:
         out["extra"] = dict(extra)
-    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODE(out)
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+"""Compact JSON, made once (`json.dumps` with options makes an encoder per call)."""
 
 
 def decode_record(register: str, text: str) -> dict[str, Any]:

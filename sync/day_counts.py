@@ -14,12 +14,16 @@ its rep's roster name, and has exactly the `kpi.Counted` of all the current reco
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from sheets_templates import kpi
+from sheets_templates.codec import decode_records
+from sheets_templates.followups import PROMISES
 from sheets_templates.roster import Roster
+from sheets_templates.rules import customer_key
 
 RECORD_DAY = {"calls": "date", "visits": "date", "leads": "registered", "shipments": "date"}
 """The field that dates a record of each register (the store's `versions.day`)."""
@@ -49,6 +53,72 @@ class GradingRow(NamedTuple):
     customer_key: str
     day: str | None
     grade: str
+
+
+Dated = tuple[str | None, str | None]
+"""A record's day and the day it promises the next contact on (ISO text, or None)."""
+
+StoredText = tuple[str, str, str, int, str, str]
+"""A record as the store keeps it: register, natural key, sheet, row, data text, hash."""
+
+
+@dataclass
+class Kept:
+    """What a source's records hold that the store keeps beside them, replaced with them
+    (`kept_of`): each record's `Dated` by data hash (`versions.day`, `versions.promise`),
+    each (rep, customer)'s latest calls (rep, customer key, day, key, data, hash, sheet,
+    row), each rep name's first row on each sheet (rep, sheet, row), and the tallies and
+    gradings (`source_counts`)."""
+
+    days: dict[str, Dated]
+    latest: list[tuple[str, str, str, str, str, str, str, int]]
+    first_rows: list[tuple[str, str, int]]
+    tallies: list[TallyRow]
+    gradings: list[GradingRow]
+
+
+def kept_of(path: str, records: Iterable[StoredText]) -> Kept:
+    """What the store keeps of the source at `path` beside its `records`, from their
+    texts: worked out where the source is read (a worker process), or by the store
+    for records it holds already."""
+    texts: dict[str, list[tuple[str, str, int, str, str]]] = {}
+    for register, key, sheet, row, data, data_hash in records:
+        texts.setdefault(register, []).append((key, sheet, row, data, data_hash))
+    placed: dict[str, list[Placed]] = {}
+    days: dict[str, Dated] = {}
+    latest: dict[tuple[str, str], list[tuple[str, str, str, str, str, str, str, int]]] = {}
+    for register, rows in texts.items():
+        values = decode_records(register, [r[3] for r in rows])
+        placed[register] = [(r[1], r[2], v) for r, v in zip(rows, values, strict=True)]
+        promise = PROMISES[register][0] if register in PROMISES else None
+        for (key, sheet, row, data, data_hash), v in zip(rows, values, strict=True):
+            day = _iso(v.get(RECORD_DAY[register]))
+            days[data_hash] = (day, _iso(v.get(promise) if promise else None))
+            if register == "calls" and day and v.get("customer"):
+                rep = v.get("rep") or ""
+                line = (rep, customer_key(v["customer"]), day, key, data, data_hash, sheet, row)
+                known = latest.setdefault(line[:2], [line])
+                if day > known[0][2]:
+                    known[:] = [line]
+                elif day == known[0][2] and line is not known[0]:
+                    known.append(line)
+    first: dict[tuple[str, str], int] = {}
+    for register_rows in placed.values():
+        for sheet, row, typed in register_rows:
+            at = (typed.get("rep") or "", sheet)
+            first[at] = min(row, first.get(at, row))
+    tallies, gradings = source_counts(path, placed)
+    return Kept(
+        days,
+        [line for lines in latest.values() for line in lines],
+        [(rep, sheet, row) for (rep, sheet), row in first.items()],
+        tallies,
+        gradings,
+    )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def source_counts(

@@ -300,7 +300,7 @@ def _run(
         reads = read_sources(to_read, progress, offset=len(unchanged), total=len(sources))
         changing = {*reading, *gone}
         early = None  # while the workers parse, the calls that will not change are read
-        if read_early and unchanged and len(changing) <= EARLY_MOST:
+        if read_early and reading and unchanged and len(changing) <= EARLY_MOST:
             early = early_window(store, office or "", window.span(as_of), changing)
         for p in reads:
             if p.error_zh:

@@ -8,12 +8,14 @@ sheet's register and counts, its problems, and its valid records as JSON text (t
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sheets_templates.codec import encode_record
 from sheets_templates.problems import Problem
 from sheets_templates.rules import customer_key, natural_key
 
+from .day_counts import Kept, StoredText, kept_of
 from .identity import numbered
 from .reader import FileResult
 
@@ -67,12 +69,19 @@ class ParsedSource:
     sheets: list[SheetSummary] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     records: list[RecordRow] = field(default_factory=list)
+    kept: Kept | None = None
+    """What the store keeps beside the records (`day_counts.kept_of`), worked out where
+    the source was read; None: the store works it out."""
     detail: str | None = None
     """Why it could not be read in the reading library's words: logged, never shown."""
 
     @property
     def as_of_dependent(self) -> bool:
         return any(p.code in AS_OF_CODES for p in self.problems)
+
+    def stored_texts(self) -> Iterator[StoredText]:
+        """The records as the store keeps them (`day_counts.kept_of` reads them)."""
+        return ((r.register, r.key, r.sheet, r.row, r.data, r.data_hash) for r in self.records)
 
 
 def text_hash(text: str) -> str:
@@ -120,4 +129,6 @@ def flatten(result: FileResult, path: str, kind: str, content_hash: str) -> Pars
                     record.source.row,
                 )
             )
+    if not parsed.error_zh:  # worked out here, beside the other sources' reads
+        parsed.kept = kept_of(path, parsed.stored_texts())
     return parsed

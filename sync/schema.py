@@ -181,12 +181,14 @@ CREATE TABLE IF NOT EXISTS shared_data (
     data_hash TEXT NOT NULL,
     PRIMARY KEY (register, data_hash)
 );
+DELETE FROM shared_data;
 INSERT INTO shared_data (register, data_hash)
     SELECT register, data_hash FROM versions WHERE ended_sync IS NULL
     GROUP BY register, data_hash HAVING COUNT(*) > 1;
 """
 """The data held by two open versions or more (a record kept in two places), kept as
-the sources change so that a sync finds the copies without grouping every version."""
+the sources change so that a sync finds the copies without grouping every version;
+found once from the versions (again after the record texts are rewritten)."""
 
 WANTED_KEYS = (
     "CREATE TEMPORARY TABLE IF NOT EXISTS wanted_keys (register TEXT NOT NULL, base TEXT NOT NULL)"

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sheets_templates.codec import decode_records
-from sheets_templates.followups import PROMISES
-from sheets_templates.rules import customer_key
-
-from .day_counts import RECORD_DAY, GradingRow, Placed, TallyRow, source_counts
+from .day_counts import GradingRow, Kept, TallyRow, kept_of
 from .identity import base_key
 from .schema import WANTED_KEYS
 from .store import CurrentRecord, KeyVersion, OpenVersion
@@ -29,7 +26,6 @@ DAY_COUNTS_SETTING = "day_counts"
 DAY_COUNTS = 2
 """The kept counts' form (`day_counts`, and each version's day and promise); a store
 with an older form counts its records once (2: the promises of schema version 4)."""
-Dated = tuple[str | None, str | None]
 """A record's day and the day it promises the next contact, as ISO text (None: none)."""
 STREAM_CHUNK = 5000
 """Rows fetched at a time when a read streams (the current records)."""
@@ -53,8 +49,7 @@ class KeptCounts:
         read again or not."""
         if self.setting(DAY_COUNTS_SETTING) == DAY_COUNTS:
             return
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._written():
             if self.setting(DAY_COUNTS_SETTING) != DAY_COUNTS:  # no one did it meanwhile
                 for table in KEPT_TABLES:
                     self.db.execute(f"DELETE FROM {table}")
@@ -68,72 +63,52 @@ class KeptCounts:
                         " WHERE ended_sync IS NULL AND source_path = ?",
                         (path,),
                     ).fetchall()
-                    days = self._keep_counts(path, rows)
+                    kept = kept_of(path, rows)
+                    self._keep_counts(path, kept)
+                    days = kept.days
                     self.db.executemany(
                         "UPDATE versions SET day = ?, promise = ? WHERE ended_sync IS NULL"
                         " AND source_path = ? AND data_hash = ?",
                         [(*dated, path, data_hash) for data_hash, dated in days.items()],
                     )
                 self.put_setting(DAY_COUNTS_SETTING, DAY_COUNTS)
+
+    @contextmanager
+    def _written(self) -> Iterator[None]:
+        """A write of its own, outside a sync (a migration, a rewrite on opening):
+        BEGIN IMMEDIATE, COMMIT, or ROLLBACK when the block raises — unless the
+        database has rolled it back already (SQLite does on a full disk)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
 
-    def _keep_counts(
-        self, path: str, records: Iterable[tuple[str, str, str, int, str, str]]
-    ) -> dict[str, Dated]:
+    def _keep_counts(self, path: str, kept: Kept) -> None:
         """Replace what a source's records count (`day_counts`) and the rest kept per
-        source (`KEPT_TABLES`) with what `records` (register, natural key, sheet, row,
-        data text, data hash) hold; return each record's day (`day_counts.RECORD_DAY`)
-        and promise (`followups.PROMISES`) by data hash."""
-        texts: dict[str, list[tuple[str, str, int, str, str]]] = {}
-        for register, key, sheet, row, data, data_hash in records:
-            texts.setdefault(register, []).append((key, sheet, row, data, data_hash))
-        placed: dict[str, list[Placed]] = {}
-        days: dict[str, Dated] = {}
-        latest: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
-        for register, rows in texts.items():
-            values = decode_records(register, [r[3] for r in rows])
-            placed[register] = [(r[1], r[2], v) for r, v in zip(rows, values, strict=True)]
-            promise = PROMISES[register][0] if register in PROMISES else None
-            for (key, sheet, row, data, data_hash), v in zip(rows, values, strict=True):
-                day = _text(v.get(RECORD_DAY[register]))
-                days[data_hash] = (day, _text(v.get(promise) if promise else None))
-                if register == "calls" and day and v.get("customer"):
-                    rep = v.get("rep") or ""
-                    line = (rep, customer_key(v["customer"]), day, key, data, data_hash, sheet, row)
-                    known = latest.setdefault(line[:2], [line])
-                    if day > known[0][2]:
-                        known[:] = [line]
-                    elif day == known[0][2] and line is not known[0]:
-                        known.append(line)
-        tallies, gradings = source_counts(path, placed)
+        source (`KEPT_TABLES`) with `kept` (`day_counts.kept_of` those records)."""
         self._drop_counts(path)
         self.db.executemany(
             "INSERT INTO latest_calls (source_path, rep, customer, day, natural_key, data,"
             " data_hash, sheet, row_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(path, *line) for lines in latest.values() for line in lines],
+            [(path, *line) for line in kept.latest],
         )
-        first: dict[tuple[str, str], int] = {}
-        for register_rows in placed.values():
-            for sheet, row, typed in register_rows:
-                at = (typed.get("rep") or "", sheet)
-                first[at] = min(row, first.get(at, row))
         self.db.executemany(
             "INSERT INTO rep_rows (source_path, rep, sheet, row_no) VALUES (?, ?, ?, ?)",
-            [(path, rep, sheet, row) for (rep, sheet), row in first.items()],
+            [(path, *first) for first in kept.first_rows],
         )
         self.db.executemany(
             "INSERT INTO tallies (source_path, rep, day, metric, value) VALUES (?, ?, ?, ?, ?)",
-            tallies,
+            kept.tallies,
         )
         self.db.executemany(
             "INSERT INTO gradings (source_path, seq, register, rep, customer, customer_key,"
             " day, grade) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            gradings,
+            kept.gradings,
         )
-        return days
 
     def _drop_counts(self, path: str) -> None:
         for table in KEPT_TABLES:
@@ -339,10 +314,6 @@ class KeptCounts:
 
 RECORDS = "SELECT register, natural_key, data, data_hash, source_path, sheet, row_no FROM versions"
 """The columns of a `CurrentRecord`, from the versions."""
-
-
-def _text(day: date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 def _iso(day: date | None) -> tuple[str, ...]:

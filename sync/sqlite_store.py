@@ -21,6 +21,7 @@ from sheets_templates.problems import Problem, Severity
 from sheets_templates.rules import customer_key
 from sheets_templates.words import Text
 
+from .day_counts import kept_of
 from .identity import base_key, pair
 from .parsed import ParsedSource, SheetSummary, text_hash
 from .schema import MIGRATIONS, SCHEMA_VERSION, SHARED_DATA, VERSIONS_TABLE, statements
@@ -116,13 +117,8 @@ class SqliteStore(KeptCounts):
         ).fetchone()
         if made and max(self.schema_versions(), default=0) == SCHEMA_VERSION:
             return
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._written():
             self._apply(MIGRATIONS)
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
 
     def _apply(self, migrations: dict[int, str]) -> None:
         """Apply the migrations this store lacks, inside the caller's transaction, each
@@ -150,8 +146,7 @@ class SqliteStore(KeptCounts):
         again is still the same version rather than an update."""
         if self.setting(CODEC_SETTING) == CODEC:
             return
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._written():
             for register, names in TIME_FIELDS.items():
                 for name in names:
                     rows = self.db.execute(
@@ -164,14 +159,9 @@ class SqliteStore(KeptCounts):
                         "UPDATE versions SET data = ?, data_hash = ? WHERE id = ?",
                         [(t, text_hash(t), r[0]) for t, r in zip(texts, rows, strict=True)],
                     )
-            self.db.execute("DELETE FROM shared_data")  # held by the old hashes
-            for statement in statements(SHARED_DATA)[1:]:
+            for statement in statements(SHARED_DATA)[1:]:  # found again by the new hashes
                 self.db.execute(statement)
             self.put_setting(CODEC_SETTING, CODEC)
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
 
     # --- the sync transaction ------------------------------------------------------
 
@@ -297,10 +287,9 @@ class SqliteStore(KeptCounts):
         moved = [(r.row, r.key, o[0]) for o, r in pairing.same if (o[5], o[3]) != (r.row, r.key)]
         ended = [(sync_id, "updated", o[0]) for o, _r in pairing.changed]
         ended.extend((sync_id, "removed", o[0]) for o in pairing.removed)
-        days = self._keep_counts(
-            parsed.path,
-            ((r.register, r.key, r.sheet, r.row, r.data, r.data_hash) for r in parsed.records),
-        )
+        kept = parsed.kept or kept_of(parsed.path, parsed.stored_texts())
+        self._keep_counts(parsed.path, kept)
+        days = kept.days
         inserts: list[tuple[Any, ...]] = []
         for rec in [*(r for _o, r in pairing.changed), *pairing.added]:
             inserts.append(

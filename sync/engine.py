@@ -43,14 +43,13 @@ from .master_sheets import build_sheets
 from .master_words import SHEET_TITLES
 from .meeting import NOW, Meeting, Moment, both_meetings, clock_for, kind_at
 from .parsed import ParsedSource
-from .reading import ProgressFn, read_sources
+from .reading import ProgressFn, needs_reading, owned_anew, read_sources
 from .sheet_limits import fit_sheets
 from .sources import Source
 from .stamp import LAST_CHANGE_SETTING, stamp_of
 from .store import (
     Location,
     Store,
-    StoredSource,
     SyncCounts,
     open_store,
 )
@@ -128,18 +127,6 @@ class SyncResult:
         if not live or all(s.status == "unreadable" for s in live):
             return 2
         return 1 if self.problems or self.count("unreadable") else 0
-
-
-def needs_reading(source: Source, known: StoredSource | None, as_of: date) -> bool:
-    """Read a source that is new, changed, was unreadable or gone last time, or whose
-    last read depended on the as-of date (dates without a year, dates in the future)
-    when that date changed. Otherwise its stored records stand."""
-    return (
-        known is None
-        or known.state != "present"
-        or known.content_hash != source.content_hash
-        or (known.as_of_dependent and known.parsed_as_of != as_of)
-    )
 
 
 def sheet_duplicates(problems: Iterable[Problem], store: Store) -> list[Duplicate]:
@@ -280,7 +267,7 @@ def _run(
     with store.transaction(as_of, office or "") as sync_id:  # committed before the master
         window, targets_rows, notices = choose_window(store, window, targets_rows)
         roster = load_roster(store, team_rows, offices.setting_name(ROSTER_SETTING, office))
-        sources = [s.owned_by(roster) for s in sources]
+        given, sources = sources, [s.owned_by(roster) for s in sources]
         known = offices.own_sources(store, office)
         to_read = [s for s in sources if needs_reading(s, known.get(s.path), as_of)]
         reading = {s.path for s in to_read}
@@ -303,13 +290,13 @@ def _run(
         if read_early and reading and unchanged and len(changing) <= EARLY_MOST:
             early = early_window(store, office or "", window.span(as_of), changing)
         for p in reads:
-            if p.error_zh:
-                store.mark_unreadable(sync_id, p)
-            else:
-                offices.keep_to_own_office(p, elsewhere, office or "")
-                store.replace_source(sync_id, p, as_of)
-            p.records = []  # stored; the registers are read back below
-            parsed[p.path] = p
+            parsed[p.path] = _stored(store, sync_id, p, elsewhere, office or "", as_of)
+        if parsed:  # a file its records' rep names now (a first sync learns 销售01 from them)
+            grown = apply_roster(written_names(store, office or ""), roster, {}).roster
+            again = owned_anew(given, parsed, roster, grown)
+            for p in read_sources(list(again.values())):
+                parsed[p.path] = _stored(store, sync_id, p, elsewhere, office or "", as_of)
+            sources = [again.get(s.path, s) for s in sources]
         touched = [*parsed, *gone]
         for path in gone:
             store.mark_gone(sync_id, path)
@@ -421,6 +408,25 @@ def _run(
     )
     result.stamp = stamp_of(changed, master, notices)
     return result, master, current
+
+
+def _stored(
+    store: Store,
+    sync_id: int,
+    parsed: ParsedSource,
+    elsewhere: Mapping[str, str],
+    office: str,
+    as_of: date,
+) -> ParsedSource:
+    """A source read, put in the store (or marked unreadable), its records let go of:
+    the registers are read back from the store."""
+    if parsed.error_zh:
+        store.mark_unreadable(sync_id, parsed)
+    else:
+        offices.keep_to_own_office(parsed, elsewhere, office)
+        store.replace_source(sync_id, parsed, as_of)
+    parsed.records = []
+    return parsed
 
 
 def keep_as_long_lived() -> None:

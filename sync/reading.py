@@ -1,5 +1,6 @@
 """Sources read into `ParsedSource`s, in input order: files in the worker pool
-(`workers.read_in_workers`), the others (Google spreadsheets, over the network) here.
+(`workers.read_in_workers`), the others (Google spreadsheets, over the network) here;
+and which sources a sync reads (`needs_reading`, `owned_anew`).
 
 A source the surroundings keep from being read is unreadable with its reason; a bug in
 salesflow is `FailedOn`, naming the source (see `crash`).
@@ -7,16 +8,19 @@ salesflow is `FailedOn`, naming the source (see `crash`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date
 from itertools import chain
 from typing import Any
 
+from sheets_templates.roster import Roster
 from sheets_templates.words import Text
 
 from .crash import FailedOn, log_detail
 from .errors import Bilingual
 from .parsed import ParsedSource, flatten
 from .sources import Source
+from .store import StoredSource
 from .workers import read_in_workers
 
 ProgressFn = Callable[[int, int, str], None]
@@ -77,3 +81,31 @@ def read_sources(
 
     read_files = read_in_workers(files, read_source, _unreadable)
     return map(report, chain(read_files, map(read_source, others)))
+
+
+def needs_reading(source: Source, known: StoredSource | None, as_of: date) -> bool:
+    """Read a source that is new, changed, was unreadable or gone last time, or whose
+    last read depended on the as-of date (dates without a year, dates in the future)
+    when that date changed. Otherwise its stored records stand."""
+    return (
+        known is None
+        or known.state != "present"
+        or known.content_hash != source.content_hash
+        or (known.as_of_dependent and known.parsed_as_of != as_of)
+    )
+
+
+def owned_anew(
+    given: list[Source], read: Mapping[str, ParsedSource], roster: Roster, grown: Roster
+) -> dict[str, Source]:
+    """The sources just read whose path names a rep the `grown` roster knows and the
+    sync's `roster` did not (销售01.xlsx, once 销售01 is learnt from the rep column), by
+    path, owned by the grown roster: read again now, so that the next sync, whose roster
+    knows the name, does not read every such file again."""
+    again = {}
+    for source in given:
+        p = read.get(source.path)
+        owned = source.owned_by(grown)
+        if p and not p.error_zh and owned.content_hash != source.owned_by(roster).content_hash:
+            again[source.path] = owned
+    return again

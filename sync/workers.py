@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -171,6 +172,7 @@ def _serve(conn: Connection, read: Callable[[Any], Any]) -> None:
     """A worker's life: cap its memory, then answer tasks until told to stop. What a
     dying reader prints (calamine's Rust backtrace) is not for the user, who gets the
     file's reason instead: the worker's stderr goes nowhere, nor a fault handler's dump."""
+    gc.freeze()  # what the parent held is never collected here (nor copied by walking it)
     _cap_memory(WORKER_MEMORY)
     os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
     faulthandler.disable()  # it may hold its own copy of stderr

@@ -294,3 +294,21 @@ def test_a_store_from_before_the_kept_copies_finds_them_when_opened(tmp_path: Pa
         db.execute("DROP TABLE shared_data")
         db.execute("DELETE FROM schema_version WHERE version = 5")
     assert copies_in(store_at) == [("a", 2), ("b", 2)]
+
+
+def test_the_sync_after_the_first_reads_nothing_when_nothing_changed(tmp_path: Path) -> None:
+    """销售01.xlsx names no one until the first sync learns 销售01 from its rep column;
+    the file is read again then, by the roster that knows the name, not by every later
+    sync (the board's first save after a new team's start waited for all 50 files)."""
+    team, master = tmp_path / "team", tmp_path / "master.xlsx"
+    for rep in ("销售01", "销售02"):
+        calls = [call(NOV20, "甲公司", "王经理", "13800000001", rep=rep)]
+        write_workbook(team / f"{rep}.xlsx", [("电话记录", "calls", calls, "zh")])
+    first = run(team, master)
+    assert sorted(first.parsed) == ["team/销售01.xlsx", "team/销售02.xlsx"]
+    assert {s.status for s in first.sources} == {"synced"}
+    second = run(team, master)
+    assert second.parsed == [] and {s.status for s in second.sources} == {"unchanged"}
+    with open_store(tmp_path / "master.sqlite") as store:
+        owners = {path: sheets[0].rep for path, sheets in store.sheets().items()}
+    assert owners == {"team/销售01.xlsx": "销售01", "team/销售02.xlsx": "销售02"}

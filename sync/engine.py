@@ -10,6 +10,7 @@ summary of a run, as JSON and as text, is `summary`'s.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from .current import (
     EARLY_MOST,
     Changes,
     Current,
+    Superseded,
     changes_of,
     early_window,
     load_current,
@@ -235,13 +237,14 @@ def run_sync(
 
         if result.stamp != shown and not given_up():
             seen = result.office or ""
-            calls = window_calls(store, seen, master.window.span(as_of), current)
-            rename({"calls": calls}, result.team)
-            master.registers = {**master.registers, "calls": calls}
-            if not given_up():
-                built = build_sheets(master)
-                result.notices += [cut.notice() for cut in fit_sheets(built, lang)]
-                result.sheets = built
+            with contextlib.suppress(Superseded):  # asked between batches of calls too
+                calls = window_calls(store, seen, master.window.span(as_of), current, given_up)
+                rename({"calls": calls}, result.team)
+                master.registers = {**master.registers, "calls": calls}
+                if not given_up():
+                    built = build_sheets(master)
+                    result.notices += [cut.notice() for cut in fit_sheets(built, lang)]
+                    result.sheets = built
         keep_as_long_lived()
     return result
 

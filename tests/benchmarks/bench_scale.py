@@ -20,9 +20,7 @@ should be flat.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,18 +45,6 @@ SAVES = (True, False, True)
 median is reported, as is the median of three syncs with nothing changed)."""
 
 
-def run_phase(name: str, *args: str) -> dict[str, Any]:
-    """One phase in a process of its own, its result as the last line it prints."""
-    out = subprocess.run(
-        [sys.executable, __file__, "--phase", name, *args],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
-
-
 def measure(work: Path, reps: int, calls: int, with_naive: bool) -> dict[str, Any]:
     """Make a team of `reps` × `calls`, then time its syncs (and the naive way)."""
     team = work / "team"
@@ -69,14 +55,14 @@ def measure(work: Path, reps: int, calls: int, with_naive: bool) -> dict[str, An
     master = str(work / "master.xlsx")
     runs: dict[str, Any] = {"rows": reps * calls, "generated": made}
     if with_naive:
-        runs["naive"] = run_phase("naive", str(team), str(work / "naive.xlsx"))
-    runs["full"] = run_phase("ours", str(team), master)
+        runs["naive"] = bench_sync.run_phase("naive", str(team), str(work / "naive.xlsx"))
+    runs["full"] = bench_sync.run_phase("ours", str(team), master)
     saves = []
     for edited in SAVES:  # one rep saves a day's edits, undoes them, makes them again
         bench_sync.write_rep(team, 0, calls, edited=edited)
-        saves.append(run_phase("ours", str(team), master))
+        saves.append(bench_sync.run_phase("ours", str(team), master))
     runs["one"] = median(saves)
-    runs["nothing"] = median([run_phase("ours", str(team), master) for _ in SAVES])
+    runs["nothing"] = median([bench_sync.run_phase("ours", str(team), master) for _ in SAVES])
     shutil.rmtree(work, ignore_errors=True)
     return runs
 
@@ -99,12 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="4 reps × 250 calls, a smoke run")
     parser.add_argument("--year", action="store_true", help="also a year: 1.25 M calls")
-    parser.add_argument("--phase", help=argparse.SUPPRESS)
-    parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     opts = parser.parse_args(argv)
-    if opts.phase:
-        bench_sync.phase_main(opts.phase, opts.paths)
-        return 0
     if opts.quick:
         sizes = {"quick": (4, 250)}
     else:

@@ -150,6 +150,8 @@ def ours(team: Path, master: Path) -> dict[str, Any]:
 
 
 def run_phase(name: str, *args: str) -> dict[str, Any]:
+    """One phase in a process of its own (this script's `--phase`), its result as the
+    last line it prints: each phase's peak RSS is its own."""
     out = subprocess.run(
         [sys.executable, __file__, "--phase", name, *args],
         check=True,

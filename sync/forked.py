@@ -19,7 +19,6 @@ import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from types import TracebackType
 from typing import IO
 
 READ_SIZE = 1 << 20
@@ -28,8 +27,8 @@ READ_SIZE = 1 << 20
 
 class Forked:
     """`make`'s bytes, made by a child started now (`iter` yields them once it is
-    done); used as a context manager, so that a caller who stops early (a write given
-    up) stops the child too."""
+    done); closed by `contextlib.closing`, so that a caller who stops early (a write
+    given up) stops the child too."""
 
     def __init__(self, make: Callable[[], Iterable[bytes]]) -> None:
         self.make = make
@@ -70,17 +69,6 @@ class Forked:
             self.pid = 0
         if self.spool is not None:
             self.spool.close()
-
-    def __enter__(self) -> Forked:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _child(make: Callable[[], Iterable[bytes]], spool: IO[bytes]) -> None:

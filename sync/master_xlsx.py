@@ -236,7 +236,7 @@ def table_xml(p: Placed, styles: Styles) -> Generator[bytes, None, None]:
         yield from rendered(starts)
         return
     half = len(starts) // 2
-    with Forked(lambda: rendered(starts[half:])) as second:
+    with contextlib.closing(Forked(lambda: rendered(starts[half:]))) as second:
         yield from rendered(starts[:half])
         yield from second
 

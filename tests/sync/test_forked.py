@@ -9,6 +9,7 @@ import os
 import signal
 import time
 from collections.abc import Iterator
+from contextlib import closing
 
 import pytest
 
@@ -22,7 +23,7 @@ def test_the_bytes_are_made_in_a_child_beside_this_process() -> None:
         yield b"made in a child: "
         yield str(os.getpid() != parent).encode()
 
-    with Forked(make) as child:
+    with closing(Forked(make)) as child:
         assert child.pid > 0
         assert b"".join(child) == b"made in a child: True"
 
@@ -36,7 +37,7 @@ def test_the_bytes_of_a_child_that_died_are_made_here() -> None:
             os.kill(os.getpid(), signal.SIGKILL)
         yield b"two"
 
-    with Forked(make) as child:
+    with closing(Forked(make)) as child:
         assert b"".join(child) == b"one, two"
 
 

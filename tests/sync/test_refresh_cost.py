@@ -5,6 +5,7 @@ leaves the master as it is. Hand-worked teams, both stores."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import sync.postgres_store
 import sync.sqlite_counts
 from sheets_templates.followups import FollowUp
 from sync.demo import write_workbook
-from sync.engine import run_sync
+from sync.engine import SyncResult, run_sync
 from sync.run import XlsxMaster, sync_into
 from sync.sources import file_sources
 from sync.store import Location, open_store
@@ -142,19 +143,25 @@ def test_a_refresh_with_nothing_new_leaves_the_master_as_it_is(tmp_path: Path) -
     assert not moved.master_kept and len(list(tmp_path.glob("master.backup-*"))) == 2
 
 
+def sync_superseded(tmp_path: Path, superseded: Callable[[], bool], **more: Any) -> SyncResult:
+    """`tmp_path/team` synced into `tmp_path/master.xlsx` as the board syncs it, asking
+    `superseded` whether a rep has saved again meanwhile."""
+    master = tmp_path / "master.xlsx"
+    sources = file_sources([tmp_path / "team"], AS_OF)
+    store = tmp_path / "master.sqlite"
+    return sync_into(
+        sources, [XlsxMaster(master)], store, AS_OF, lock=master, superseded=superseded, **more
+    )
+
+
 def test_a_sync_superseded_before_its_master_leaves_it_to_the_next(tmp_path: Path) -> None:
     zhang_san(tmp_path / "team")
     master = tmp_path / "master.xlsx"
     heard: list[int] = []
-    sources = file_sources([tmp_path / "team"], AS_OF)
-    first = sync_into(
-        sources,
-        [XlsxMaster(master)],
-        tmp_path / "store.sqlite",
-        AS_OF,
-        lock=master,
+    first = sync_superseded(
+        tmp_path,
+        lambda: True,  # a rep saved again while the figures were computed
         computed=lambda result: heard.append(len(result.figures.follow_ups)),
-        superseded=lambda: True,  # a rep saved again while the figures were computed
     )
     assert heard == [3] and first.superseded and not first.master_kept
     assert not master.exists()  # the next sync writes it
@@ -173,11 +180,7 @@ def test_a_write_superseded_half_way_leaves_the_old_master(tmp_path: Path) -> No
     def newer_save_waiting() -> bool:  # a rep saves again while the master is written
         return any(tmp_path.glob("master.xlsx.*.tmp"))
 
-    sources = file_sources([tmp_path / "team"], AS_OF)
-    store = tmp_path / "master.sqlite"
-    result = sync_into(
-        sources, [XlsxMaster(master)], store, AS_OF, lock=master, superseded=newer_save_waiting
-    )
+    result = sync_superseded(tmp_path, newer_save_waiting)
     assert result.superseded  # given up at the first chunk of rows
     assert master.read_bytes() == before and not list(tmp_path.glob("master.xlsx.*.tmp"))
     assert run(tmp_path / "team", master).records["calls"] == 5  # the next sync writes it
@@ -198,15 +201,7 @@ def test_a_read_of_the_window_superseded_half_way_leaves_the_master_to_the_next(
         asked.append(any(tmp_path.glob("master.xlsx.*.tmp")))
         return len(asked) > 2
 
-    sources = file_sources([tmp_path / "team"], AS_OF)
-    result = sync_into(
-        sources,
-        [XlsxMaster(master)],
-        tmp_path / "master.sqlite",
-        AS_OF,
-        lock=master,
-        superseded=saved_during_the_read,
-    )
+    result = sync_superseded(tmp_path, saved_during_the_read)
     assert result.superseded and result.sheets == []
     assert asked == [False, False, False]  # all three before the master was written
     assert not master.exists()  # the next sync writes it

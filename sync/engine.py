@@ -270,6 +270,8 @@ def _run(
     with store.transaction(as_of, office or "") as sync_id:  # committed before the master
         window, targets_rows, notices = choose_window(store, window, targets_rows)
         roster = load_roster(store, team_rows, offices.setting_name(ROSTER_SETTING, office))
+        refused = offices.held_elsewhere(store, office, sources)
+        sources = [s for s in sources if s.path not in {p.path for p in refused}]
         given, sources = sources, [s.owned_by(roster) for s in sources]
         known = offices.own_sources(store, office)
         to_read = [s for s in sources if needs_reading(s, known.get(s.path), as_of)]
@@ -339,6 +341,7 @@ def _run(
         statuses = source_statuses(sources, parsed, store, lang)
         statuses += [SourceStatus(path, None, "gone", 0, 0) for path in gone]
         statuses += unreachable_statuses(kept, store, lang)
+        statuses += unreachable_statuses(refused, None, lang)
         duplicates = sheet_duplicates(source_problems, store) + current.duplicates
         for d in duplicates:
             d.rep = team.roster.name_of(d.rep) if d.rep else d.rep
@@ -378,7 +381,7 @@ def _run(
         problems=problems,
         unreadable=[
             (p.path, p.error_zh or "", p.error_en or "")
-            for p in (*parsed.values(), *kept)
+            for p in (*parsed.values(), *kept, *refused)
             if p.error_zh
         ],
         targets_header=targets_header,
@@ -475,9 +478,12 @@ def source_statuses(
     return out
 
 
-def unreachable_statuses(kept: list[ParsedSource], store: Store, lang: Lang) -> list[SourceStatus]:
-    """Summary entries of the unreachable sources, with the records they still hold."""
-    counts = store.open_counts() if kept else {}
+def unreachable_statuses(
+    kept: list[ParsedSource], store: Store | None, lang: Lang
+) -> list[SourceStatus]:
+    """Summary entries of the sources not read, with the records they still hold in
+    `store` (None: none, they are another office's)."""
+    counts = store.open_counts() if kept and store else {}
     return [
         SourceStatus(
             p.path,

@@ -25,6 +25,7 @@ from typing import Any
 
 from sheets_templates.problems import REP_OTHER_OFFICE, Problem
 from sheets_templates.roster import Roster, roster_from_rows
+from sheets_templates.words import Text
 
 from .parsed import ParsedSource
 from .sources import Source
@@ -97,6 +98,31 @@ def own_sources(store: Store, office: str | None) -> dict[str, StoredSource]:
     if office == "":
         return store.sources()
     return {**store.sources(""), **store.sources(office)}
+
+
+PATH_TAKEN = Text(
+    "{office} 已有一个路径相同的文件，本文件未读取（一个文件只属于一个办公室，按路径区分）："
+    "请把 {here} 的文件夹换个名字（例如 {here}/team），再同步",
+    "{office} already has a file at this path, so this one was not read (a file belongs "
+    "to one office, told by its path): give {here}'s folder a name of its own (e.g. "
+    "{here}/team) and sync again",
+)
+
+
+def held_elsewhere(
+    store: Store, office: str | None, sources: Iterable[Source]
+) -> list[ParsedSource]:
+    """The `sources` a named office's sync must leave alone, as unreadable with the
+    reason: their path is another office's source (two offices each syncing `team/`
+    from their own machine), whose records this sync would otherwise replace."""
+    if not office:
+        return []
+    stored = store.sources()
+    return [
+        ParsedSource(s.path, s.kind, s.content_hash, *PATH_TAKEN.both(office=k.office, here=office))
+        for s in sources
+        if (k := stored.get(s.path)) and k.office not in ("", office) and k.state != "gone"
+    ]
 
 
 def shown_sources(store: Store, office: str | None) -> set[str] | None:

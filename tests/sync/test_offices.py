@@ -312,3 +312,31 @@ def test_the_head_office_command_prints_every_office(tmp_path: Path, store_at: L
     assert (document["office"], document["offices"]) == (None, ["华东", "西南"])
     assert document["records"]["calls"] == 11
     assert document["sources"] == []
+
+
+def test_a_path_another_office_holds_is_left_to_it_and_said(
+    tmp_path: Path, store_at: Location, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two offices each syncing `team/` from their own machine: 华南's `team/张三/…`
+    has the path of 华东's file, so 华南's sync leaves it alone, says so, and takes
+    nothing of 华东's; 华南's other files are read."""
+    east, south = tmp_path / "east", tmp_path / "south"
+    write_calls(east / "team", "张三", 3)
+    write_calls(south / "team", "张三", 2)  # another 张三, or the same folder layout
+    write_calls(south / "team", "王五", 4)
+    monkeypatch.chdir(east)
+    sync(Path("team"), east / "master.xlsx", store_at, Scope("华东"))
+    monkeypatch.chdir(south)
+    result = sync(Path("team"), south / "master.xlsx", store_at, Scope("华南"))
+    (refused,) = [s for s in result.sources if s.status == "unreadable"]
+    assert refused.path == "team/张三/电话记录.csv" and refused.records == 0
+    assert "华东 已有一个路径相同的文件" in (refused.error or "")
+    assert result.records["calls"] == 4 and result.exit_code() == 1  # 王五's, said
+    with open_store(store_at) as db:
+        assert {p: s.office for p, s in db.sources().items()} == {
+            "team/张三/电话记录.csv": "华东",
+            "team/王五/电话记录.csv": "华南",
+        }
+    monkeypatch.chdir(east)
+    again = sync(Path("team"), east / "master.xlsx", store_at, Scope("华东"))
+    assert [s.status for s in again.sources] == ["unchanged"] and again.records["calls"] == 3

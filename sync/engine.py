@@ -424,14 +424,14 @@ def _stored(
     office: str,
     as_of: date,
 ) -> ParsedSource:
-    """A source read, put in the store (or marked unreadable), its records let go of:
-    the registers are read back from the store."""
+    """A source read, put in the store (or marked unreadable), its records and what is
+    kept beside them let go of: the registers are read back from the store."""
     if parsed.error_zh:
         store.mark_unreadable(sync_id, parsed)
     else:
         offices.keep_to_own_office(parsed, elsewhere, office)
         store.replace_source(sync_id, parsed, as_of)
-    parsed.records = []
+    parsed.records, parsed.kept = [], None
     return parsed
 
 

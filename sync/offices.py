@@ -144,6 +144,8 @@ def keep_to_own_office(parsed: ParsedSource, elsewhere: Mapping[str, str], here:
         elif (record.sheet, record.rep) not in refused:
             refused[(record.sheet, record.rep)] = (office, record.row)
     parsed.records = kept
+    if refused:  # what the worker kept beside the records counted the refused ones too
+        parsed.kept = None
     for (sheet, rep), (office, row) in refused.items():
         finding = REP_OTHER_OFFICE.at(rep, office=office, here=here)
         parsed.problems.append(Problem.place(finding, parsed.path, sheet, row))

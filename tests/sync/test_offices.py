@@ -122,6 +122,12 @@ def test_a_rep_in_a_second_office_is_a_problem_never_merged(
     assert problem.message_zh.startswith("销售员 张三 属于 华东，这里是 华南：这些记录未计入")
     assert open_calls(store_at) == {"张三": 3, "李四": 2, "王五": 4}  # 华东's 3, not 5
     assert result.records["calls"] == 4  # 华南's master shows 华南's: 王五's 4
+    counted = {
+        (k.rep, k.actual)
+        for k in result.figures.kpis
+        if k.metric == "effective_calls" and k.period == "day"
+    }
+    assert counted == {("王五", 4)}  # nor do 张三's refused calls count in 华南's figures
     assert result.exit_code() == 1
 
 

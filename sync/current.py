@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import chain
 from operator import attrgetter, itemgetter
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sheets_templates.codec import decode_record, decode_records
 from sheets_templates.registers import REGISTERS
@@ -52,6 +52,8 @@ class EarlyWindow:
 
     calls: list[dict[str, Any]]
     changing: frozenset[str]
+    longest: int
+    """The longest of their record texts (`Decoded`)."""
 
 
 @dataclass
@@ -126,7 +128,7 @@ def load_current(store: Store, office: str, as_of: date) -> Current:
         store.latest_calls(office, as_of),
     )
     whole = store.current_records(office, registers=IN_FULL)
-    registers = decoded(chain(whole, _once(calls)), skipped)
+    registers = decoded(chain(whole, _once(calls)), skipped).registers
     copies: dict[str, list[dict[str, Any]]] = {name: [] for name in REGISTERS}
     duplicates = []
     for copy in sorted(losers, key=place):
@@ -168,7 +170,8 @@ def early_window(
     since, until = span or (None, None)
     gone = frozenset(changing)
     rows = store.current_records(office, since, ["calls"], until)
-    return EarlyWindow(decoded((r for r in rows if r.path not in gone), set())["calls"], gone)
+    calls, longest = decoded((r for r in rows if r.path not in gone), set())
+    return EarlyWindow(calls["calls"], gone, longest)
 
 
 class Superseded(Exception):
@@ -181,42 +184,56 @@ def window_calls(
     span: tuple[date, date] | None,
     current: Current,
     stop: Callable[[], bool] | None = None,
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], int]:
     """The calls the master's window shows (`window.Window.span`; None: every call),
-    each record once as `load_current` has them, in the order they were typed. When the
-    sync read the other sources' calls early (`Current.early`), only the changed
-    sources' calls are read now. `stop` is asked between batches of calls: once it says
-    a newer sync is wanted, the read is given up (`Superseded`)."""
+    each record once as `load_current` has them, in the order they were typed, and the
+    longest of their texts (`Decoded`). When the sync read the other sources' calls
+    early (`Current.early`), only the changed sources' calls are read now. `stop` is
+    asked between batches of calls: once it says a newer sync is wanted, the read is
+    given up (`Superseded`)."""
     since, until = span or (None, None)
     early = current.early
     if early is None:
         rows = store.current_records(office, since, ["calls"], until)
-        return decoded(rows, current.skipped, stop)["calls"]
+        read = decoded(rows, current.skipped, stop)
+        return read.registers["calls"], read.longest
     rows = store.current_records(office, since, ["calls"], until, paths=early.changing)
     skipped = current.skipped
-    calls = [r for r in early.calls if r["source"] not in skipped]
-    calls += decoded(rows, skipped, stop)["calls"]
+    read = decoded(rows, skipped, stop)
+    calls = [r for r in early.calls if r["source"] not in skipped] + read.registers["calls"]
     calls.sort(key=itemgetter("source"))  # two runs in order: merged in one pass
-    return calls
+    return calls, max(early.longest, read.longest)
+
+
+class Decoded(NamedTuple):
+    """Records decoded (`decoded`), by register, and the longest of their texts: no cell
+    a record's values make (an extra column's `k: v; …` included) is longer."""
+
+    registers: dict[str, list[dict[str, Any]]]
+    longest: int
 
 
 def decoded(
     rows: Iterable[CurrentRecord],
     skipped: set[tuple[str, str, int]],
     stop: Callable[[], bool] | None = None,
-) -> dict[str, list[dict[str, Any]]]:
+) -> Decoded:
     """The records of `rows` but the `skipped` places, typed (with `source`), in the
     order they were typed (path, sheet, row), decoded a batch at a time: the record
     texts of a whole register are never held at once. `stop` is asked before each
     batch (`Superseded`)."""
     registers: dict[str, list[dict[str, Any]]] = {name: [] for name in REGISTERS}
     batches: dict[str, list[CurrentRecord]] = {name: [] for name in REGISTERS}
+    longest = 0
 
     def decode(register: str) -> None:
+        nonlocal longest
         if stop is not None and stop():
             raise Superseded
         batch = batches[register]
-        values = decode_records(register, [r.data for r in batch])
+        texts = [r.data for r in batch]
+        longest = max(longest, max(map(len, texts), default=0))
+        values = decode_records(register, texts)
         for record, row in zip(values, batch, strict=True):
             record["source"] = place(row)
         registers[register] += values
@@ -232,7 +249,7 @@ def decoded(
     for register in REGISTERS:
         decode(register)
         registers[register].sort(key=itemgetter("source"))  # as typed, whatever the query
-    return registers
+    return Decoded(registers, longest)
 
 
 def written_names(store: Store, office: str = "") -> dict[str, list[dict[str, Any]]]:

@@ -46,7 +46,7 @@ from .master_words import SHEET_TITLES
 from .meeting import NOW, Meeting, Moment, both_meetings, clock_for, kind_at
 from .parsed import ParsedSource
 from .reading import ProgressFn, needs_reading, owned_anew, read_sources
-from .sheet_limits import fit_sheets
+from .sheet_limits import EXCEL_MAX_TEXT, fit_sheets
 from .sources import Source
 from .stamp import LAST_CHANGE_SETTING, stamp_of
 from .store import (
@@ -238,9 +238,11 @@ def run_sync(
         if result.stamp != shown and not given_up():
             seen = result.office or ""
             with contextlib.suppress(Superseded):  # asked between batches of calls too
-                calls = window_calls(store, seen, master.window.span(as_of), current, given_up)
+                span = master.window.span(as_of)
+                calls, longest = window_calls(store, seen, span, current, given_up)
                 rename({"calls": calls}, result.team)
                 master.registers = {**master.registers, "calls": calls}
+                master.short_texts = {"calls"} if longest <= EXCEL_MAX_TEXT else set()
                 if not given_up():
                     built = build_sheets(master)
                     result.notices += [cut.notice() for cut in fit_sheets(built, lang)]

@@ -96,6 +96,9 @@ class Table:
     empty: str | None = None
     links: Mapping[int, str] = field(default_factory=dict)
     sparkline: Sparkline | None = None
+    texts_fit: bool = False
+    """Every text is known to fit a cell (a register whose record texts do): the look
+    over every cell for one too long (`sheet_limits.fit_sheets`) is spared."""
 
     @property
     def header(self) -> list[str]:
@@ -188,3 +191,6 @@ class MasterInput:
     """Which records the register sheets show (`sync.window`); the rest show all."""
     offices: OfficeView | None = None
     """Each source's and rep's office: the head office's master (None: one office's)."""
+    short_texts: set[str] = field(default_factory=set)
+    """The registers no record text of is longer than a cell holds: none of their cells
+    can be (`Table.texts_fit`)."""

@@ -86,7 +86,7 @@ def register_table(data: MasterInput, register: str) -> Table:
     shown = within(register, data.registers.get(register, ()), span)
     columns, rows = register_rows(register, shown, data.figures.receivables, lang)
     title = data.window.title(data.as_of, len(rows), lang)
-    return Table(title, columns, rows, autofilter=True)
+    return Table(title, columns, rows, autofilter=True, texts_fit=register in data.short_texts)
 
 
 def register_rows(

@@ -112,6 +112,8 @@ def _fit_texts(sheet: MasterSheet, max_text: int) -> list[Cut]:
     cuts: list[Cut] = []
     for p in layout(sheet):
         table = p.table
+        if table.texts_fit:
+            continue
         cells = chain.from_iterable(table.rows)
         if max(map(len, filter(_is_text, cells)), default=0) <= max_text:
             continue

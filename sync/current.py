@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import chain
 from operator import attrgetter, itemgetter
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from sheets_templates.codec import decode_record, decode_records
 from sheets_templates.registers import REGISTERS
@@ -53,7 +53,7 @@ class EarlyWindow:
     calls: list[dict[str, Any]]
     changing: frozenset[str]
     longest: int
-    """The longest of their record texts (`Decoded`)."""
+    """The longest of their record texts (`decoded_calls`)."""
 
 
 @dataclass
@@ -100,9 +100,8 @@ def first_of_each_record(
     return best, duplicates
 
 
-DECODE_BATCH = 10_000
-"""Record texts decoded at a time while the registers stream in from the store (a
-tenth of a second's work: a read a newer sync supersedes stops within one)."""
+DECODE_BATCH = 20_000
+"""Record texts decoded at a time while the registers stream in from the store."""
 
 IN_FULL = ("visits", "leads", "shipments")
 """The registers a sync reads whole: the flags look at all their history (stalled
@@ -128,7 +127,7 @@ def load_current(store: Store, office: str, as_of: date) -> Current:
         store.latest_calls(office, as_of),
     )
     whole = store.current_records(office, registers=IN_FULL)
-    registers = decoded(chain(whole, _once(calls)), skipped).registers
+    registers = decoded(chain(whole, _once(calls)), skipped)
     copies: dict[str, list[dict[str, Any]]] = {name: [] for name in REGISTERS}
     duplicates = []
     for copy in sorted(losers, key=place):
@@ -169,9 +168,9 @@ def early_window(
     not change. Which are copies is known only after the sync, so none is skipped yet."""
     since, until = span or (None, None)
     gone = frozenset(changing)
-    rows = store.current_records(office, since, ["calls"], until)
-    calls, longest = decoded((r for r in rows if r.path not in gone), set())
-    return EarlyWindow(calls["calls"], gone, longest)
+    chunks = store.current_chunks(office, since, ["calls"], until)
+    calls, longest = decoded_calls(([r for r in c if r[PATH] not in gone] for c in chunks), set())
+    return EarlyWindow(calls, gone, longest)
 
 
 class Superseded(Exception):
@@ -187,60 +186,72 @@ def window_calls(
 ) -> tuple[list[dict[str, Any]], int]:
     """The calls the master's window shows (`window.Window.span`; None: every call),
     each record once as `load_current` has them, in the order they were typed, and the
-    longest of their texts (`Decoded`). When the sync read the other sources' calls
-    early (`Current.early`), only the changed sources' calls are read now. `stop` is
-    asked between batches of calls: once it says a newer sync is wanted, the read is
+    longest of their texts (`decoded_calls`). When the sync read the other sources'
+    calls early (`Current.early`), only the changed sources' calls are read now. `stop`
+    is asked between batches of calls: once it says a newer sync is wanted, the read is
     given up (`Superseded`)."""
     since, until = span or (None, None)
     early = current.early
     if early is None:
-        rows = store.current_records(office, since, ["calls"], until)
-        read = decoded(rows, current.skipped, stop)
-        return read.registers["calls"], read.longest
-    rows = store.current_records(office, since, ["calls"], until, paths=early.changing)
+        chunks = store.current_chunks(office, since, ["calls"], until)
+        return decoded_calls(chunks, current.skipped, stop)
+    chunks = store.current_chunks(office, since, ["calls"], until, paths=early.changing)
     skipped = current.skipped
-    read = decoded(rows, skipped, stop)
-    calls = [r for r in early.calls if r["source"] not in skipped] + read.registers["calls"]
+    fresh, longest = decoded_calls(chunks, skipped, stop)
+    calls = [r for r in early.calls if r["source"] not in skipped] + fresh
     calls.sort(key=itemgetter("source"))  # two runs in order: merged in one pass
-    return calls, max(early.longest, read.longest)
+    return calls, max(early.longest, longest)
 
 
-class Decoded(NamedTuple):
-    """Records decoded (`decoded`), by register, and the longest of their texts: no cell
-    a record's values make (an extra column's `k: v; …` included) is longer."""
+PATH = 4
+"""Where a row of `Store.current_chunks` holds its source's path (then sheet and row)."""
+_PLACE = itemgetter(PATH, PATH + 1, PATH + 2)
 
-    registers: dict[str, list[dict[str, Any]]]
-    longest: int
+
+def decoded_calls(
+    chunks: Iterable[list[tuple[Any, ...]]],
+    skipped: set[tuple[str, str, int]],
+    stop: Callable[[], bool] | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """The calls of `chunks` (`Store.current_chunks`) but the `skipped` places, typed
+    (with `source`), in the order they were typed, a chunk at a time; and the longest of
+    their record texts: no cell a call's values make (its extra columns' `k: v; …`
+    included) is longer. `stop` is asked before each chunk (`Superseded`)."""
+    calls: list[dict[str, Any]] = []
+    longest = 0
+    for chunk in chunks:
+        if stop is not None and stop():
+            raise Superseded
+        rows = [r for r in chunk if _PLACE(r) not in skipped] if skipped else chunk
+        texts = [r[2] for r in rows]
+        longest = max(longest, max(map(len, texts), default=0))
+        values = decode_records("calls", texts)
+        for record, source in zip(values, map(_PLACE, rows), strict=True):
+            record["source"] = source
+        calls += values
+    calls.sort(key=itemgetter("source"))  # as typed, whatever the query
+    return calls, longest
 
 
 def decoded(
-    rows: Iterable[CurrentRecord],
-    skipped: set[tuple[str, str, int]],
-    stop: Callable[[], bool] | None = None,
-) -> Decoded:
+    rows: Iterable[CurrentRecord], skipped: set[tuple[str, str, int]]
+) -> dict[str, list[dict[str, Any]]]:
     """The records of `rows` but the `skipped` places, typed (with `source`), in the
     order they were typed (path, sheet, row), decoded a batch at a time: the record
-    texts of a whole register are never held at once. `stop` is asked before each
-    batch (`Superseded`)."""
+    texts of a whole register are never held at once."""
     registers: dict[str, list[dict[str, Any]]] = {name: [] for name in REGISTERS}
     batches: dict[str, list[CurrentRecord]] = {name: [] for name in REGISTERS}
-    longest = 0
 
     def decode(register: str) -> None:
-        nonlocal longest
-        if stop is not None and stop():
-            raise Superseded
         batch = batches[register]
-        texts = [r.data for r in batch]
-        longest = max(longest, max(map(len, texts), default=0))
-        values = decode_records(register, texts)
+        values = decode_records(register, [r.data for r in batch])
         for record, row in zip(values, batch, strict=True):
             record["source"] = place(row)
         registers[register] += values
         batch.clear()
 
     for row in rows:
-        if skipped and place(row) in skipped:
+        if place(row) in skipped:
             continue
         batch = batches[row.register]
         batch.append(row)
@@ -249,7 +260,7 @@ def decoded(
     for register in REGISTERS:
         decode(register)
         registers[register].sort(key=itemgetter("source"))  # as typed, whatever the query
-    return Decoded(registers, longest)
+    return registers
 
 
 def written_names(store: Store, office: str = "") -> dict[str, list[dict[str, Any]]]:

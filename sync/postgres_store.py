@@ -172,15 +172,15 @@ class PostgresStore(SqliteStore):
 
     _cursors = count()
 
-    def _stream(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    def _chunks(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[list[tuple[Any, ...]]]:
         """A query's rows through a server-side cursor, `STREAM_CHUNK` at a time, so the
         client never holds them all (WITH HOLD: it also works outside a transaction)."""
         name = f"salesflow_stream_{next(self._cursors)}"
         try:
             with self.db.conn.cursor(name=name, withhold=True) as cursor:
-                cursor.itersize = STREAM_CHUNK
                 cursor.execute(Dialect.translated(sql), params)
-                yield from cursor
+                while chunk := cursor.fetchmany(STREAM_CHUNK):
+                    yield chunk
         except psycopg.OperationalError as exc:
             raise ServerStoreError(self.path, exc) from None
 

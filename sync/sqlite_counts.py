@@ -114,10 +114,15 @@ class KeptCounts:
         for table in KEPT_TABLES:
             self.db.execute(f"DELETE FROM {table} WHERE source_path = ?", (path,))
 
-    def _stream(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    def _chunks(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[list[tuple[Any, ...]]]:
         """A query's rows, `STREAM_CHUNK` at a time: never all of them in memory."""
         cursor = self.db.execute(sql, params)
         while chunk := cursor.fetchmany(STREAM_CHUNK):
+            yield chunk
+
+    def _stream(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+        """A query's rows one by one, read `STREAM_CHUNK` at a time (`_chunks`)."""
+        for chunk in self._chunks(sql, params):
             yield from chunk
 
     def current_records(
@@ -133,6 +138,19 @@ class KeptCounts:
         sources (and those of no office), of `registers` when named, of the sources at
         `paths` when given, and dated `since` or later and `until` or earlier (or
         undated: a lead without its registered date) when given."""
+        for chunk in self.current_chunks(office, since, registers, until, paths):
+            yield from map(CurrentRecord._make, chunk)
+
+    def current_chunks(
+        self,
+        office: str = "",
+        since: date | None = None,
+        registers: Iterable[str] | None = None,
+        until: date | None = None,
+        paths: Collection[str] | None = None,
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """`current_records` a fetch at a time, each row a plain tuple in `CurrentRecord`'s
+        order: a window of 100k calls is read without a Python object per row beyond it."""
         names = tuple(registers) if registers is not None else ()
         if (registers is not None and not names) or (paths is not None and not paths):
             return
@@ -144,14 +162,14 @@ class KeptCounts:
             conditions.append(f"source_path IN ({', '.join('?' * len(chosen))})")
         if since is None and until is None:
             where, params = scoped(office, conditions, (*names, *chosen))
-            yield from map(CurrentRecord._make, self._stream(RECORDS + where, params))
+            yield from self._chunks(RECORDS + where, params)
             return
         # the dated ones by the day index (a range, not every version), then the undated
         dated = [*conditions, *(["day >= ?"] if since else []), *(["day <= ?"] if until else [])]
         where, params = scoped(office, dated, (*names, *chosen, *_iso(since), *_iso(until)))
-        yield from map(CurrentRecord._make, self._stream(RECORDS + where, params))
+        yield from self._chunks(RECORDS + where, params)
         where, params = scoped(office, [*conditions, "day IS NULL"], (*names, *chosen))
-        yield from map(CurrentRecord._make, self._stream(RECORDS + where, params))
+        yield from self._chunks(RECORDS + where, params)
 
     def promised_records(self, office: str, register: str, day: date) -> list[CurrentRecord]:
         """The open versions of `register` that promise the next contact on `day`

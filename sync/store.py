@@ -200,6 +200,18 @@ class Store(Protocol):
         Every read below keeps to an office the same way."""
         ...
 
+    def current_chunks(
+        self,
+        office: str = "",
+        since: date | None = None,
+        registers: Iterable[str] | None = None,
+        until: date | None = None,
+        paths: Collection[str] | None = None,
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """`current_records` a fetch at a time, each row a plain tuple in `CurrentRecord`'s
+        order (the window's calls: no object per row beyond the tuple)."""
+        ...
+
     def promised_records(self, office: str, register: str, day: date) -> list[CurrentRecord]:
         """The open versions of `register` promising the next contact on `day`."""
         ...

@@ -192,7 +192,7 @@ def test_a_read_of_the_window_superseded_half_way_leaves_the_master_to_the_next(
 ) -> None:
     """The window's calls are read a batch at a time, and a newer save stops the read
     between two batches: the board's next sync does not wait for the whole read."""
-    monkeypatch.setattr(sync.current, "DECODE_BATCH", 2)
+    monkeypatch.setattr(sync.sqlite_counts, "STREAM_CHUNK", 2)
     zhang_san(tmp_path / "team")
     master = tmp_path / "master.xlsx"
     asked: list[bool] = []  # whether the master was being written when asked

@@ -27,8 +27,6 @@ Tables
 - `rep_rows`, `latest_calls` (`FOLLOW_UPS`, version 4): each rep name written on a
   source's records, with each sheet that holds it and its first row there; each (rep,
   customer key)'s latest calls in a source, whole; replaced with the records.
-- `shared_data` (`SHARED_DATA`, version 5): the (register, data hash) of the data two
-  open versions or more hold: the copies, kept as the sources change.
 - `tallies`, `gradings` (`DAY_COUNTS`, version 3): what each source's open versions
   count toward the KPIs, per rep × day × metric, and the gradings that can decide a
   new intent lead or the pipeline (`day_counts`); replaced with the source's records.
@@ -175,33 +173,12 @@ source like the tallies, each rep name's first row on each sheet (`rep_rows`, th
 roster's names). A store from before has its promises and rep rows written once when
 opened (`sqlite_counts`)."""
 
-SHARED_DATA = """
-CREATE TABLE IF NOT EXISTS shared_data (
-    register TEXT NOT NULL,
-    data_hash TEXT NOT NULL,
-    PRIMARY KEY (register, data_hash)
-);
-DELETE FROM shared_data;
-INSERT INTO shared_data (register, data_hash)
-    SELECT register, data_hash FROM versions WHERE ended_sync IS NULL
-    GROUP BY register, data_hash HAVING COUNT(*) > 1;
-"""
-"""The data held by two open versions or more (a record kept in two places), kept as
-the sources change so that a sync finds the copies without grouping every version;
-found once from the versions (again after the record texts are rewritten)."""
-
 WANTED_KEYS = (
     "CREATE TEMPORARY TABLE IF NOT EXISTS wanted_keys (register TEXT NOT NULL, base TEXT NOT NULL)"
 )
 """The keys a sync asks the versions of (`Store.open_versions_of`), for the connection."""
 
-MIGRATIONS: dict[int, str] = {
-    1: SCHEMA,
-    2: OFFICES,
-    3: DAY_COUNTS,
-    4: FOLLOW_UPS,
-    5: SHARED_DATA,
-}
+MIGRATIONS: dict[int, str] = {1: SCHEMA, 2: OFFICES, 3: DAY_COUNTS, 4: FOLLOW_UPS}
 """Version → the SQL that brings a store from the version before to it; a new version
 is added here (never by editing an old one), and opening a store applies what it lacks.
 Version 1 is `CREATE … IF NOT EXISTS`, so a store from before this table (no

@@ -6,7 +6,6 @@ history without decoding a record.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -270,16 +269,19 @@ class KeptCounts:
     def copies(self, office: str = "") -> list[CurrentRecord]:
         """The open versions whose data another open version of the register holds too
         (a record kept in two places; of an office's sources, as `current_records`):
-        few, found from the data kept as shared (`shared_data`) without reading the
-        others."""
+        few, found by hash without reading any data."""
         where, params = scoped(office, ["ended_sync IS NULL"])
-        rows = self.db.execute(
-            f"{RECORDS}{where} AND (register, data_hash) IN"
-            " (SELECT register, data_hash FROM shared_data)",
-            params,
-        ).fetchall()
-        holders = Counter((row[0], row[3]) for row in rows)  # within the office's sources
-        return [CurrentRecord._make(row) for row in rows if holders[row[0], row[3]] > 1]
+        return list(
+            map(
+                CurrentRecord._make,
+                self.db.execute(
+                    f"{RECORDS}{where} AND (register, data_hash) IN"
+                    f" (SELECT register, data_hash FROM versions{where}"
+                    " GROUP BY register, data_hash HAVING COUNT(*) > 1)",
+                    params + params,
+                ),
+            )
+        )
 
     def tallies(self, office: str = "") -> Iterator[TallyRow]:
         """Every source's kept tallies (`day_counts`; an office's, as `current_records`)."""

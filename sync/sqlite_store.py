@@ -24,7 +24,7 @@ from sheets_templates.words import Text
 from .day_counts import kept_of
 from .identity import base_key, pair
 from .parsed import ParsedSource, SheetSummary, text_hash
-from .schema import MIGRATIONS, SCHEMA_VERSION, SHARED_DATA, VERSIONS_TABLE, statements
+from .schema import MIGRATIONS, SCHEMA_VERSION, VERSIONS_TABLE, statements
 from .sqlite_counts import KeptCounts
 from .store import (
     StoredSource,
@@ -159,8 +159,6 @@ class SqliteStore(KeptCounts):
                         "UPDATE versions SET data = ?, data_hash = ? WHERE id = ?",
                         [(t, text_hash(t), r[0]) for t, r in zip(texts, rows, strict=True)],
                     )
-            for statement in statements(SHARED_DATA)[1:]:  # found again by the new hashes
-                self.db.execute(statement)
             self.put_setting(CODEC_SETTING, CODEC)
 
     # --- the sync transaction ------------------------------------------------------
@@ -319,7 +317,6 @@ class SqliteStore(KeptCounts):
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             inserts,
         )
-        self._keep_shared(sync_id, parsed.path)
         self._replace_findings(parsed)
         self._put_source(
             sync_id,
@@ -392,35 +389,9 @@ class SqliteStore(KeptCounts):
             " WHERE source_path = ? AND ended_sync IS NULL",
             (sync_id, path),
         )
-        self._keep_shared(sync_id, path)
         self.db.execute("DELETE FROM source_sheets WHERE path = ?", (path,))
         self.db.execute("DELETE FROM problems WHERE path = ?", (path,))
         self._drop_counts(path)
-
-    def _keep_shared(self, sync_id: int, path: str) -> None:
-        """Keep `shared_data` to the data two open versions or more hold, once sync
-        `sync_id` has started and ended versions of the source at `path`: data whose
-        version ended may have been left with one holder; a version started may share
-        its data with another (of any source, this one included)."""
-        self.db.execute(
-            "DELETE FROM shared_data WHERE (register, data_hash) IN"
-            " (SELECT register, data_hash FROM versions WHERE ended_sync = ? AND source_path = ?)"
-            " AND (SELECT COUNT(*) FROM versions o WHERE o.ended_sync IS NULL"
-            " AND o.register = shared_data.register AND o.data_hash = shared_data.data_hash) < 2",
-            (sync_id, path),
-        )
-        self.db.execute(
-            "INSERT INTO shared_data (register, data_hash)"
-            " SELECT v.register, v.data_hash FROM versions v WHERE v.id IN"
-            " (SELECT id FROM versions WHERE ended_sync IS NULL AND source_path = ?"
-            " AND first_sync = ?)"
-            " AND EXISTS (SELECT 1 FROM versions o WHERE o.ended_sync IS NULL"
-            " AND o.register = v.register AND o.data_hash = v.data_hash AND o.id <> v.id)"
-            " AND NOT EXISTS (SELECT 1 FROM shared_data s"
-            " WHERE s.register = v.register AND s.data_hash = v.data_hash)"
-            " GROUP BY v.register, v.data_hash",
-            (path, sync_id),
-        )
 
     # --- reading the current state -------------------------------------------------
 

@@ -4,7 +4,6 @@ leaves the master as it is. Hand-worked teams, both stores."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
@@ -283,9 +282,9 @@ def copies_in(store_at: Location) -> list[tuple[str, int]]:
     return kept
 
 
-def test_the_copies_are_kept_as_the_sources_change(tmp_path: Path, store_at: Location) -> None:
-    """The data two records hold is kept as files change (`shared_data`), not found by
-    grouping every version: copies made, undone, moved and gone."""
+def test_the_copies_follow_the_sources_as_they_change(tmp_path: Path, store_at: Location) -> None:
+    """The records two places hold are found by their hashes (`Store.copies`) as files
+    change: copies made, undone, tripled and gone."""
     team = tmp_path / "team"
     x, y, z = (call(NOV20, name, "王经理", f"1380000000{n}") for n, name in enumerate("XYZ"))
 
@@ -304,18 +303,6 @@ def test_the_copies_are_kept_as_the_sources_change(tmp_path: Path, store_at: Loc
     run_sync(file_sources([team], AS_OF), store_at, AS_OF)
     assert copies_in(store_at) == [("a", 4), ("c", 2)]  # b is gone, a and c still share z
     assert save("a", x) == []
-
-
-def test_a_store_from_before_the_kept_copies_finds_them_when_opened(tmp_path: Path) -> None:
-    team, store_at = tmp_path / "team", tmp_path / "store.sqlite"
-    x = call(NOV20, "甲公司", "王经理", "13800000001")
-    for rep in ("a", "b"):
-        write_workbook(team / rep / "电话.xlsx", [("电话记录", "calls", [dict(x)], "zh")])
-    run_sync(file_sources([team], AS_OF), store_at, AS_OF)
-    with sqlite3.connect(store_at) as db:  # as schema version 4 left it
-        db.execute("DROP TABLE shared_data")
-        db.execute("DELETE FROM schema_version WHERE version = 5")
-    assert copies_in(store_at) == [("a", 2), ("b", 2)]
 
 
 def test_the_sync_after_the_first_reads_nothing_when_nothing_changed(tmp_path: Path) -> None:

@@ -476,12 +476,6 @@ def write_xlsx(
     """Write the workbook to `target` (not atomic: see `write_master_xlsx`), with the
     content's `stamp` (`STAMP_PROPERTY`) when given. `stop` is asked between chunks of
     rows: once it says so, the write is given up (`WriteAbandoned`)."""
-    _write_xlsx(sheets, target, stamp, stop)
-
-
-def _write_xlsx(
-    sheets: list[MasterSheet], target: Path, stamp: str, stop: Callable[[], bool] | None
-) -> None:
     layouts = [layout(s) for s in sheets]
     frame_bytes, styles = _frame(sheets, layouts, stamp)
     with (

@@ -124,20 +124,10 @@ class KeptCounts:
         for chunk in self._chunks(sql, params):
             yield from chunk
 
-    def current_records(
-        self,
-        office: str = "",
-        since: date | None = None,
-        registers: Iterable[str] | None = None,
-        until: date | None = None,
-        paths: Collection[str] | None = None,
-    ) -> Iterator[CurrentRecord]:
+    def current_records(self, *args: Any, **kwargs: Any) -> Iterator[CurrentRecord]:
         """Every open version with its data: the latest data of each key in each source
-        still present, streamed, in no particular order. Only those of a named `office`'s
-        sources (and those of no office), of `registers` when named, of the sources at
-        `paths` when given, and dated `since` or later and `until` or earlier (or
-        undated: a lead without its registered date) when given."""
-        for chunk in self.current_chunks(office, since, registers, until, paths):
+        still present, streamed, in no particular order; chosen as `current_chunks`."""
+        for chunk in self.current_chunks(*args, **kwargs):
             yield from map(CurrentRecord._make, chunk)
 
     def current_chunks(
@@ -148,8 +138,12 @@ class KeptCounts:
         until: date | None = None,
         paths: Collection[str] | None = None,
     ) -> Iterator[list[tuple[Any, ...]]]:
-        """`current_records` a fetch at a time, each row a plain tuple in `CurrentRecord`'s
-        order: a window of 100k calls is read without a Python object per row beyond it."""
+        """The open versions with their data, a fetch at a time, each row a plain tuple
+        in `CurrentRecord`'s order (a window of 100k calls is read without a Python object
+        per row beyond it). Only those of a named `office`'s sources (and those of no
+        office), of `registers` when named, of the sources at `paths` when given, and dated
+        `since` or later and `until` or earlier (or undated: a lead without its registered
+        date) when given."""
         names = tuple(registers) if registers is not None else ()
         if (registers is not None and not names) or (paths is not None and not paths):
             return

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from itertools import chain
+from itertools import chain, islice
 from operator import attrgetter, itemgetter
 from typing import Any, TypeVar
 
@@ -109,7 +109,43 @@ customers, lead collisions, receivables). The calls, nearly all of a company's r
 are read only where something needs them (`load_current`, `window_calls`)."""
 
 
-def load_current(store: Store, office: str, as_of: date) -> Current:
+COPIES_SETTING = "copies"
+"""The data held by more than one open version after a sync, and that sync's id (per
+office: `copies@华东`): the next sync of the store looks again only at those and at the
+data it changed (`found_copies`)."""
+
+
+LOOKED_UP_MOST = 50_000
+"""Versions a sync started or ended, at most, for their data to be looked up for copies
+(`found_copies`): past it, grouping every open version is quicker."""
+
+
+def found_copies(
+    store: Store, office: str, sync_id: int, paths: Iterable[str]
+) -> list[CurrentRecord]:
+    """`Store.copies` after sync `sync_id`, which started or ended versions only in the
+    sources `paths`. When the sync before it was the one that kept what was copied then
+    (`COPIES_SETTING`), only data copied then or changed now can be copied now: those
+    are looked up, not every open version grouped. Any other sync in between (another
+    office's, a test's) and the copies are found from all of them."""
+    name = f"{COPIES_SETTING}@{office}" if office else COPIES_SETTING
+    kept = store.setting(name)
+    found = None
+    if kept and kept["sync"] == sync_id - 1:  # ids are given in turn (MAX + 1)
+        changed = list(islice(store.changed_versions(sync_id, paths), LOOKED_UP_MOST))
+        if len(changed) < LOOKED_UP_MOST:
+            among = {*map(tuple, kept["data"]), *((r, data) for r, _key, data in changed)}
+            found = store.copies(office, among)
+    if found is None:
+        found = store.copies(office)
+    copied = sorted({(row.register, row.data_hash) for row in found})
+    store.put_setting(name, {"sync": sync_id, "data": copied})
+    return found
+
+
+def load_current(
+    store: Store, office: str, as_of: date, sync_id: int, paths: Iterable[str]
+) -> Current:
     """What the figures need of the current registers (`kpi.figures_of`), each record
     once: the visits, leads and shipments whole; of the calls, those of the as-of day
     (its objections), those promising a call on it, and each customer's latest by then
@@ -118,8 +154,9 @@ def load_current(store: Store, office: str, as_of: date) -> Current:
 
     The copies of an earlier source's record (the same data) are duplicates: flagged,
     not counted again. Which versions are copies is found from the store's hashes
-    (`Store.copies`), so the records stream in and are decoded a batch at a time."""
-    best, losers = first_of_each_record(store.copies(office))
+    (`found_copies`: sync `sync_id` changed only the sources `paths`), so the records
+    stream in and are decoded a batch at a time."""
+    best, losers = first_of_each_record(found_copies(store, office, sync_id, paths))
     skipped = {place(row) for row in losers}
     calls = chain(
         store.current_records(office, since=as_of, until=as_of, registers=["calls"]),
@@ -323,7 +360,7 @@ def changes_of(
         counted.update(chunk)
         chunk.clear()
 
-    for register, key in store.changed_keys(sync_id, paths):
+    for register, key, _data in store.changed_versions(sync_id, paths):
         identity = (register, base_key(key))
         if identity not in counted:
             chunk.add(identity)

@@ -312,7 +312,7 @@ def _run(
             store.mark_unreadable(sync_id, p)
 
         seen = office or ""  # the head office (None) sees every office, as "" does
-        current = load_current(store, seen, as_of)
+        current = load_current(store, seen, as_of, sync_id, touched)
         current.early = early
         by_path = offices.source_offices(store, office, sources)
         names = written_names(store, seen)

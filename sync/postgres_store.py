@@ -144,7 +144,7 @@ class PostgresStore(SqliteStore):
 
     db: Dialect
     path: str
-    wanted_keys_table = collated(schema.WANTED_KEYS)
+    wanted_tables = tuple(map(collated, schema.WANTED_TABLES))
 
     def __init__(self, url: str, timeout: float = 60.0) -> None:
         self.db = Dialect(url, timeout)
@@ -154,7 +154,8 @@ class PostgresStore(SqliteStore):
         try:
             self._migrate()
             self._count_kept_records()
-            self.db.execute(self.wanted_keys_table)
+            for table in self.wanted_tables:
+                self.db.execute(table)
         except BaseException:
             self.db.close()
             raise

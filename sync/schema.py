@@ -173,10 +173,14 @@ source like the tallies, each rep name's first row on each sheet (`rep_rows`, th
 roster's names). A store from before has its promises and rep rows written once when
 opened (`sqlite_counts`)."""
 
-WANTED_KEYS = (
-    "CREATE TEMPORARY TABLE IF NOT EXISTS wanted_keys (register TEXT NOT NULL, base TEXT NOT NULL)"
+WANTED_TABLES = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS wanted_keys (register TEXT NOT NULL, base TEXT NOT NULL)",
+    "CREATE TEMPORARY TABLE IF NOT EXISTS wanted_hashes"
+    " (register TEXT NOT NULL, data_hash TEXT NOT NULL)",
 )
-"""The keys a sync asks the versions of (`Store.open_versions_of`), for the connection."""
+"""The connection's tables of what a sync asks of the versions: the keys whose versions
+it counts the changes of (`Store.versions_of`), the data whose copies it looks for
+again (`Store.copies`)."""
 
 MIGRATIONS: dict[int, str] = {1: SCHEMA, 2: OFFICES, 3: DAY_COUNTS, 4: FOLLOW_UPS}
 """Version → the SQL that brings a store from the version before to it; a new version

@@ -6,6 +6,7 @@ history without decoding a record.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .day_counts import GradingRow, Kept, TallyRow, kept_of
 from .identity import base_key
-from .schema import WANTED_KEYS
+from .schema import WANTED_TABLES
 from .store import CurrentRecord, KeyVersion, OpenVersion
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ class KeptCounts:
     """The SQLite store's part that keeps and reads the counts (a base of `SqliteStore`)."""
 
     db: Connection
-    wanted_keys_table = WANTED_KEYS
+    wanted_tables: tuple[str, ...] = WANTED_TABLES
 
     def setting(self, name: str) -> Any:
         raise NotImplementedError
@@ -215,14 +216,17 @@ class KeptCounts:
         )
         return list(map(CurrentRecord._make, self.db.execute(sql, last_params + params)))
 
-    def changed_keys(self, sync_id: int, paths: Iterable[str]) -> Iterator[tuple[str, str]]:
-        """The (register, natural key) of every version sync `sync_id` started or ended
-        in the sources `paths`, streamed: the only records that sync can have changed."""
+    def changed_versions(
+        self, sync_id: int, paths: Iterable[str]
+    ) -> Iterator[tuple[str, str, str]]:
+        """The (register, natural key, data hash) of every version sync `sync_id` started
+        or ended in the sources `paths`, streamed: the only records that sync can have
+        changed, and the only data whose copies it can have made or undone."""
         for path in paths:
             yield from self._stream(
-                "SELECT register, natural_key FROM versions"
+                "SELECT register, natural_key, data_hash FROM versions"
                 " WHERE ended_sync IS NULL AND source_path = ? AND first_sync = ?"
-                " UNION ALL SELECT register, natural_key FROM versions"
+                " UNION ALL SELECT register, natural_key, data_hash FROM versions"
                 " WHERE ended_sync = ? AND source_path = ?",
                 (path, sync_id, sync_id, path),
             )
@@ -260,22 +264,42 @@ class KeptCounts:
         found = ((OpenVersion._make(r[:6]), r[6], r[7]) for r in rows)
         return [v for v in found if (v[0].register, base_key(v[0].key)) in wanted]
 
-    def copies(self, office: str = "") -> list[CurrentRecord]:
+    def copies(
+        self, office: str = "", among: Collection[tuple[str, str]] | None = None
+    ) -> list[CurrentRecord]:
         """The open versions whose data another open version of the register holds too
         (a record kept in two places; of an office's sources, as `current_records`):
-        few, found by hash without reading any data."""
-        where, params = scoped(office, ["ended_sync IS NULL"])
-        return list(
-            map(
-                CurrentRecord._make,
-                self.db.execute(
-                    f"{RECORDS}{where} AND (register, data_hash) IN"
-                    f" (SELECT register, data_hash FROM versions{where}"
-                    " GROUP BY register, data_hash HAVING COUNT(*) > 1)",
-                    params + params,
-                ),
+        few, found by hash without reading any data. With `among`, only the copies of
+        those (register, data hash): looked up in the hash index, where finding every
+        copy groups all the open versions (0.3 s at 500k)."""
+        if among is None:
+            where, params = scoped(office, ["ended_sync IS NULL"])
+            return list(
+                map(
+                    CurrentRecord._make,
+                    self.db.execute(
+                        f"{RECORDS}{where} AND (register, data_hash) IN"
+                        f" (SELECT register, data_hash FROM versions{where}"
+                        " GROUP BY register, data_hash HAVING COUNT(*) > 1)",
+                        params + params,
+                    ),
+                )
             )
+        self.db.execute("DELETE FROM wanted_hashes")
+        self.db.executemany(
+            "INSERT INTO wanted_hashes (register, data_hash) VALUES (?, ?)", set(among)
         )
+        where, params = scoped(
+            office,
+            ["v.ended_sync IS NULL", "v.register = w.register", "v.data_hash = w.data_hash"],
+        )
+        rows = self.db.execute(
+            "SELECT v.register, v.natural_key, v.data, v.data_hash, v.source_path, v.sheet,"
+            " v.row_no FROM wanted_hashes w CROSS JOIN versions v" + where,
+            params,
+        ).fetchall()
+        held = Counter((row[0], row[3]) for row in rows)
+        return [CurrentRecord._make(row) for row in rows if held[row[0], row[3]] > 1]
 
     def tallies(self, office: str = "") -> Iterator[TallyRow]:
         """Every source's kept tallies (`day_counts`; an office's, as `current_records`)."""

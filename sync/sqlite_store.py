@@ -88,7 +88,8 @@ class SqliteStore(KeptCounts):
             self._migrate()
             self._times_without_seconds()
             self._count_kept_records()
-            self.db.execute(self.wanted_keys_table)
+            for table in self.wanted_tables:
+                self.db.execute(table)
         except (sqlite3.Error, OSError) as exc:
             raise store_error(path, exc) from None
         self._next_version = 0

@@ -220,9 +220,11 @@ class Store(Protocol):
         """Each (rep, customer)'s latest open calls dated by `until`."""
         ...
 
-    def changed_keys(self, sync_id: int, paths: Iterable[str]) -> Iterator[tuple[str, str]]:
-        """The (register, natural key) of every version a sync started or ended in some
-        sources."""
+    def changed_versions(
+        self, sync_id: int, paths: Iterable[str]
+    ) -> Iterator[tuple[str, str, str]]:
+        """The (register, natural key, data hash) of every version a sync started or
+        ended in some sources."""
         ...
 
     def open_before(self, office: str, sync_id: int) -> bool:
@@ -236,8 +238,11 @@ class Store(Protocol):
         by sync `sync_id`."""
         ...
 
-    def copies(self, office: str = "") -> list[CurrentRecord]:
-        """The open versions whose data another open version of the register holds too."""
+    def copies(
+        self, office: str = "", among: Collection[tuple[str, str]] | None = None
+    ) -> list[CurrentRecord]:
+        """The open versions whose data another open version of the register holds too;
+        with `among`, of those (register, data hash) only."""
         ...
 
     def tallies(self, office: str = "") -> Iterator[TallyRow]:

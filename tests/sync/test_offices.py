@@ -346,3 +346,23 @@ def test_a_path_another_office_holds_is_left_to_it_and_said(
     monkeypatch.chdir(east)
     again = sync(Path("team"), east / "master.xlsx", store_at, Scope("华东"))
     assert [s.status for s in again.sources] == ["unchanged"] and again.records["calls"] == 3
+
+
+def test_the_head_office_finds_the_copies_an_office_made_since_it_last_looked(
+    tmp_path: Path, store_at: Location
+) -> None:
+    """A sync looks again only at the data copied at the sync before and the data it
+    changed, when it made that sync itself (`current.found_copies`); the head office,
+    which reads nothing, finds every copy an office's sync made in between."""
+    east, hq = write_office(tmp_path, "华东"), tmp_path / "hq.xlsx"
+    sync(east, tmp_path / "east.xlsx", store_at, Scope("华东"))
+    assert sync(None, hq, store_at, Scope(head_office=True)).duplicates == []
+    lines = (east / "张三" / "电话记录.csv").read_text(encoding="utf-8").splitlines()
+    copied = [f"{line},{'销售员' if n == 0 else '张三'}" for n, line in enumerate(lines)]
+    (east / "张三" / "电话记录 副本.csv").write_text("\n".join(copied), encoding="utf-8")
+    assert len(sync(east, tmp_path / "east.xlsx", store_at, Scope("华东")).duplicates) == 3
+    found = sync(None, hq, store_at, Scope(head_office=True)).duplicates
+    # the first by path wins: "电话记录 副本.csv" sorts before "电话记录.csv"
+    assert sorted((d.file, d.row) for d in found) == [
+        ("华东/张三/电话记录.csv", r) for r in (2, 3, 4)
+    ]

@@ -270,23 +270,41 @@ def test_the_calls_read_while_the_workers_parse_are_those_read_after(
 
 def copies_in(store_at: Location) -> list[tuple[str, int]]:
     """Where the store's copies are (`Store.copies`), and where every current record
-    holding data another holds too is (all of them read and grouped)."""
+    holding data another holds too is (all of them read and grouped); the data the last
+    sync kept as copied (`found_copies`) is that data."""
     with open_store(store_at) as store:
         kept = sorted((Path(r.path).parent.name, r.row) for r in store.copies())
         rows = list(store.current_records())
+        remembered = store.setting(sync.current.COPIES_SETTING)
+        last = store.sync_log()[-1].id
     held: dict[tuple[str, str], int] = {}
     for r in rows:
         held[r.register, r.data_hash] = held.get((r.register, r.data_hash), 0) + 1
-    grouped = [(Path(r.path).parent.name, r.row) for r in rows if held[r.register, r.data_hash] > 1]
-    assert kept == sorted(grouped)
+    copied = [r for r in rows if held[r.register, r.data_hash] > 1]
+    assert kept == sorted((Path(r.path).parent.name, r.row) for r in copied)
+    assert remembered["sync"] == last
+    assert sorted(map(tuple, remembered["data"])) == sorted(
+        {(r.register, r.data_hash) for r in copied}
+    )
     return kept
 
 
-def test_the_copies_follow_the_sources_as_they_change(tmp_path: Path, store_at: Location) -> None:
+def test_the_copies_follow_the_sources_as_they_change(
+    tmp_path: Path, store_at: Location, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The records two places hold are found by their hashes (`Store.copies`) as files
-    change: copies made, undone, tripled and gone."""
+    change: copies made, undone, tripled and gone. Each sync after the first looks up
+    only the data copied before and the data it changed (`found_copies`)."""
     team = tmp_path / "team"
     x, y, z = (call(NOV20, name, "王经理", f"1380000000{n}") for n, name in enumerate("XYZ"))
+    looked_up: list[int | None] = []
+    copies = sync.sqlite_counts.KeptCounts.copies
+
+    def heard(store: Any, office: str = "", among: Any = None) -> Any:
+        looked_up.append(None if among is None else len(among))
+        return copies(store, office, among)
+
+    monkeypatch.setattr(sync.sqlite_counts.KeptCounts, "copies", heard)
 
     def save(rep: str, *calls: dict[str, Any]) -> list[tuple[str, int]]:
         write_workbook(team / rep / "电话.xlsx", [("电话记录", "calls", list(calls), "zh")])
@@ -297,12 +315,16 @@ def test_the_copies_follow_the_sources_as_they_change(tmp_path: Path, store_at: 
     assert save("b", dict(y), z) == [("a", 3), ("b", 2)]  # y in a and b
     assert save("a", x, {**y, "outcome": "已回访"}) == []  # a's y edited: b's is alone
     assert save("c", dict(z)) == [("b", 3), ("c", 2)]
+    w = call(NOV20, "W", "王经理", "13800000009")
+    assert save("d", w) == [("b", 3), ("c", 2)]  # kept, though this sync did not touch them
     edited_y = {**y, "outcome": "已回访"}
     assert save("a", x, edited_y, dict(z)) == [("a", 4), ("b", 3), ("c", 2)]  # z thrice
     (team / "b" / "电话.xlsx").unlink()
     run_sync(file_sources([team], AS_OF), store_at, AS_OF)
     assert copies_in(store_at) == [("a", 4), ("c", 2)]  # b is gone, a and c still share z
     assert save("a", x) == []
+    syncs = looked_up[::2]  # each sync's, then `copies_in`'s (every open version grouped)
+    assert syncs[0] is None and None not in syncs[1:] and looked_up[1::2] == [None] * 8
 
 
 def test_the_sync_after_the_first_reads_nothing_when_nothing_changed(tmp_path: Path) -> None:

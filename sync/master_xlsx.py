@@ -11,10 +11,10 @@ write is paid again on every incremental sync. Every
 `-` or `@` is text, never a formula, and such text carries the `quotePrefix` style so
 that editing it in Excel keeps it text (`sync.excel_text`).
 
-The container is the conventional one Excel writes, because stricter readers (SheetJS,
-ExcelJS, Gnumeric) refuse anything else: `[Content_Types].xml` first, every part with
-a plain local header (real sizes and CRC, version 2.0, no ZIP64) matching the central
-directory, every `<row>` and `<c>` with its `r`.
+The container is the conventional one Excel writes (`xlsx_zip`), because stricter
+readers (SheetJS, ExcelJS, Gnumeric) refuse anything else: `[Content_Types].xml` first,
+every part with a plain local header matching the central directory, every `<row>` and
+`<c>` with its `r`.
 
 The file is written beside the master under a temporary name and renamed into place
 (`os.replace`), so a crash or a kill mid-write leaves the previous master intact; the
@@ -57,6 +57,7 @@ from .master_model import (
 )
 from .sheet_limits import cut_text
 from .sources import OUTPUT_MASTER, OUTPUT_PROPERTY
+from .xlsx_zip import Deflated, Part, ZipWriter, deflated
 
 STAMP_PROPERTY = "salesflow-content"
 """The custom property that holds what the master shows, as a stamp (`stamp.stamp_of`):
@@ -206,13 +207,14 @@ def _style(fmt: Format) -> str:
 
 
 SPLIT_ROWS = 20_000
-"""A table of more rows than this has its second half rendered by a forked child
-(`forked.Forked`) while this process renders the first: 0.5 s less for a 95k-row
-month of calls."""
+"""A table of more rows than this has its second half rendered and deflated by a forked
+child (`forked.Forked`, `xlsx_zip.deflated`) while this process renders the first: 0.5 s
+less for a 95k-row month of calls."""
 
 
-def table_xml(p: Placed, styles: Styles) -> Generator[bytes, None, None]:
-    """The `<row>`s of a placed table, top-down, in pieces of at most `CHUNK_ROWS` rows."""
+def table_xml(p: Placed, styles: Styles) -> Generator[bytes | Deflated, None, None]:
+    """The `<row>`s of a placed table, top-down, in pieces of at most `CHUNK_ROWS` rows;
+    a big table's second half as one piece, deflated by the child that rendered it."""
     t = p.table
     if p.title_row is not None:
         yield _row(p.title_row, [cell_xml(t.title, "", styles.title)]).encode()
@@ -236,9 +238,9 @@ def table_xml(p: Placed, styles: Styles) -> Generator[bytes, None, None]:
         yield from rendered(starts)
         return
     half = len(starts) // 2
-    with contextlib.closing(Forked(lambda: rendered(starts[half:]))) as second:
+    with contextlib.closing(Forked(lambda: deflated(rendered(starts[half:])))) as second:
         yield from rendered(starts[:half])
-        yield from second
+        yield Deflated.of(b"".join(second))
 
 
 def _row(r: int, cells: list[str]) -> str:
@@ -431,8 +433,7 @@ class WriteAbandoned(Exception):
 
 
 def _write_sheet(
-    out: zipfile.ZipFile,
-    name: str,
+    part: Part,
     skeleton: str,
     placed: list[Placed],
     styles: Styles,
@@ -452,19 +453,17 @@ def _write_sheet(
         f'<dimension ref="A1:{column_letter(width - 1)}{last + 1}"/>',
         head,
     )
-    # a plain local header, rewritten with the real sizes and CRC once the part is
-    # written (the target is seekable); a sheet over 2 GiB raises, far beyond the window
-    with out.open(name, "w") as fh:
-        fh.write(head.encode())
-        fh.write(b"<sheetData>")
-        for p in placed:
-            with contextlib.closing(table_xml(p, styles)) as pieces:  # a child stops too
-                for xml in pieces:
-                    if stop is not None and stop():
-                        raise WriteAbandoned
-                    fh.write(xml)
-        fh.write(b"</sheetData>")
-        fh.write(tail.encode())
+    part.write(head.encode() + b"<sheetData>")
+    for p in placed:
+        with contextlib.closing(table_xml(p, styles)) as pieces:  # a child stops too
+            for xml in pieces:
+                if stop is not None and stop():
+                    raise WriteAbandoned
+                if isinstance(xml, Deflated):
+                    part.splice(xml)
+                else:
+                    part.write(xml)
+    part.write(b"</sheetData>" + tail.encode())
 
 
 def write_xlsx(
@@ -478,21 +477,15 @@ def write_xlsx(
     rows: once it says so, the write is given up (`WriteAbandoned`)."""
     layouts = [layout(s) for s in sheets]
     frame_bytes, styles = _frame(sheets, layouts, stamp)
-    with (
-        zipfile.ZipFile(io.BytesIO(frame_bytes)) as frame,
-        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out,
-    ):
+    with zipfile.ZipFile(io.BytesIO(frame_bytes)) as frame, target.open("wb") as fh:
+        out = ZipWriter(fh)
         sheet_parts = dict(zip(_sheet_paths(frame), layouts, strict=True))
         # xlsxwriter puts [Content_Types].xml first; the parts keep its order
         for item in frame.infolist():
-            if item.filename in sheet_parts:
-                _write_sheet(
-                    out,
-                    item.filename,
-                    frame.read(item).decode(),
-                    sheet_parts[item.filename],
-                    styles,
-                    stop,
-                )
-            else:
-                out.writestr(item, frame.read(item))
+            with out.part(item.filename, item.date_time) as part:
+                if item.filename in sheet_parts:
+                    skeleton = frame.read(item).decode()
+                    _write_sheet(part, skeleton, sheet_parts[item.filename], styles, stop)
+                else:
+                    part.write(frame.read(item))
+        out.close()

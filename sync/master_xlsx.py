@@ -173,6 +173,8 @@ def rows_xml(
             text_styles[c] if c < len(text_styles) else "",
             known[c] if c < len(known) else None,
         )
+        if not any(rendered):  # blank over these rows (a register's unused fields)
+            continue
         cells.append(
             [
                 f"{opening}{n}{body}" if body else BLANK

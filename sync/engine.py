@@ -11,7 +11,6 @@ summary of a run, as JSON and as text, is `summary`'s.
 from __future__ import annotations
 
 import contextlib
-import gc
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -247,7 +246,6 @@ def run_sync(
                     built = build_sheets(master)
                     result.notices += [cut.notice() for cut in fit_sheets(built, lang)]
                     result.sheets = built
-        keep_as_long_lived()
     return result
 
 
@@ -435,19 +433,6 @@ def _stored(
         store.replace_source(sync_id, parsed, as_of)
     parsed.records, parsed.kept = [], None
     return parsed
-
-
-def keep_as_long_lived() -> None:
-    """Put every object the collector tracks in its oldest generation, without walking
-    them (`gc.freeze` then `gc.unfreeze`, as documented).
-
-    What a sync keeps — the registers, the master's tables — is long-lived, and the
-    next collections would otherwise walk all of it again (0.15 s for a big team).
-    Left alone when someone else froze objects.
-    """
-    if gc.get_freeze_count() == 0:
-        gc.freeze()
-        gc.unfreeze()
 
 
 STATUSES = ("synced", "unchanged", "skipped", "unreadable", "gone")

@@ -61,25 +61,17 @@ def _squared(matrix: list[int]) -> list[int]:
 def crc32_combine(crc1: int, crc2: int, len2: int) -> int:
     """The CRC-32 of A + B from A's CRC, B's CRC and B's length (zlib's
     `crc32_combine`, which Python's zlib does not offer): A's CRC is run through
-    `len2` zero bytes by squaring the one-zero-bit operator, then B's is added."""
-    if len2 == 0:
-        return crc1
-    odd = [0xEDB88320] + [1 << n for n in range(31)]  # one zero bit
-    even = _squared(odd)  # two zero bits
-    odd = _squared(even)  # four zero bits
-    while True:  # apply len2 zero bytes, a bit of len2 at a time
-        even = _squared(odd)
+    `len2` zero bytes by operators squared from the one of a zero bit, then B's is
+    added."""
+    zeros = [0xEDB88320] + [1 << n for n in range(31)]  # the operator of one zero bit
+    for _ in range(3):
+        zeros = _squared(zeros)  # of 2, 4, then 8 zero bits: a zero byte
+    while len2:  # of 2**k zero bytes for each bit k of len2
         if len2 & 1:
-            crc1 = _times(crc1, even)
+            crc1 = _times(crc1, zeros)
         len2 >>= 1
-        if not len2:
-            break
-        odd = _squared(even)
-        if len2 & 1:
-            crc1 = _times(crc1, odd)
-        len2 >>= 1
-        if not len2:
-            break
+        if len2:
+            zeros = _squared(zeros)
     return crc1 ^ crc2
 
 

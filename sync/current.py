@@ -25,7 +25,7 @@ from sheets_templates.roster import Roster
 from .identity import base_key, pair
 from .master_model import Duplicate
 from .master_words import DUP_OTHER
-from .store import CurrentRecord, OpenVersion, Store
+from .store import CurrentRecord, OpenVersion, Store, current_records
 
 
 @dataclass
@@ -150,7 +150,7 @@ def load_current(
     once: the visits, leads and shipments whole; of the calls, those of the as-of day
     (its objections), those promising a call on it, and each customer's latest by then
     (when the rep was last in touch: `followups`). A named office's only, as
-    `Store.current_records`.
+    `Store.current_chunks`.
 
     The copies of an earlier source's record (the same data) are duplicates: flagged,
     not counted again. Which versions are copies is found from the store's hashes
@@ -159,11 +159,11 @@ def load_current(
     best, losers = first_of_each_record(found_copies(store, office, sync_id, paths))
     skipped = {place(row) for row in losers}
     calls = chain(
-        store.current_records(office, since=as_of, until=as_of, registers=["calls"]),
+        current_records(store, office, since=as_of, until=as_of, registers=["calls"]),
         store.promised_records(office, "calls", as_of),
         store.latest_calls(office, as_of),
     )
-    whole = store.current_records(office, registers=IN_FULL)
+    whole = current_records(store, office, registers=IN_FULL)
     registers = decoded(chain(whole, _once(calls)), skipped)
     copies: dict[str, list[dict[str, Any]]] = {name: [] for name in REGISTERS}
     duplicates = []

@@ -29,7 +29,7 @@ from .master_registers import register_rows
 from .master_words import SHEET_TITLES
 from .master_xlsx import write_xlsx
 from .sheet_limits import EXCEL_MAX_ROWS, Cut, fit_sheets
-from .store import CurrentRecord, Store
+from .store import CurrentRecord, Store, current_records
 from .team import apply_roster, load_roster
 from .window import record_day
 
@@ -65,7 +65,7 @@ def slice_records(
     bounded = start is not None or end is not None
     low, high = start or date.min, end or date.max
     kept: dict[tuple[str, str], CurrentRecord] = {}
-    for row in store.current_records():
+    for row in current_records(store):
         if row.register not in registers:
             continue
         ident = (row.register, row.data_hash)

@@ -125,12 +125,6 @@ class KeptCounts:
         for chunk in self._chunks(sql, params):
             yield from chunk
 
-    def current_records(self, *args: Any, **kwargs: Any) -> Iterator[CurrentRecord]:
-        """Every open version with its data: the latest data of each key in each source
-        still present, streamed, in no particular order; chosen as `current_chunks`."""
-        for chunk in self.current_chunks(*args, **kwargs):
-            yield from map(CurrentRecord._make, chunk)
-
     def current_chunks(
         self,
         office: str = "",
@@ -167,7 +161,7 @@ class KeptCounts:
 
     def promised_records(self, office: str, register: str, day: date) -> list[CurrentRecord]:
         """The open versions of `register` that promise the next contact on `day`
-        (`followups.PROMISES`; an office's, as `current_records`)."""
+        (`followups.PROMISES`; an office's, as `current_chunks`)."""
         where, params = scoped(
             office,
             ["ended_sync IS NULL", "register = ?", "promise = ?"],
@@ -232,7 +226,7 @@ class KeptCounts:
             )
 
     def open_before(self, office: str, sync_id: int) -> bool:
-        """Whether any record (an office's, as `current_records`) was open before sync
+        """Whether any record (an office's, as `current_chunks`) was open before sync
         `sync_id`: still open, or ended by it."""
         where, params = scoped(
             office, ["first_sync < ?", "(ended_sync IS NULL OR ended_sync = ?)"], (sync_id, sync_id)
@@ -245,7 +239,7 @@ class KeptCounts:
     ) -> list[KeyVersion]:
         """The versions of some natural keys ((register, key without its order),
         `identity.base_key`) open now or ended by sync `sync_id` (an office's, as
-        `current_records`): each key's records before and after that sync, without
+        `current_chunks`): each key's records before and after that sync, without
         reading any other. The keys go into a temporary table the versions' key index is
         searched from (made when the store is opened: making a table while a read
         streams would end that read)."""
@@ -268,7 +262,7 @@ class KeptCounts:
         self, office: str = "", among: Collection[tuple[str, str]] | None = None
     ) -> list[CurrentRecord]:
         """The open versions whose data another open version of the register holds too
-        (a record kept in two places; of an office's sources, as `current_records`):
+        (a record kept in two places; of an office's sources, as `current_chunks`):
         few, found by hash without reading any data. With `among`, only the copies of
         those (register, data hash): looked up in the hash index, where finding every
         copy groups all the open versions (0.3 s at 500k)."""
@@ -302,7 +296,7 @@ class KeptCounts:
         return [CurrentRecord._make(row) for row in rows if held[row[0], row[3]] > 1]
 
     def tallies(self, office: str = "") -> Iterator[TallyRow]:
-        """Every source's kept tallies (`day_counts`; an office's, as `current_records`)."""
+        """Every source's kept tallies (`day_counts`; an office's, as `current_chunks`)."""
         where, params = scoped(office, [])
         yield from map(
             TallyRow._make,
@@ -313,7 +307,7 @@ class KeptCounts:
 
     def gradings(self, office: str = "") -> Iterator[GradingRow]:
         """Every source's kept gradings, in path then typed order (`day_counts`; an
-        office's, as `current_records`)."""
+        office's, as `current_chunks`)."""
         where, params = scoped(office, [])
         yield from map(
             GradingRow._make,
@@ -325,7 +319,7 @@ class KeptCounts:
         )
 
     def record_counts(self, office: str = "") -> dict[str, int]:
-        """Open versions per register (an office's, as `current_records`)."""
+        """Open versions per register (an office's, as `current_chunks`)."""
         where, params = scoped(office, ["ended_sync IS NULL"])
         return dict(
             self.db.execute(
@@ -335,7 +329,7 @@ class KeptCounts:
 
     def rep_places(self, office: str = "") -> list[tuple[str, str, str, int]]:
         """Each rep name written on the open versions (an office's, as
-        `current_records`), with each sheet that holds it and its first row there:
+        `current_chunks`), with each sheet that holds it and its first row there:
         (rep, path, sheet, row)."""
         where, params = scoped(office, [])
         return self.db.execute(
@@ -343,7 +337,7 @@ class KeptCounts:
         ).fetchall()
 
     def reps(self, office: str = "") -> set[str]:
-        """The rep names written on the open versions (an office's, as `current_records`)."""
+        """The rep names written on the open versions (an office's, as `current_chunks`)."""
         where, params = scoped(office, [])
         return {
             rep for (rep,) in self.db.execute("SELECT DISTINCT rep FROM rep_rows" + where, params)

@@ -185,21 +185,6 @@ class Store(Protocol):
         """A source no longer there: its records leave the registers (kept in history)."""
         ...
 
-    def current_records(
-        self,
-        office: str = "",
-        since: date | None = None,
-        registers: Iterable[str] | None = None,
-        until: date | None = None,
-        paths: Collection[str] | None = None,
-    ) -> Iterator[CurrentRecord]:
-        """Every open version with its data, in no particular order, streamed: never all
-        of them in memory at once. A named office's (and those of no office) only, of
-        `registers` when named, of the sources at `paths` when given, dated from `since`
-        to `until` (or undated) when given.
-        Every read below keeps to an office the same way."""
-        ...
-
     def current_chunks(
         self,
         office: str = "",
@@ -208,8 +193,13 @@ class Store(Protocol):
         until: date | None = None,
         paths: Collection[str] | None = None,
     ) -> Iterator[list[tuple[Any, ...]]]:
-        """`current_records` a fetch at a time, each row a plain tuple in `CurrentRecord`'s
-        order (the window's calls: no object per row beyond the tuple)."""
+        """Every open version with its data, in no particular order, streamed a fetch at
+        a time (never all of them in memory at once), each row a plain tuple in
+        `CurrentRecord`'s order (the window's calls: no object per row beyond the
+        tuple; `current_records` makes them records). A named office's (and those of
+        no office) only, of `registers` when named, of the sources at `paths` when
+        given, dated from `since` to `until` (or undated) when given.
+        Every read below keeps to an office the same way."""
         ...
 
     def promised_records(self, office: str, register: str, day: date) -> list[CurrentRecord]:
@@ -293,6 +283,19 @@ class Store(Protocol):
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 """How a store location names a PostgreSQL database (libpq's URL forms)."""
+
+
+def current_records(
+    store: Store,
+    office: str = "",
+    since: date | None = None,
+    registers: Iterable[str] | None = None,
+    until: date | None = None,
+    paths: Collection[str] | None = None,
+) -> Iterator[CurrentRecord]:
+    """`Store.current_chunks` (chosen by the same arguments) as records, one by one."""
+    for chunk in store.current_chunks(office, since, registers, until, paths):
+        yield from map(CurrentRecord._make, chunk)
 
 
 def is_url(where: Location) -> bool:

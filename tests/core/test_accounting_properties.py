@@ -36,6 +36,7 @@ from sync.reader import read_file
 from sync.run import XlsxMaster, sync_into
 from sync.sources import file_sources
 from sync.sqlite_store import open_store
+from sync.store import current_records
 from sync.window import ALL, Window
 
 AS_OF = date(2026, 11, 26)
@@ -252,7 +253,7 @@ def _data_row(
 ) -> tuple[list[Any], dict[str, Any] | None]:
     raw: list[Any] = []
     typed: dict[str, Any] = {} if label_rep is None else {"rep": label_rep}
-    ok = True
+    bad = set()
     for f, header in columns:
         if f is None:
             text = draw(st.sampled_from([None, *TEXTS]))
@@ -261,14 +262,21 @@ def _data_row(
             continue
         value, parsed = draw(cell(f))
         raw.append(value)
-        ok = ok and parsed is not BAD
+        if parsed is BAD:
+            bad.add(f.name)
         typed[f.name] = parsed
         if f.name in STAGE_FACTS and _filled([value]):
             typed[STAGE_TYPED] = True  # a lead's grade then follows its stage facts
-    if not _filled(raw):
-        raw[0] = TEXTS[0] if columns[0][0] is None or columns[0][0].kind is Kind.TEXT else raw[0]
-        return _data_row(draw, columns, label_rep) if raw[0] is None else (raw, None)
-    return raw, (typed if ok else None)
+    if not _filled(raw):  # a text in the first cell only: a record if that is all it needs
+        first = columns[0][0]
+        if first is not None and first.kind is not Kind.TEXT:
+            return _data_row(draw, columns, label_rep)
+        raw[0] = TEXTS[0]
+        if first is None:
+            return raw, None
+        typed[first.name] = TEXTS[0]
+        bad.discard(first.name)
+    return raw, (None if bad else typed)
 
 
 def _filled(cells: list[Any]) -> bool:
@@ -402,7 +410,7 @@ def test_every_valid_row_reaches_the_store_and_the_master(batch: list[Plan]) -> 
         window = Window(ALL)
         sync_into(sources, [XlsxMaster(master)], store_path, AS_OF, lock=master, window=window)
         with open_store(store_path) as store:
-            stored = [(r, decode_record(r.register, r.data)) for r in store.current_records()]
+            stored = [(r, decode_record(r.register, r.data)) for r in current_records(store)]
         book = openpyxl.load_workbook(master, read_only=True)
         sheets = {register: master_rows(book, register) for register in REGISTERS}
         book.close()

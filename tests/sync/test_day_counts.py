@@ -18,7 +18,7 @@ from sync.demo import make_team, write_workbook
 from sync.engine import SyncResult, run_sync
 from sync.offices import Scope
 from sync.sources import file_sources
-from sync.store import Location, open_store
+from sync.store import Location, current_records, open_store
 
 from .teams import AS_OF
 
@@ -155,7 +155,7 @@ def counted_from_every_record(
     office's sync sees, when named): each record once (its first copy), under its
     roster name, in the order typed."""
     with open_store(store_at) as store:
-        best, _copies = first_of_each_record(store.current_records(office))
+        best, _copies = first_of_each_record(current_records(store, office))
     registers: dict[str, list[dict[str, Any]]] = {}
     for row in sorted(best.values(), key=place):
         values = decode_record(row.register, row.data)
@@ -245,7 +245,7 @@ def since_the_25th(store_at: Location) -> list[tuple[str, str, int]]:
     with open_store(store_at) as store:
         return sorted(
             (r.path, r.sheet, r.row)
-            for r in store.current_records(since=D25, registers=["calls", "leads"])
+            for r in current_records(store, since=D25, registers=["calls", "leads"])
         )
 
 
@@ -260,8 +260,8 @@ def test_the_current_records_since_a_day_of_some_registers(
         ("team/李四/电话.xlsx", "电话记录", 2),
     ]
     with open_store(store_at) as store:
-        assert list(store.current_records(registers=[])) == []
-        assert len(list(store.current_records())) == 9
+        assert list(current_records(store, registers=[])) == []
+        assert len(list(current_records(store))) == 9
 
 
 def test_a_store_from_before_the_kept_counts_counts_its_records_once(tmp_path: Path) -> None:

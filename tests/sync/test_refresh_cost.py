@@ -21,7 +21,7 @@ from sync.demo import write_workbook
 from sync.engine import SyncResult, run_sync
 from sync.run import XlsxMaster, sync_into
 from sync.sources import file_sources
-from sync.store import Location, open_store
+from sync.store import Location, current_records, open_store
 
 from .conftest import run
 from .teams import AS_OF
@@ -274,7 +274,7 @@ def copies_in(store_at: Location) -> list[tuple[str, int]]:
     sync kept as copied (`found_copies`) is that data."""
     with open_store(store_at) as store:
         kept = sorted((Path(r.path).parent.name, r.row) for r in store.copies())
-        rows = list(store.current_records())
+        rows = list(current_records(store))
         remembered = store.setting(sync.current.COPIES_SETTING)
         last = store.sync_log()[-1].id
     held: dict[tuple[str, str], int] = {}

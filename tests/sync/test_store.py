@@ -24,6 +24,7 @@ from sync.store import (
     StoreError,
     SyncCounts,
     SyncLogRow,
+    current_records,
     open_store,
 )
 from tests.conftest import salesflow
@@ -51,7 +52,7 @@ def test_rows_come_back_named(store_at: Location) -> None:
         with store.transaction(DAY) as sync_id:
             store.replace_source(sync_id, one_call(), DAY)
             store.log_sync(sync_id, SyncCounts(synced=1, records=1, added=1))
-        (current,) = store.current_records()
+        (current,) = current_records(store)
         assert current == CurrentRecord("calls", KEY, TEXT, sha1(TEXT), PATH, "电话记录", 5)
         assert (current.path, current.sheet, current.row) == (PATH, "电话记录", 5)
         assert store.versions_of("", [("calls", KEY)], 1) == [
@@ -82,7 +83,7 @@ def test_a_failure_inside_the_transaction_leaves_the_store_as_before(
         store.replace_source(sync_id, one_call(), DAY)
         store.log_sync(sync_id, SyncCounts(synced=1))
     with open_store(path) as store:
-        before = (list(store.current_records()), store.sync_log(), store.sheets())
+        before = (list(current_records(store)), store.sync_log(), store.sheets())
         failing = pytest.raises(RuntimeError, match="disk on fire")
         with failing, store.transaction(date(2026, 11, 4)) as sync_id:
             moved = one_call(row=9, text=TEXT.replace("09:30", "10:00"))
@@ -90,7 +91,7 @@ def test_a_failure_inside_the_transaction_leaves_the_store_as_before(
             store.mark_gone(sync_id, PATH)
             store.put_setting("targets_rows", [["x"]])
             raise RuntimeError("disk on fire")
-        assert (list(store.current_records()), store.sync_log(), store.sheets()) == before
+        assert (list(current_records(store)), store.sync_log(), store.sheets()) == before
         assert store.setting("targets_rows") is None
         assert store.sources()[PATH].state == "present"
     with open_store(path) as store, store.transaction(date(2026, 11, 4)) as sync_id:
@@ -129,7 +130,7 @@ def test_a_store_written_with_seconds_in_times_reads_as_the_same_version(
     db.commit()
     db.close()
     with open_store(path) as store:
-        (current,) = store.current_records()
+        (current,) = current_records(store)
         assert (current.data, current.data_hash) == (TEXT, sha1(TEXT))
         with store.transaction(DAY) as sync_id:
             store.replace_source(sync_id, one_call(), DAY)
@@ -254,7 +255,7 @@ def test_a_server_going_away_mid_sync_is_said_and_nothing_is_kept(pg_cluster: Cl
     assert "服务器是否在运行" in caught.value.zh  # words for the person,
     assert "terminating connection" in (caught.value.detail or "")  # the server's for the log
     with open_store(url) as store:
-        assert (store.sync_log(), list(store.current_records())) == ([], [])
+        assert (store.sync_log(), list(current_records(store))) == ([], [])
 
 
 def test_the_commands_say_an_unreachable_server_and_exit_2(tmp_path: Path) -> None:

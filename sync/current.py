@@ -116,8 +116,9 @@ data it changed (`found_copies`)."""
 
 
 LOOKED_UP_MOST = 50_000
-"""Versions a sync started or ended, at most, for their data to be looked up for copies
-(`found_copies`): past it, grouping every open version is quicker."""
+"""Versions a sync started or ended, and data copied before, at most, for their data to
+be looked up for copies (`found_copies`): past it, grouping every open version is
+quicker."""
 
 
 def found_copies(
@@ -133,8 +134,8 @@ def found_copies(
     found = None
     if kept and kept["sync"] == sync_id - 1:  # ids are given in turn (MAX + 1)
         changed = list(islice(store.changed_versions(sync_id, paths), LOOKED_UP_MOST))
-        if len(changed) < LOOKED_UP_MOST:
-            among = {*map(tuple, kept["data"]), *((r, data) for r, _key, data in changed)}
+        among = {*map(tuple, kept["data"]), *((r, data) for r, _key, data in changed)}
+        if len(changed) < LOOKED_UP_MOST and len(among) < LOOKED_UP_MOST:
             found = store.copies(office, among)
     if found is None:
         found = store.copies(office)

@@ -7,9 +7,10 @@
 Each size is a team folder of `bench_sync`'s rep workbooks, synced by `salesflow sync`
 (sources → store → the whole master), each sync in its own process so that each
 peak RSS (`ru_maxrss`, worker processes included) is its own: the first, full sync;
-one rep's file saved with a day's edits (three saves: the edits, undone, made again);
-nothing changed. Each is timed three times and the median reported, the same for the
-full sync as for the others: this machine's speed drifts by a quarter between runs. The naive way
+one rep's file saved with a day's edits (the edits, undone, made again); nothing
+changed. The three are timed in three rounds, full sync, one file, nothing, and each
+one's median reported: this machine's speed drifts by a quarter within minutes, and in
+rounds a ratio's two times are taken close together. The naive way
 (`bench_sync.naive`) runs at the smallest size.
 
 Goals (issue 12) on 500k: full sync peak RSS ≤ 500 MB; one changed file ≤ 10% of the
@@ -42,9 +43,9 @@ GOAL_ONE_FILE = 0.10
 GOAL_NOTHING = 0.05
 GOAL_SPEEDUP = 4.0
 SAVES = (True, False, True)
-"""The one-file syncs timed, each a real change: a day's edits, undone, made again. Each
-phase is timed three times and its median reported: the full sync (each from no store
-and no master), the one-file change, nothing changed."""
+"""The rounds: in each, a full sync from no store and no master, then one rep's file
+saved with a real change (a day's edits, undone, made again), then a sync with nothing
+changed. Each phase's median over the rounds is reported."""
 
 
 def measure(work: Path, reps: int, calls: int, with_naive: bool) -> dict[str, Any]:
@@ -58,18 +59,15 @@ def measure(work: Path, reps: int, calls: int, with_naive: bool) -> dict[str, An
     runs: dict[str, Any] = {"rows": reps * calls, "generated": made}
     if with_naive:
         runs["naive"] = bench_sync.run_phase("naive", str(team), str(work / "naive.xlsx"))
-    fulls = []
-    for _ in SAVES:  # each a first sync: no store, no master
-        for made in work.glob("master*"):
+    phases: dict[str, list[dict[str, Any]]] = {"full": [], "one": [], "nothing": []}
+    for edited in SAVES:  # rounds, so that each ratio's two times are minutes apart
+        for made in work.glob("master*"):  # the full sync is a first sync: no store, no master
             made.unlink()
-        fulls.append(bench_sync.run_phase("ours", str(team), master))
-    runs["full"] = median(fulls)
-    saves = []
-    for edited in SAVES:  # one rep saves a day's edits, undoes them, makes them again
-        bench_sync.write_rep(team, 0, calls, edited=edited)
-        saves.append(bench_sync.run_phase("ours", str(team), master))
-    runs["one"] = median(saves)
-    runs["nothing"] = median([bench_sync.run_phase("ours", str(team), master) for _ in SAVES])
+        phases["full"].append(bench_sync.run_phase("ours", str(team), master))
+        bench_sync.write_rep(team, 0, calls, edited=edited)  # one rep saves a day's edits
+        phases["one"].append(bench_sync.run_phase("ours", str(team), master))
+        phases["nothing"].append(bench_sync.run_phase("ours", str(team), master))
+    runs.update({phase: median(timed) for phase, timed in phases.items()})
     shutil.rmtree(work, ignore_errors=True)
     return runs
 

@@ -296,6 +296,8 @@ def mark_file(
     _mark_as_output(book)
     out.parent.mkdir(parents=True, exist_ok=True)
     _save(book, out)
+    if book.vba_archive is not None:  # openpyxl leaves the macros' archive open
+        book.vba_archive.close()
     problems = [p for m in marks for p in m.problems]
     return MarkResult(
         out=out,

@@ -168,7 +168,7 @@ def test_master_workbook_has_the_vba_project_button_and_conf_sheet(tmp_path: Pat
     assert "xl/vbaProject.bin" in names
     assert 'codeName="ThisWorkbook"' in workbook
     assert any(f"[0]!{VBA_MACRO}</x:FmlaMacro>" in v for v in vml)
-    conf = openpyxl.load_workbook(xlsm, keep_vba=True)[CONF_SHEET]
+    conf = openpyxl.load_workbook(xlsm)[CONF_SHEET]
     pairs = {r[0]: r[1] for r in conf.iter_rows(values_only=True)}
     assert pairs[CONF_TEAM] == "reps"
     assert pairs["UDF Modules"] == "addin.functions;addin.buttons"
@@ -210,7 +210,7 @@ def test_master_first_sheet_tells_a_manager_three_steps(tmp_path: Path):
     the button and the meeting sheet Refresh writes; `xlwings.conf` is hidden (xlwings
     still reads it) so a manager never lands on the settings."""
     xlsm = write_templates(tmp_path, "zh", "销售团队")[1]
-    book = openpyxl.load_workbook(xlsm, keep_vba=True)
+    book = openpyxl.load_workbook(xlsm)
     home = book.worksheets[0]
     assert book.active.title == home.title == "首页"
     assert [book[n].sheet_state for n in book.sheetnames] == ["visible", "hidden"]
@@ -238,7 +238,7 @@ def test_a_renamed_master_says_which_file_to_rename_and_then_refreshes(tmp_path:
     parser.close()
     assert "mymodule = Left(ThisWorkbook.Name" in module
     assert 'RunPython "import " & mymodule' in module
-    home = openpyxl.load_workbook(xlsm, keep_vba=True).worksheets[0]
+    home = openpyxl.load_workbook(xlsm).worksheets[0]
     notes = [c.value for row in home.iter_rows() for c in row if isinstance(c.value, str)]
     assert any(
         f"Rename {MASTER_NAME}.py beside it to the same name (e.g. March.xlsm → March.py)" in n

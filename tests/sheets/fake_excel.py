@@ -8,6 +8,7 @@ makes a value text. It stands in for Excel, not for any of our code.
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -193,7 +194,10 @@ class Book:
 
     @classmethod
     def open(cls, path: Path) -> Book:
-        return cls(openpyxl.load_workbook(path, keep_vba=path.suffix == ".xlsm"), path)
+        workbook = openpyxl.load_workbook(path, keep_vba=path.suffix == ".xlsm")
+        if workbook.vba_archive is not None:  # openpyxl never closes it: closed with the book
+            weakref.finalize(workbook, workbook.vba_archive.close)
+        return cls(workbook, path)
 
     def save(self, path: Path) -> None:
         self.workbook.save(path)

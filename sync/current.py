@@ -132,7 +132,7 @@ def found_copies(
     name = f"{COPIES_SETTING}@{office}" if office else COPIES_SETTING
     kept = store.setting(name)
     found = None
-    if kept and kept["sync"] == sync_id - 1:  # ids are given in turn (MAX + 1)
+    if isinstance(kept, dict) and kept.get("sync") == sync_id - 1:  # ids go in turn (MAX + 1)
         changed = list(islice(store.changed_versions(sync_id, paths), LOOKED_UP_MOST))
         among = {*map(tuple, kept["data"]), *((r, data) for r, _key, data in changed)}
         if len(changed) < LOOKED_UP_MOST and len(among) < LOOKED_UP_MOST:

@@ -63,7 +63,8 @@ def tune_gc() -> None:
     """Tune the garbage collector for a sync, once, at an entry point (the command,
     the Refresh button); never inside library code, which must not change the
     process it runs in. What was imported so far lives as long as the process, so it
-    is frozen out of every collection, and young collections come far less often."""
+    is frozen out of the collections (until a sync moves it to the oldest generation:
+    `collections_paused`), and young collections come far less often."""
     gc.freeze()
     _young, middle, old = gc.get_threshold()
     gc.set_threshold(YOUNG_OBJECTS, middle, old)

@@ -25,6 +25,7 @@ from sheets_templates.roster import Roster
 from .identity import base_key, pair
 from .master_model import Duplicate
 from .master_words import DUP_OTHER
+from .offices import setting_name
 from .store import CurrentRecord, OpenVersion, Store, current_records
 
 
@@ -129,7 +130,7 @@ def found_copies(
     (`COPIES_SETTING`), only data copied then or changed now can be copied now: those
     are looked up, not every open version grouped. Any other sync in between (another
     office's, a test's) and the copies are found from all of them."""
-    name = f"{COPIES_SETTING}@{office}" if office else COPIES_SETTING
+    name = setting_name(COPIES_SETTING, office)
     kept = store.setting(name)
     found = None
     if isinstance(kept, dict) and kept.get("sync") == sync_id - 1:  # ids go in turn (MAX + 1)

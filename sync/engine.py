@@ -271,7 +271,8 @@ def _run(
         window, targets_rows, notices = choose_window(store, window, targets_rows)
         roster = load_roster(store, team_rows, offices.setting_name(ROSTER_SETTING, office))
         refused = offices.held_elsewhere(store, office, sources)
-        sources = [s for s in sources if s.path not in {p.path for p in refused}]
+        left_alone = {p.path for p in refused}
+        sources = [s for s in sources if s.path not in left_alone]
         given, sources = sources, [s.owned_by(roster) for s in sources]
         known = offices.own_sources(store, office)
         to_read = [s for s in sources if needs_reading(s, known.get(s.path), as_of)]

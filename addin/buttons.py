@@ -19,6 +19,7 @@ How the buttons are wired:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -275,6 +276,11 @@ class OpenWorkbook:
 
     def stamp(self) -> None:
         return None  # what Excel shows may have been edited since: always written
+
+    def begin(self, sheet: MasterSheet) -> contextlib.AbstractContextManager[object]:
+        return (
+            contextlib.nullcontext()
+        )  # nothing to make early: the sheets are written into the open workbook, all at once
 
     def write(
         self, sheets: list[MasterSheet], stamp: str, stop: Callable[[], bool] | None = None

@@ -40,12 +40,13 @@ from .day_counts import counted
 from .errors import Bilingual
 from .last_meeting import MEETING_SETTING, meetings_document
 from .master_model import Duplicate, MasterInput, MasterSheet
-from .master_sheets import build_sheets
+from .master_sheets import build_sheets, register_sheet
 from .master_words import SHEET_TITLES
 from .meeting import NOW, Meeting, Moment, both_meetings, clock_for, kind_at
 from .parsed import ParsedSource
 from .reading import ProgressFn, needs_reading, owned_anew, read_sources
-from .sheet_limits import EXCEL_MAX_TEXT, fit_sheets
+from .sheet_limits import EXCEL_MAX_TEXT, Cut, fit_sheets
+from .source_status import STATUSES, SourceStatus, source_statuses, unreachable_statuses
 from .sources import Source
 from .stamp import LAST_CHANGE_SETTING, stamp_of
 from .store import (
@@ -62,19 +63,6 @@ TARGETS_SETTING = "targets_rows"
 
 
 IN_MASTER = Text("（总表）", "(master)")
-
-
-@dataclass
-class SourceStatus:
-    """One entry of the summary's `sources`: a sheet of a source, or a whole source
-    that could not be read (sheet None) or is gone."""
-
-    path: str
-    sheet: str | None
-    status: str
-    records: int
-    errors: int
-    error: str | None = None
 
 
 @dataclass
@@ -190,6 +178,7 @@ def run_sync(
     shown: str | None = None,
     superseded: Callable[[], bool] | None = None,
     read_early: bool = True,
+    begin: Callable[[MasterSheet], None] | None = None,
 ) -> SyncResult:
     """Sync `sources` into the store at `store_path` and compute the master's content.
 
@@ -209,13 +198,16 @@ def run_sync(
     keep saving): that sync writes the master (`SyncResult.superseded`). `read_early`
     reads the window's calls of the sources left as they are while the workers parse
     the others; the live board, which wants the figures first, reads them after.
+    `begin`, when given, hears the calls' sheet (the window's) as soon as it is built,
+    before the figures are computed (`MasterTarget.begin`: the `.xlsx` file renders it
+    meanwhile); it is then in the master whatever its stamp.
     """
     unique: dict[str, Source] = {}
     for source in sources:  # a file named twice (overlapping folders) is read once
         unique.setdefault(source.path, source)
     with open_store(store_path) as store:
         sheets = (targets_rows, team_rows)
-        result, master, current = _run(
+        result, master, current, ready = _run(
             store,
             list(unique.values()),
             as_of,
@@ -226,6 +218,7 @@ def run_sync(
             window,
             scope,
             read_early,
+            begin,
         )
         if computed is not None:
             computed(result)
@@ -237,16 +230,49 @@ def run_sync(
         if result.stamp != shown and not given_up():
             seen = result.office or ""
             with contextlib.suppress(Superseded):  # asked between batches of calls too
-                span = master.window.span(as_of)
-                calls, longest = window_calls(store, seen, span, current, given_up)
-                rename({"calls": calls}, result.team)
-                master.registers = {**master.registers, "calls": calls}
-                master.short_texts = {"calls"} if longest <= EXCEL_MAX_TEXT else set()
+                if ready is None:
+                    shows = (master.window, as_of, lang, master.offices)
+                    ready = window_sheet(store, seen, shows, current, result.team, given_up)
                 if not given_up():
-                    built = build_sheets(master)
-                    result.notices += [cut.notice() for cut in fit_sheets(built, lang)]
+                    built = build_sheets(master, ready.sheet)
+                    cuts = [
+                        cut
+                        for sheet in built
+                        for cut in (
+                            ready.cuts if sheet is ready.sheet else fit_sheets([sheet], lang)
+                        )
+                    ]
+                    result.notices += [cut.notice() for cut in cuts]
                     result.sheets = built
     return result
+
+
+@dataclass
+class Ready:
+    """The calls' sheet, built apart from the others (`window_sheet`), and the cuts
+    that made it fit a sheet (`fit_sheets`)."""
+
+    sheet: MasterSheet
+    cuts: list[Cut]
+
+
+def window_sheet(
+    store: Store,
+    office: str,
+    seen: tuple[Window, date, Lang, offices.OfficeView | None],
+    current: Current,
+    roster: Roster,
+    stop: Callable[[], bool] | None = None,
+) -> Ready:
+    """The calls' sheet of the master `seen` (its window, day, language and offices):
+    the window's calls of `office` (`current.window_calls`, read apart from the figures'
+    records; `stop` as there), their reps named as `roster` names them, cut to fit."""
+    window, as_of, lang, view = seen
+    calls, longest = window_calls(store, office, window.span(as_of), current, stop)
+    rename({"calls": calls}, roster)
+    fit = longest <= EXCEL_MAX_TEXT
+    sheet = register_sheet("calls", calls, window, as_of, lang_of(lang), view, texts_fit=fit)
+    return Ready(sheet, fit_sheets([sheet], lang))
 
 
 def _run(
@@ -260,7 +286,8 @@ def _run(
     window: Window | None = None,
     scope: offices.Scope = offices.ONE_OFFICE,
     read_early: bool = False,
-) -> tuple[SyncResult, MasterInput, Current]:
+    begin: Callable[[MasterSheet], None] | None = None,
+) -> tuple[SyncResult, MasterInput, Current, Ready | None]:
     """The sync itself, in the store's transaction: the result without the master's
     sheets, what they are built from, and the current registers read for the figures.
     With `read_early`, the window's calls of the sources left as they are are read while
@@ -318,6 +345,10 @@ def _run(
         team = apply_roster(names, roster, by_path)
         rename(current.registers, team.roster)
         view = offices.office_view(names, by_path) if office is None else None
+        ready = None
+        if begin is not None:  # begun on while the figures are computed
+            ready = window_sheet(store, seen, (window, as_of, lang, view), current, team.roster)
+            begin(ready.sheet)
         team_table = roster_rows(team.roster, lang)
         store.put_setting(offices.setting_name(ROSTER_SETTING, office), team_table)
         targets, target_problems = load_targets(store, targets_rows, lang, office)
@@ -414,7 +445,7 @@ def _run(
         offices=view.offices if view else [],
     )
     result.stamp = stamp_of(changed, master, notices)
-    return result, master, current
+    return result, master, current, ready
 
 
 def _stored(
@@ -434,52 +465,3 @@ def _stored(
         store.replace_source(sync_id, parsed, as_of)
     parsed.records, parsed.kept = [], None
     return parsed
-
-
-STATUSES = ("synced", "unchanged", "skipped", "unreadable", "gone")
-
-
-def source_statuses(
-    sources: list[Source], parsed: Mapping[str, ParsedSource], store: Store, lang: Lang
-) -> list[SourceStatus]:
-    """A summary entry per sheet of each source (one per source that is unreadable).
-
-    A sheet that is no register is `skipped`; an unreadable source reports the records
-    it still holds from its last good read."""
-    sheets = store.sheets()
-    unread = any(p.error_zh for p in parsed.values())
-    kept = store.open_counts() if unread else {}  # a count of the whole store: only if said
-    out = []
-    for s in sources:
-        p = parsed.get(s.path)
-        if p is not None and p.error_zh:
-            error = Text(p.error_zh, p.error_en or p.error_zh)(lang_of(lang))
-            out.append(SourceStatus(s.path, None, "unreadable", kept.get(s.path, 0), 0, error))
-            continue
-        fresh = "synced" if p is not None else "unchanged"
-        listed = sheets.get(s.path, [])
-        if not listed:
-            out.append(SourceStatus(s.path, None, "skipped", 0, 0))
-        for sheet in listed:
-            status = fresh if sheet.kind else "skipped"
-            out.append(SourceStatus(s.path, sheet.sheet, status, sheet.valid, sheet.errors))
-    return out
-
-
-def unreachable_statuses(
-    kept: list[ParsedSource], store: Store | None, lang: Lang
-) -> list[SourceStatus]:
-    """Summary entries of the sources not read, with the records they still hold in
-    `store` (None: none, they are another office's)."""
-    counts = store.open_counts() if kept and store else {}
-    return [
-        SourceStatus(
-            p.path,
-            None,
-            "unreadable",
-            counts.get(p.path, 0),
-            0,
-            Text(p.error_zh or "", p.error_en or "")(lang_of(lang)),
-        )
-        for p in kept
-    ]

@@ -28,6 +28,7 @@ from .master_model import MasterSheet
 from .master_words import SHEET_TITLES
 from .master_xlsx import STAMP_PROPERTY, WriteAbandoned, write_xlsx
 from .processes import process_alive
+from .sheet_xml import Tails
 
 KEEP_BACKUPS = 5
 
@@ -88,6 +89,7 @@ def write_master_xlsx(
     keep: int = KEEP_BACKUPS,
     stamp: str = "",
     stop: Callable[[], bool] | None = None,
+    tails: Tails | None = None,
 ) -> Path | None:
     """Write the master atomically; keep the previous one as a backup (the last `keep`).
 
@@ -104,7 +106,7 @@ def write_master_xlsx(
     temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     backup = None
     try:
-        write_xlsx(sheets, temp, stamp, stop)
+        write_xlsx(sheets, temp, stamp, stop, tails)
         with temp.open("rb+") as fh:
             os.fsync(fh.fileno())
         if path.exists():

@@ -191,6 +191,3 @@ class MasterInput:
     """Which records the register sheets show (`sync.window`); the rest show all."""
     offices: OfficeView | None = None
     """Each source's and rep's office: the head office's master (None: one office's)."""
-    short_texts: set[str] = field(default_factory=set)
-    """The registers no record text of is longer than a cell holds: none of their cells
-    can be (`Table.texts_fit`)."""

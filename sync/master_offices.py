@@ -28,10 +28,12 @@ OFFICE_RANKING = Text(
 )
 
 
-def office_columns(key: str, tables: list[Table], data: MasterInput) -> list[Table]:
+def office_columns(
+    key: str, tables: list[Table], view: OfficeView | None, lang: Lang
+) -> list[Table]:
     """The sheet `key`'s tables with the office as their first column on the head
-    office's master: a register row's office is its file's, a KPI row's its rep's."""
-    view = data.offices
+    office's master (`view`; None: an office's own): a register row's office is its
+    file's, a KPI row's its rep's."""
     if view is None:
         return tables
     office_of: Callable[[list[Any]], str]
@@ -41,7 +43,7 @@ def office_columns(key: str, tables: list[Table], data: MasterInput) -> list[Tab
         office_of = lambda row: view.by_rep.get(row[0], "")  # noqa: E731
     else:
         return tables
-    header = Column(OFFICE(lang_of(data.lang)))
+    header = Column(OFFICE(lang))
     return [
         Table(
             t.title,

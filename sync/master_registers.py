@@ -12,11 +12,11 @@ from typing import Any
 
 from sheets_templates.flags import SHIPMENT_STATUS, Receivable
 from sheets_templates.registers import REGISTERS, Field, Kind
-from sheets_templates.words import Lang, lang_of
+from sheets_templates.words import Lang
 
 from . import master_words as w
-from .master_model import DATE, INT, MONEY, NUMBER, TEXT, TIME, Column, MasterInput, Row, Table
-from .window import within
+from .master_model import DATE, INT, MONEY, NUMBER, TEXT, TIME, Column, Row, Table
+from .window import Window, within
 
 _KINDS = {
     Kind.DATE: DATE,
@@ -78,15 +78,22 @@ def sorted_by(records: Iterable[Row], keys: Sequence[Callable[[Row], Any]]) -> l
     return out
 
 
-def register_table(data: MasterInput, register: str) -> Table:
-    """A register's current records in the window, oldest first, under a title line
-    that says the window and its rows."""
-    lang = lang_of(data.lang)
-    span = data.window.span(data.as_of)
-    shown = within(register, data.registers.get(register, ()), span)
-    columns, rows = register_rows(register, shown, data.figures.receivables, lang)
-    title = data.window.title(data.as_of, len(rows), lang)
-    return Table(title, columns, rows, autofilter=True, texts_fit=register in data.short_texts)
+def register_table(
+    register: str,
+    records: Iterable[Row],
+    window: Window,
+    as_of: date,
+    lang: Lang,
+    receivables: Iterable[Receivable] = (),
+    texts_fit: bool = False,
+) -> Table:
+    """A register's `records` in the `window` of `as_of`, oldest first, under a title
+    line that says the window and its rows (`register_rows`: a shipment's `receivables`;
+    `Table.texts_fit`)."""
+    shown = within(register, records, window.span(as_of))
+    columns, rows = register_rows(register, shown, receivables, lang)
+    title = window.title(as_of, len(rows), lang)
+    return Table(title, columns, rows, autofilter=True, texts_fit=texts_fit)
 
 
 def register_rows(

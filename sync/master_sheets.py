@@ -6,12 +6,12 @@ language (`master_words`)."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
 from sheets_templates import rules
-from sheets_templates.flags import AGING_BUCKETS, aging
+from sheets_templates.flags import AGING_BUCKETS, Receivable, aging
 from sheets_templates.kpi import MONEY_METRICS, PERIODS, Kpi
 from sheets_templates.registers import REGISTERS
 from sheets_templates.roster import NEW
@@ -41,15 +41,19 @@ from .master_model import (
 from .master_offices import office_columns
 from .master_registers import field_column, register_table, shipment_status, source_columns
 from .meeting import KINDS
-from .window import HELP_HEADER, WINDOW_HEADER, WINDOW_HELP
+from .offices import OfficeView
+from .window import HELP_HEADER, WINDOW_HEADER, WINDOW_HELP, Window
 
 SHEET_KEYS = tuple(w.SHEET_TITLES)
 """Every sheet: the two meetings first (`master_meeting`), the raw registers after."""
 
 
-def build_sheets(data: MasterInput) -> list[MasterSheet]:
+def build_sheets(data: MasterInput, calls: MasterSheet) -> list[MasterSheet]:
     """Every sheet of the master, in workbook order: the sync's meeting first (the
-    workbook opens on it), the other meeting, then as `SHEET_KEYS` lists them."""
+    workbook opens on it), the other meeting, then as `SHEET_KEYS` lists them. The
+    calls' sheet is built apart (`register_sheet`) from the window's calls, which are
+    read apart from those the figures need (`current.window_calls`), and often before
+    the figures are known."""
     lang = lang_of(data.lang)
     titles = {key: title(lang) for key, title in w.SHEET_TITLES.items()}
     builders: dict[str, Callable[[], list[Table]]] = {
@@ -68,13 +72,45 @@ def build_sheets(data: MasterInput) -> list[MasterSheet]:
     for key in SHEET_KEYS:
         if key in KINDS:
             continue
-        tables = [register_table(data, key)] if key in REGISTERS else builders[key]()
-        tables = office_columns(key, tables, data)
+        if key == "calls":
+            sheets.append(calls)
+            continue
+        if key in REGISTERS:
+            sheets.append(
+                register_sheet(
+                    key,
+                    data.registers.get(key, ()),
+                    data.window,
+                    data.as_of,
+                    lang,
+                    data.offices,
+                    data.figures.receivables,
+                )
+            )
+            continue
+        tables = office_columns(key, builders[key](), data.offices, lang)
         # the KPIs' money table has the counts' columns: their frozen header reads for both;
         # the targets' header stays in view above the window block
         freeze = len(tables) == 1 or key in ("kpis", "targets")
         sheets.append(MasterSheet(key, titles[key], tables, freeze=freeze))
     return sheets
+
+
+def register_sheet(
+    register: str,
+    records: Iterable[Row],
+    window: Window,
+    as_of: date,
+    lang: Lang,
+    offices: OfficeView | None,
+    receivables: Iterable[Receivable] = (),
+    texts_fit: bool = False,
+) -> MasterSheet:
+    """A register's sheet: its `records` in the window (`register_table`), with their
+    office on the head office's master (`offices`)."""
+    table = register_table(register, records, window, as_of, lang, receivables, texts_fit)
+    tables = office_columns(register, [table], offices, lang)
+    return MasterSheet(register, w.SHEET_TITLES[register](lang), tables, freeze=True)
 
 
 # --- KPIs, objections --------------------------------------------------------------

@@ -2,14 +2,9 @@
 
 xlsxwriter builds the workbook's frame: styles, column widths, frozen headers,
 filters, conditional colours, the chart. The cells themselves are streamed straight
-into each sheet's XML by this module (inline strings, numbers with the frame's
-styles), a column at a time with each distinct value of a table's column rendered
-once and only its reference added per cell: 95k rows × 19 columns take 1.0 s here
-against 15.9 s for xlsxwriter writing them cell by cell (constant_memory), and the
-write is paid again on every incremental sync. Every
-`str` is written as an inline string, so text from a rep that starts with `=`, `+`,
-`-` or `@` is text, never a formula, and such text carries the `quotePrefix` style so
-that editing it in Excel keeps it text (`sync.excel_text`).
+into each sheet's XML (`sheet_xml`): 95k rows × 19 columns take 1.0 s there against
+15.9 s for xlsxwriter writing them cell by cell (constant_memory), and the write is
+paid again on every incremental sync.
 
 The container is the conventional one Excel writes (`xlsx_zip`), because stricter
 readers (SheetJS, ExcelJS, Gnumeric) refuse anything else: `[Content_Types].xml` first,
@@ -27,177 +22,30 @@ import contextlib
 import io
 import re
 import zipfile
-from collections.abc import Callable, Generator, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal
+from collections.abc import Callable
 from functools import lru_cache
-from itertools import repeat, zip_longest
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
 
-from sheets_templates.excel import day_fraction
 from sheets_templates.problems import column_letter
 
-from .excel_text import looks_like_formula
-from .forked import Forked
 from .master_layout import CHART_ROWS, Placed, column_widths, layout
-from .master_model import (
-    BAD,
-    GOOD,
-    NUMBER_FORMATS,
-    RANK,
-    TEXT,
-    WARN,
-    MasterSheet,
-    Table,
-)
-from .sheet_limits import cut_text
+from .master_model import BAD, GOOD, NUMBER_FORMATS, RANK, TEXT, WARN, MasterSheet, Table
+from .sheet_xml import QUOTED, Styles, Tails, table_xml
 from .sources import OUTPUT_MASTER, OUTPUT_PROPERTY
-from .xlsx_zip import Deflated, Part, ZipWriter, deflated
+from .xlsx_zip import Deflated, Part, ZipWriter
 
 STAMP_PROPERTY = "salesflow-content"
 """The custom property that holds what the master shows, as a stamp (`stamp.stamp_of`):
 a sync that would write the same content leaves the file as it is."""
-CHUNK_ROWS = 2000
-_EPOCH = date(1899, 12, 30).toordinal()
-_NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 _FORMATS: dict[str, dict[str, str]] = {
     kind: {"num_format": code, **({"align": "center"} if kind == RANK else {})}
     for kind, code in NUMBER_FORMATS.items()
 }
-_HEADER_ALIGN = {TEXT: "left", RANK: "center"}
-"""Headers sit over their values: text left, ranks centred, numbers and dates right."""
-
-
-# --- cells as XML ------------------------------------------------------------------
-
-BLANK = ""
-"""An empty cell is not written at all: every written cell carries its `r`."""
-
-QUOTED = ' s="1"'
-"""The style of text that looks like a formula: `quotePrefix` and nothing else. The
-frame makes it its first format, so its xf index is 1 (checked there)."""
-
-
-def _escape(text: str) -> str:
-    if _NEEDS_ESCAPE.search(text):
-        text = _ILLEGAL.sub("\ufffd", text)
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text
-
-
-def inline_text(text: str) -> str:
-    """An inline string's body (`column_xml` renders a repeated word once per chunk)."""
-    text = cut_text(text)  # a no-op: `sheet_limits.fit_sheets` cut and said it before
-    space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
-    return f"<is><t{space}>{_escape(text)}</t></is>"
-
-
-def cell_xml(value: Any, style: str, text_style: str) -> str:
-    """One cell after its reference (`_row` and `rows_xml` put `<c r="B7"` before it, so
-    a value repeated down a column is rendered once): text as an inline string (never a
-    formula), numbers, dates, times; `BLANK` for an empty cell."""
-    kind = type(value)
-    if kind is str:
-        if not value:
-            return BLANK
-        if looks_like_formula(value):
-            text_style = QUOTED
-        return f'{text_style} t="inlineStr">{inline_text(value)}</c>'
-    if value is None:
-        return BLANK
-    if kind is bool:
-        return f'{text_style} t="b"><v>{int(value)}</v></c>'
-    if kind is int or kind is float:
-        return f"{style}><v>{value!r}</v></c>"
-    if kind is Decimal:
-        return f"{style}><v>{value:f}</v></c>"
-    if kind is date:
-        return f"{style}><v>{value.toordinal() - _EPOCH}</v></c>"
-    if kind is datetime:
-        return f"{style}><v>{value.toordinal() - _EPOCH + day_fraction(value)!r}</v></c>"
-    if kind is time:
-        return f"{style}><v>{day_fraction(value)!r}</v></c>"
-    return cell_xml(str(value), style, text_style)
-
-
-@lru_cache(maxsize=1 << 12)
-def _opening(column: int) -> str:
-    """`<c r="B` for 0-based column 1: a cell's start up to its row number."""
-    return f'<c r="{column_letter(column)}'
-
-
-def column_xml(
-    values: Sequence[Any], style: str, text_style: str = "", known: dict[Any, str] | None = None
-) -> list[str]:
-    """The cells of one column over a run of rows. Each distinct value is rendered once
-    and looked up for the others: registers repeat reps, dates, words and file names on
-    every row, and a lookup costs a fraction of rendering. `known` holds the column's
-    values rendered for earlier runs of rows, and takes this run's."""
-    try:
-        distinct = set(values)
-    except TypeError:  # an unhashable value
-        distinct = None
-    if distinct is None or bool in set(map(type, distinct)):
-        # True == 1 would share a cell with 1: booleans (rare) are rendered one by one
-        return [cell_xml(value, style, text_style) for value in values]
-    rendered = {} if known is None else known
-    for value in distinct.difference(rendered):
-        rendered[value] = cell_xml(value, style, text_style)
-    return list(map(rendered.__getitem__, values))
-
-
-def rows_xml(
-    rows: Sequence[Sequence[Any]],
-    first_row: int,
-    styles: Sequence[str],
-    text_styles: Sequence[str] = (),
-    known: Sequence[dict[Any, str]] = (),
-) -> str:
-    """`<row>`s of data rows from 0-based `first_row`, built column by column: each
-    cell is its column's opening, its row number and its rendered value (`known`: each
-    column's values rendered so far, as `column_xml`)."""
-    numbers = [f'{n}"' for n in range(first_row + 1, first_row + 1 + len(rows))]
-    cells = []
-    for c, values in enumerate(zip_longest(*rows)):
-        opening = _opening(c)
-        rendered = column_xml(
-            values,
-            styles[c] if c < len(styles) else "",
-            text_styles[c] if c < len(text_styles) else "",
-            known[c] if c < len(known) else None,
-        )
-        if not any(rendered):  # blank over these rows (a register's unused fields)
-            continue
-        cells.append(
-            [
-                f"{opening}{n}{body}" if body else BLANK
-                for n, body in zip(numbers, rendered, strict=True)
-            ]
-        )
-    starts = [f'<row r="{n}>' for n in numbers]
-    return "".join(map("".join, zip(starts, *cells, repeat("</row>"))))
-
-
-@dataclass
-class Styles:
-    """xf indices (as ` s="N"` attributes) of the frame's formats."""
-
-    title: str
-    empty: str
-    kinds: dict[str, str]
-    headers: dict[str, str]
-    big: dict[str, str]
-    """The kinds' formats in `BIG_FONT` (`Column.big`), text included."""
-
-    def header_for(self, kind: str) -> str:
-        return self.headers[_HEADER_ALIGN.get(kind, "right")]
 
 
 def _style(fmt: Format) -> str:
@@ -206,50 +54,6 @@ def _style(fmt: Format) -> str:
     # Private API (none public): pinned in pyproject, guarded by test_master_styles.
     index = fmt._get_xf_index()
     return f' s="{index}"' if index else ""
-
-
-SPLIT_ROWS = 20_000
-"""A table of more rows than this has its second half rendered and deflated by a forked
-child (`forked.Forked`, `xlsx_zip.deflated`) while this process renders the first: 0.5 s
-less for a 95k-row month of calls."""
-
-
-def table_xml(p: Placed, styles: Styles) -> Generator[bytes | Deflated, None, None]:
-    """The `<row>`s of a placed table, top-down, in pieces of at most `CHUNK_ROWS` rows;
-    a big table's second half as one piece, deflated by the child that rendered it."""
-    t = p.table
-    if p.title_row is not None:
-        yield _row(p.title_row, [cell_xml(t.title, "", styles.title)]).encode()
-    if p.header_row is not None:
-        headers = [cell_xml(c.header, "", styles.header_for(c.kind)) for c in t.columns]
-        yield _row(p.header_row, headers).encode()
-    if not t.rows and t.empty:
-        yield _row(p.first_row, [cell_xml(t.empty, "", styles.empty)]).encode()
-        return
-    column_styles = [(styles.big if c.big else styles.kinds).get(c.kind, "") for c in t.columns]
-    text_styles = [styles.big[TEXT] if c.big else "" for c in t.columns]
-    known: list[dict[Any, str]] = [{} for _ in t.columns]  # rendered once per table
-
-    def rendered(starts: range) -> Iterator[bytes]:
-        for start in starts:
-            rows = t.rows[start : start + CHUNK_ROWS]
-            yield rows_xml(rows, p.first_row + start, column_styles, text_styles, known).encode()
-
-    starts = range(0, len(t.rows), CHUNK_ROWS)
-    if len(t.rows) <= SPLIT_ROWS:
-        yield from rendered(starts)
-        return
-    half = len(starts) // 2
-    with contextlib.closing(Forked(lambda: deflated(rendered(starts[half:])))) as second:
-        yield from rendered(starts[:half])
-        yield Deflated.of(b"".join(second))
-
-
-def _row(r: int, cells: list[str]) -> str:
-    """A `<row>` of 0-based row `r` from cells rendered by `cell_xml`, from column A."""
-    n = f'{r + 1}"'
-    placed = [f"{_opening(c)}{n}{body}" for c, body in enumerate(cells) if body]
-    return f'<row r="{n}>{"".join(placed)}</row>'
 
 
 # --- the frame ---------------------------------------------------------------------
@@ -261,17 +65,12 @@ BIG_FONT = {"bold": True, "font_size": 14}
 """A figure read from across the room (`Column.big`)."""
 
 
-def _frame(
-    sheets: list[MasterSheet], layouts: list[list[Placed]], stamp: str
-) -> tuple[bytes, Styles]:
-    """The workbook without cells, built by xlsxwriter in memory."""
-    buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+def _formats(wb: Any) -> tuple[Styles, dict[str, Format]]:
+    """The frame's formats, numbered at once (`_style`) before any sheet is added, so
+    that every frame numbers them alike (`frame_styles`); and the tones' formats of the
+    conditional colours."""
     if _style(wb.add_format({"quote_prefix": True})) != QUOTED:
         raise AssertionError("the quotePrefix style must be the frame's first format")
-    wb.set_custom_property(OUTPUT_PROPERTY, OUTPUT_MASTER)  # never read as a source
-    if stamp:
-        wb.set_custom_property(STAMP_PROPERTY, stamp)
     title = wb.add_format({"bold": True, "font_size": 13, "font_color": "#1F3864"})
     header_props = {
         "bold": True,
@@ -288,11 +87,41 @@ def _frame(
     kinds = {kind: wb.add_format(props) for kind, props in _FORMATS.items()}
     big = {kind: wb.add_format({**props, **BIG_FONT}) for kind, props in _FORMATS.items()}
     big[TEXT] = wb.add_format(BIG_FONT)
+    styles = Styles(
+        _style(title),
+        _style(empty),
+        {kind: _style(fmt) for kind, fmt in kinds.items()},
+        {align: _style(fmt) for align, fmt in headers.items()},
+        {kind: _style(fmt) for kind, fmt in big.items()},
+    )
     tones = {
         GOOD: wb.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"}),
         BAD: wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"}),
         WARN: wb.add_format({"font_color": "#9C5700", "bg_color": "#FFEB9C"}),
     }
+    return styles, tones
+
+
+@lru_cache(maxsize=1)
+def frame_styles() -> Styles:
+    """The styles of every frame (`_formats`), known before one is built: a table begun
+    early (`sheet_xml.Tails`) is rendered in them."""
+    wb = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
+    styles, _ = _formats(wb)
+    wb.close()
+    return styles
+
+
+def _frame(
+    sheets: list[MasterSheet], layouts: list[list[Placed]], stamp: str
+) -> tuple[bytes, Styles]:
+    """The workbook without cells, built by xlsxwriter in memory."""
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    wb.set_custom_property(OUTPUT_PROPERTY, OUTPUT_MASTER)  # never read as a source
+    if stamp:
+        wb.set_custom_property(STAMP_PROPERTY, stamp)
+    styles, tones = _formats(wb)
     for sheet, placed in zip(sheets, layouts, strict=True):
         ws = wb.add_worksheet(sheet.title)
         for c, width in enumerate(column_widths(placed)):
@@ -336,13 +165,6 @@ def _frame(
             ws.print_area(0, 0, last, max(printed_width(p.table) for p in placed) - 1)
         if len(placed) == 1 and placed[0].header_row is not None:
             ws.repeat_rows(0, placed[0].header_row)
-    styles = Styles(
-        _style(title),
-        _style(empty),
-        {kind: _style(fmt) for kind, fmt in kinds.items()},
-        {align: _style(fmt) for align, fmt in headers.items()},
-        {kind: _style(fmt) for kind, fmt in big.items()},
-    )
     wb.close()
     return buffer.getvalue(), styles
 
@@ -440,6 +262,7 @@ def _write_sheet(
     placed: list[Placed],
     styles: Styles,
     stop: Callable[[], bool] | None,
+    tails: Tails | None,
 ) -> None:
     # xlsxwriter wrote the linked cells only for their <hyperlinks>; the cells are ours
     skeleton = re.sub(r"<sheetData>.*</sheetData>", "<sheetData/>", skeleton, flags=re.S)
@@ -457,7 +280,8 @@ def _write_sheet(
     )
     part.write(head.encode() + b"<sheetData>")
     for p in placed:
-        with contextlib.closing(table_xml(p, styles)) as pieces:  # a child stops too
+        begun = tails.of(p) if tails is not None else None
+        with contextlib.closing(table_xml(p, styles, begun)) as pieces:  # a child stops too
             for xml in pieces:
                 if stop is not None and stop():
                     raise WriteAbandoned
@@ -473,10 +297,12 @@ def write_xlsx(
     target: Path,
     stamp: str = "",
     stop: Callable[[], bool] | None = None,
+    tails: Tails | None = None,
 ) -> None:
     """Write the workbook to `target` (not atomic: see `write_master_xlsx`), with the
     content's `stamp` (`STAMP_PROPERTY`) when given. `stop` is asked between chunks of
-    rows: once it says so, the write is given up (`WriteAbandoned`)."""
+    rows: once it says so, the write is given up (`WriteAbandoned`). `tails` are big
+    tables' rows begun before (`sheet_xml.Tails`), in `frame_styles`."""
     layouts = [layout(s) for s in sheets]
     frame_bytes, styles = _frame(sheets, layouts, stamp)
     with zipfile.ZipFile(io.BytesIO(frame_bytes)) as frame, target.open("wb") as fh:
@@ -487,7 +313,8 @@ def write_xlsx(
             with out.part(item.filename, item.date_time) as part:
                 if item.filename in sheet_parts:
                     skeleton = frame.read(item).decode()
-                    _write_sheet(part, skeleton, sheet_parts[item.filename], styles, stop)
+                    placed = sheet_parts[item.filename]
+                    _write_sheet(part, skeleton, placed, styles, stop, tails)
                 else:
                     part.write(frame.read(item))
         out.close()

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, ExitStack, closing, contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -36,10 +36,11 @@ from .master_file import (
     write_master_xlsx,
 )
 from .master_model import MasterSheet
-from .master_xlsx import WriteAbandoned
+from .master_xlsx import WriteAbandoned, frame_styles
 from .meeting import NOW, Moment
 from .offices import ONE_OFFICE, Scope
 from .reading import ProgressFn
+from .sheet_xml import Tails
 from .sources import Source
 from .store import Location
 from .window import Window
@@ -109,6 +110,12 @@ class MasterTarget(Protocol):
         one; None: unknown (it is always written)."""
         ...
 
+    def begin(self, sheet: MasterSheet) -> AbstractContextManager[object]:
+        """Begin on `sheet`, one of the next `write`'s sheets, known before the others
+        (the window's calls, while the figures are computed): a target may make part of
+        it meanwhile. Leaving the context ends what was begun, used by `write` or not."""
+        ...
+
     def write(
         self, sheets: list[MasterSheet], stamp: str, stop: Callable[[], bool] | None = None
     ) -> None:
@@ -121,9 +128,11 @@ class MasterTarget(Protocol):
 @dataclass(frozen=True)
 class XlsxMaster:
     """The master as an `.xlsx` file, replaced atomically with the old one kept as a
-    backup (`master_file.write_master_xlsx`)."""
+    backup (`master_file.write_master_xlsx`). A big table begun early has its last rows
+    rendered by a forked child while the sync goes on (`sheet_xml.Tails`)."""
 
     path: Path
+    tails: Tails = field(default_factory=Tails, compare=False, repr=False)
 
     def read_targets(self) -> list[list[Any]] | None:
         return read_targets_xlsx(self.path) if self.path.exists() else None
@@ -135,10 +144,14 @@ class XlsxMaster:
         remove_dead_temps(self.path)  # a killed write's file goes, written again or not
         return read_stamp(self.path) if self.path.exists() else None
 
+    def begin(self, sheet: MasterSheet) -> AbstractContextManager[object]:
+        self.tails.begin(sheet, frame_styles())
+        return closing(self.tails)
+
     def write(
         self, sheets: list[MasterSheet], stamp: str, stop: Callable[[], bool] | None = None
     ) -> None:
-        write_master_xlsx(sheets, self.path, stamp=stamp, stop=stop)
+        write_master_xlsx(sheets, self.path, stamp=stamp, stop=stop, tails=self.tails)
 
 
 class SyncFailed(Bilingual):
@@ -179,7 +192,7 @@ def sync_into(
     if not sources and not scope.head_office:
         raise SyncFailed(*NO_SOURCES.both())
     try:
-        with sync_lock(lock, wait), collections_paused():
+        with sync_lock(lock, wait), collections_paused(), ExitStack() as begun:
             notices: list[Bilingual] = []
             rows = team = None
             try:
@@ -193,6 +206,10 @@ def sync_into(
                 result.notices[:0] = notices
                 if computed is not None:
                     computed(result)
+
+            def begin(sheet: MasterSheet) -> None:
+                for target in targets:
+                    begun.enter_context(target.begin(sheet))
 
             # a master whose sheets could not be read back is written whatever its stamp
             stamps = {target.stamp() for target in targets} if not notices else {None}
@@ -211,6 +228,8 @@ def sync_into(
                 shown=stamps.pop() if len(stamps) == 1 else None,
                 superseded=superseded,
                 read_early=computed is None,  # the board wants the figures first
+                # the calls' sheet early, unless it may be given up half-way (the board)
+                begin=begin if computed is None and superseded is None else None,
             )
             failures: list[Exception] = []
             for target in targets if result.sheets else ():

@@ -17,10 +17,11 @@ from sheets_templates.records import money_text
 from sheets_templates.registers import REGISTERS
 from sheets_templates.words import Count, Text, lang_of
 
-from .engine import STATUSES, SourceStatus, SyncResult
+from .engine import SyncResult
 from .master_model import Duplicate
 from .master_words import KPI_STATUS
 from .meeting import Meeting
+from .source_status import STATUSES, SourceStatus
 
 
 def source_json(s: SourceStatus) -> dict[str, Any]:

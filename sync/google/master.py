@@ -27,6 +27,7 @@ tabs; a formula in the manager's own tab that pointed at a master tab, or a book
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -237,6 +238,11 @@ class GoogleMaster:
 
     def stamp(self) -> None:
         return None  # the tabs are shared and edited online: always written
+
+    def begin(self, sheet: MasterSheet) -> contextlib.AbstractContextManager[object]:
+        return (
+            contextlib.nullcontext()
+        )  # nothing to make early: the tabs are written through the Sheets API, all at once
 
     def write(
         self, sheets: list[MasterSheet], stamp: str, stop: Callable[[], bool] | None = None

@@ -1,6 +1,6 @@
 """The master's cells land where its tables put them, typed as they were, in every reader.
 
-`master_xlsx` streams the cells itself, rendered a column at a time with each
+`sheet_xml` streams the cells itself, rendered a column at a time with each
 distinct value of a table's column rendered once, and a big table's second half
 rendered by a forked child. These tests write tables full of what could go wrong
 there — blanks between values and at the end of rows, short rows, booleans beside
@@ -11,6 +11,7 @@ calamine and LibreOffice: every cell must be the table's.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import zipfile
 from datetime import date, datetime, time
@@ -22,11 +23,12 @@ import openpyxl
 import pytest
 import python_calamine
 
-import sync.master_xlsx
+import sync.sheet_xml
 from sync.forked import Forked
 from sync.master_layout import layout
 from sync.master_model import DATE, INT, MONEY, NUMBER, TEXT, TIME, Column, MasterSheet, Table
-from sync.master_xlsx import CHUNK_ROWS, write_xlsx
+from sync.master_xlsx import frame_styles, write_xlsx
+from sync.sheet_xml import CHUNK_ROWS, Tails, cell_xml, column_xml
 from tests.sheets.libreoffice import convert, in_ci, missing_reason, soffice
 
 Grid = dict[tuple[int, int], Any]
@@ -149,6 +151,55 @@ def test_a_table_rendered_in_halves_is_the_table_rendered_whole(
     sheets = tricky_sheets()
     whole, halves = tmp_path / "whole.xlsx", tmp_path / "halves.xlsx"
     write_xlsx(sheets, whole)
+    children = noted_children(monkeypatch)
+    write_xlsx(sheets, halves)
+    assert len(children) == 1 and children[0] > 0  # the 2,007-row table, in a child
+    part = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(whole) as a, zipfile.ZipFile(halves) as b:
+        assert a.read(part) == b.read(part)
+    assert calamine_grids(halves) == expected(sheets)
+
+
+def test_a_tail_begun_before_the_write_is_the_table_rendered_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big table's tail can be begun as soon as its sheet is known (`Tails.begin`,
+    while a sync computes the other sheets) in the frame's styles, known before the
+    frame is built; the write splices it in, and the sheet is the one rendered whole."""
+    sheets = tricky_sheets()
+    whole, early = tmp_path / "whole.xlsx", tmp_path / "early.xlsx"
+    write_xlsx(sheets, whole)
+    children = noted_children(monkeypatch)
+    tails = Tails()
+    with contextlib.closing(tails):
+        tails.begin(sheets[0], frame_styles())
+        assert len(children) == 1  # the 2,007-row table's tail, forked before the write
+        write_xlsx(sheets, early, tails=tails)
+    assert len(children) == 1  # the write took that tail and forked no other
+    part = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(whole) as a, zipfile.ZipFile(early) as b:
+        assert a.read(part) == b.read(part)
+
+
+def test_a_tail_begun_for_rows_that_then_changed_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table given more rows after its tail was begun is rendered again at the write:
+    every row lands, the last one too."""
+    sheets = tricky_sheets()
+    children = noted_children(monkeypatch)
+    tails = Tails()
+    with contextlib.closing(tails):
+        tails.begin(sheets[0], frame_styles())
+        sheets[0].tables[0].rows.append(["added later", date(2026, 11, 30)])
+        write_xlsx(sheets, tmp_path / "master.xlsx", tails=tails)
+    assert len(children) == 2  # begun, then forked again by the write
+    assert calamine_grids(tmp_path / "master.xlsx") == expected(sheets)
+
+
+def noted_children(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the children `sheet_xml` forks from now on, a table of more than one
+    chunk being big."""
     children: list[int] = []
 
     class Noted(Forked):
@@ -156,14 +207,24 @@ def test_a_table_rendered_in_halves_is_the_table_rendered_whole(
             super().__init__(*args)
             children.append(self.pid)
 
-    monkeypatch.setattr(sync.master_xlsx, "Forked", Noted)
-    monkeypatch.setattr(sync.master_xlsx, "SPLIT_ROWS", CHUNK_ROWS)
-    write_xlsx(sheets, halves)
-    assert len(children) == 1 and children[0] > 0  # the 2,007-row table, in a child
-    part = "xl/worksheets/sheet1.xml"
-    with zipfile.ZipFile(whole) as a, zipfile.ZipFile(halves) as b:
-        assert a.read(part) == b.read(part)
-    assert calamine_grids(halves) == expected(sheets)
+    monkeypatch.setattr(sync.sheet_xml, "Forked", Noted)
+    monkeypatch.setattr(sync.sheet_xml, "SPLIT_ROWS", CHUNK_ROWS)
+    return children
+
+
+def test_a_boolean_after_an_equal_number_is_still_a_boolean() -> None:
+    """Of 1 and a True after it, a set keeps only the 1 (True == 1): a column's booleans
+    are looked for among its values, so each is written as a boolean."""
+    cells = column_xml([1, True, 0.0, False, 1], "")
+    assert ['t="b"' in cell for cell in cells] == [False, True, False, True, False]
+
+
+def test_equal_numbers_are_written_alike() -> None:
+    """A column renders each distinct value once, and equal numbers of other types are
+    one key there (12 == 12.0 == Decimal("12.00")): each is written as all of them."""
+    assert len({cell_xml(v, "", "") for v in (12, 12.0, Decimal("12.00"))}) == 1
+    assert len({cell_xml(v, "", "") for v in (1.5, Decimal("1.50"))}) == 1
+    assert len({cell_xml(v, "", "") for v in (0, -0.0, 0.0, Decimal("0.000"))}) == 1
 
 
 @pytest.mark.libreoffice

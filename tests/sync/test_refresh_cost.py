@@ -217,8 +217,9 @@ def test_the_calls_read_while_the_workers_parse_are_those_read_after(
     tmp_path: Path, store_at: Location, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The window's calls of the sources a sync leaves alone are read before it changes
-    the store (`current.early_window`); with an edit, a copy made and one undone, a
-    file gone and one new, the sheet is the one a sync reading them after shows."""
+    the store (`current.early_window`), and their sheet is built before the figures are
+    computed (`run_sync`'s `begin` hears it); with an edit, a copy made and one undone,
+    a file gone and one new, the sheet is the one a sync reading them last shows."""
     early: list[int] = []
     read_early = sync.engine.early_window
 
@@ -247,8 +248,18 @@ def test_the_calls_read_while_the_workers_parse_are_those_read_after(
         new = [call(AS_OF, "己公司", "吴总", "13800000007")]
         write_workbook(team / "d" / "电话.xlsx", [("电话记录", "calls", new, "zh")])
     sources = {name: file_sources([tmp_path / name], AS_OF) for name in histories}
-    shown = run_sync(sources["early"], store_at, AS_OF)
+    begun: list[Any] = []
+    heard_with: list[int] = []  # how many sheets were begun when the figures were heard
+    shown = run_sync(
+        sources["early"],
+        store_at,
+        AS_OF,
+        begin=begun.append,
+        computed=lambda result: heard_with.append(len(begun)),
+    )
     assert early == [2]  # b's two calls, before the sync: a is read again, c is gone
+    assert heard_with == [1] and [s.key for s in begun] == ["calls"]
+    assert any(sheet is begun[0] for sheet in shown.sheets)  # the very sheet begun on
     after = run_sync(sources["after"], histories["after"], AS_OF, read_early=False)
     assert early == [2]  # read after, not early
 

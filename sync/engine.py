@@ -291,7 +291,9 @@ def _run(
     """The sync itself, in the store's transaction: the result without the master's
     sheets, what they are built from, and the current registers read for the figures.
     With `read_early`, the window's calls of the sources left as they are are read while
-    the workers parse the others (`current.early_window`)."""
+    the workers parse the others (`current.early_window`). With `begin`, the calls'
+    sheet is built as soon as the registers and the roster are known, and heard by
+    `begin` before the figures are computed (`Ready`)."""
     targets_rows, team_rows = manager_rows
     office = offices.syncing_office(scope, team_rows, store)
     with store.transaction(as_of, office or "") as sync_id:  # committed before the master

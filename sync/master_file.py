@@ -97,7 +97,8 @@ def write_master_xlsx(
     (open in Excel: its owner file lies beside it; a read-only folder; a full disk)
     raises `MasterWriteError` and leaves the old master untouched. The new master
     keeps the old one's file mode (a read-only master stays read-only). A write that
-    `stop` gives up (`WriteAbandoned`, raised on) leaves the old master too.
+    `stop` gives up (`WriteAbandoned`, raised on) leaves the old master too. `tails`
+    are the big tables' last rows begun before (`sheet_xml.Tails`).
     """
     if (owner := owner_file(path)) is not None:
         raise MasterWriteError(*OPEN_IN_EXCEL.both(path=path, owner=owner.name))

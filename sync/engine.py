@@ -348,7 +348,7 @@ def _run(
         rename(current.registers, team.roster)
         view = offices.office_view(names, by_path) if office is None else None
         ready = None
-        if begin is not None:  # begun on while the figures are computed
+        if begin is not None and (reading or gone or kept):  # while the figures are computed
             ready = window_sheet(store, seen, (window, as_of, lang, view), current, team.roster)
             begin(ready.sheet)
         team_table = roster_rows(team.roster, lang)

@@ -15,10 +15,13 @@ import pytest
 import sync.current
 import sync.engine
 import sync.postgres_store
+import sync.sheet_xml
 import sync.sqlite_counts
 from sheets_templates.followups import FollowUp
 from sync.demo import write_workbook
 from sync.engine import SyncResult, run_sync
+from sync.forked import Forked
+from sync.master_words import SHEET_TITLES
 from sync.run import XlsxMaster, sync_into
 from sync.sources import file_sources
 from sync.store import Location, current_records, open_store
@@ -114,14 +117,24 @@ def test_changes_are_counted_a_few_keys_at_a_time(
     assert vars(second.changes) == {"added": 1, "updated": 2, "removed": 1}
 
 
-def test_a_refresh_with_nothing_new_leaves_the_master_as_it_is(tmp_path: Path) -> None:
+def test_a_refresh_with_nothing_new_leaves_the_master_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nor does it read the window's calls: no sheet is built, early or late."""
     zhang_san(tmp_path / "team")
     master = tmp_path / "master.xlsx"
     run(tmp_path / "team", master)
     written = (master.read_bytes(), master.stat().st_mtime_ns)
+    windows: list[int] = []
+    read_window = sync.engine.window_calls
 
+    def noted(*args: Any) -> Any:
+        windows.append(1)
+        return read_window(*args)
+
+    monkeypatch.setattr(sync.engine, "window_calls", noted)
     again = run(tmp_path / "team", master)
-    assert again.master_kept and again.sheets == []
+    assert again.master_kept and again.sheets == [] and windows == []
     assert (master.read_bytes(), master.stat().st_mtime_ns) == written
     assert list(tmp_path.glob("master.backup-*")) == []
 
@@ -211,6 +224,33 @@ def calls_sheet(result: Any) -> list[list[Any]]:
     (sheet,) = [s for s in result.sheets if s.key == "calls"]
     rows: list[list[Any]] = sheet.tables[0].rows
     return rows
+
+
+def test_the_calls_sheet_is_rendered_by_a_child_begun_before_the_master_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sync from the command line begins on the calls' sheet as soon as it is built: a
+    forked child renders its last rows while the figures are computed, before the master
+    is written (`sheet_xml.Tails`); the master holds each call where the sheet put it."""
+    monkeypatch.setattr(sync.sheet_xml, "SPLIT_ROWS", 1)  # a table of two rows is big
+    forked_while: list[str] = []
+
+    class Noted(Forked):
+        def __init__(self, *args: Any) -> None:
+            writing = any(tmp_path.glob("master.xlsx.*.tmp"))
+            forked_while.append("writing" if writing else "computing")
+            super().__init__(*args)
+
+    monkeypatch.setattr(sync.sheet_xml, "Forked", Noted)
+    zhang_san(tmp_path / "team")
+    result = run(tmp_path / "team", tmp_path / "master.xlsx")
+    assert forked_while[0] == "computing" and set(forked_while[1:]) == {"writing"}
+    rows = calls_sheet(result)
+    assert len(rows) == 3  # this month's: the call of 15 October is out of the window
+    sheet = openpyxl.load_workbook(tmp_path / "master.xlsx")[SHEET_TITLES["calls"]("zh")]
+    shown = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
+    assert [row[3] for row in shown] == [row[3] for row in rows]  # each customer in place
+    assert [row[-1] for row in shown] == [row[-1] for row in rows]  # and its Excel row
 
 
 def test_the_calls_read_while_the_workers_parse_are_those_read_after(

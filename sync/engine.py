@@ -199,8 +199,8 @@ def run_sync(
     reads the window's calls of the sources left as they are while the workers parse
     the others; the live board, which wants the figures first, reads them after.
     `begin`, when given, hears the calls' sheet (the window's) as soon as it is built,
-    before the figures are computed (`MasterTarget.begin`: the `.xlsx` file renders it
-    meanwhile); it is then in the master whatever its stamp.
+    before the figures are computed, when a source changed (`MasterTarget.begin`: the
+    `.xlsx` file renders it meanwhile); a master written holds that very sheet.
     """
     unique: dict[str, Source] = {}
     for source in sources:  # a file named twice (overlapping folders) is read once
@@ -259,15 +259,16 @@ class Ready:
 def window_sheet(
     store: Store,
     office: str,
-    seen: tuple[Window, date, Lang, offices.OfficeView | None],
+    shows: tuple[Window, date, Lang, offices.OfficeView | None],
     current: Current,
     roster: Roster,
     stop: Callable[[], bool] | None = None,
 ) -> Ready:
-    """The calls' sheet of the master `seen` (its window, day, language and offices):
-    the window's calls of `office` (`current.window_calls`, read apart from the figures'
-    records; `stop` as there), their reps named as `roster` names them, cut to fit."""
-    window, as_of, lang, view = seen
+    """The calls' sheet of a master that `shows` a window of a day, in a language (with
+    the offices on the head office's): the window's calls of `office`
+    (`current.window_calls`, read apart from the figures' records; `stop` as there),
+    their reps named as `roster` names them, cut to fit."""
+    window, as_of, lang, view = shows
     calls, longest = window_calls(store, office, window.span(as_of), current, stop)
     rename({"calls": calls}, roster)
     fit = longest <= EXCEL_MAX_TEXT

@@ -15,11 +15,11 @@ the health banner, never ranked, praised or listed as a red zero.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 from sheets_templates import followups, kpi, rules
 from sheets_templates.kpi import MONEY_METRICS, PK_METRICS, Figures, Kpi
@@ -153,7 +153,25 @@ def last_working_days(day: date, n: int, holidays: frozenset[date] = frozenset()
     return out[::-1]
 
 
-def trend(fig: Figures, day: date, holidays: frozenset[date] = frozenset()) -> Trend:
+KpisOn: TypeAlias = Callable[[date], list[Kpi]]
+"""Every rep's KPIs as of a day (`kpis_on`)."""
+
+
+def kpis_on(fig: Figures) -> KpisOn:
+    """Every rep's KPIs as of a day (`kpi.kpis`), each day's worked out once: the two
+    meetings of a sync look at three days five times, and the as-of day's are the
+    figures' own."""
+    known = {fig.as_of: fig.kpis}
+
+    def on(day: date) -> list[Kpi]:
+        if day not in known:
+            known[day] = kpi.kpis(fig.days, fig.reps, day, fig.targets)
+        return known[day]
+
+    return on
+
+
+def trend(fig: Figures, day: date, holidays: frozenset[date], on: KpisOn) -> Trend:
     """The reviewed day's trend for every rep (`Trend`)."""
     days = last_working_days(day, TREND_DAYS, holidays)
     calls = {
@@ -162,7 +180,7 @@ def trend(fig: Figures, day: date, holidays: frozenset[date] = frozenset()) -> T
     }
     week = {
         k.rep: (int(k.actual), k.due)
-        for k in kpi.kpis(fig.days, fig.reps, day, fig.targets)
+        for k in on(day)
         if k.period == "week" and k.metric == TREND_METRIC
     }
     return Trend(days, calls, week)
@@ -214,14 +232,10 @@ def _period(metric: str) -> str:
     return "month" if metric in MONTHLY_TARGETS else "day"
 
 
-def day_kpis(fig: Figures, day: date, reps: Sequence[str]) -> list[Kpi]:
+def day_kpis(on: KpisOn, day: date, reps: Sequence[str]) -> list[Kpi]:
     """Each rep's KPIs on `day`, one per metric over the metric's own period."""
     chosen = set(reps)
-    return [
-        k
-        for k in kpi.kpis(fig.days, fig.reps, day, fig.targets)
-        if k.rep in chosen and k.period == _period(k.metric)
-    ]
+    return [k for k in on(day) if k.rep in chosen and k.period == _period(k.metric)]
 
 
 def _expected(k: Kpi, at: time | None) -> Decimal | None:
@@ -257,17 +271,19 @@ def build_meeting(
     problems: Sequence[Problem],
     unreadable: int,
     holidays: frozenset[date] = frozenset(),
+    on: KpisOn | None = None,
 ) -> Meeting:
     """The meeting held on `fig.as_of` at `at`: the morning one reviews the last
     working day before it (final results, due = the full target), the evening one
     today (due = the pace at `at`). Ranks change against the working day before the
-    reviewed one."""
+    reviewed one. `on` gives a day's KPIs (`kpis_on`: both meetings share theirs)."""
+    on = on or kpis_on(fig)
     day = previous_working_day(fig.as_of, holidays) if kind == "morning" else fig.as_of
     before = previous_working_day(day, holidays)
     present = with_data(fig, day)
-    entries = day_kpis(fig, day, present)
+    entries = day_kpis(on, day, present)
     ranks = _ranks(entries)
-    earlier = _ranks(day_kpis(fig, before, with_data(fig, before)))
+    earlier = _ranks(day_kpis(on, before, with_data(fig, before)))
     clock = at if kind == "evening" else None
     standings = []
     for k in entries:
@@ -295,7 +311,7 @@ def build_meeting(
         follow_ups=len(fig.follow_ups),
         objections=top_objections(fig) if kind == "evening" else [],
         plan=followups.counts(fig.follow_ups),
-        trend=trend(fig, day, holidays),
+        trend=trend(fig, day, holidays, on),
     )
 
 
@@ -305,9 +321,10 @@ def both_meetings(
     """The meeting of `kind` and the other one, held at the same clock time: a sync
     shows both (晨会 and 夕会) and keeps both for `notify`, built once each."""
     other: Kind = KINDS[1 - KINDS.index(kind)]
+    on = kpis_on(fig)
     return (
-        build_meeting(fig, at, kind, problems, unreadable),
-        build_meeting(fig, at, other, problems, unreadable),
+        build_meeting(fig, at, kind, problems, unreadable, on=on),
+        build_meeting(fig, at, other, problems, unreadable, on=on),
     )
 
 

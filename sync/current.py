@@ -237,7 +237,8 @@ def window_calls(
     chunks = store.current_chunks(office, since, ["calls"], until, paths=early.changing)
     skipped = current.skipped
     fresh, longest = decoded_calls(chunks, skipped, stop)
-    calls = [r for r in early.calls if r["source"] not in skipped] + fresh
+    kept = [r for r in early.calls if r["source"] not in skipped] if skipped else early.calls
+    calls = kept + fresh
     calls.sort(key=itemgetter("source"))  # two runs in order: merged in one pass
     return calls, max(early.longest, longest)
 

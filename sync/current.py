@@ -227,8 +227,9 @@ def window_calls(
     each record once as `load_current` has them, in the order they were typed, and the
     longest of their texts (`decoded_calls`). When the sync read the other sources'
     calls early (`Current.early`, handed over once: they go with the sheet made of
-    them), only the changed sources' calls are read now. `stop` is asked between batches of calls: once it says a newer sync is wanted, the read is
-    given up (`Superseded`)."""
+    them), only the changed sources' calls are read now. `stop` is asked between
+    batches of calls: once it says a newer sync is wanted, the read is given up
+    (`Superseded`)."""
     since, until = span or (None, None)
     early, current.early = current.early, None  # handed over: let go of with the sheet
     if early is None:

@@ -342,7 +342,7 @@ def _run(
 
         seen = office or ""  # the head office (None) sees every office, as "" does
         current = load_current(store, seen, as_of, sync_id, touched)
-        current.early = early
+        current.early, early = early, None  # `window_calls` takes it over
         by_path = offices.source_offices(store, office, sources)
         names = written_names(store, seen)
         team = apply_roster(names, roster, by_path)

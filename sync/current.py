@@ -207,7 +207,7 @@ def early_window(
     not change. Which are copies is known only after the sync, so none is skipped yet."""
     since, until = span or (None, None)
     gone = frozenset(changing)
-    chunks = store.current_chunks(office, since, ["calls"], until)
+    chunks = store.current_chunks(office, since, ["calls"], until, bare=True)
     calls, longest = decoded_calls(([r for r in c if r[PATH] not in gone] for c in chunks), set())
     return EarlyWindow(calls, gone, longest)
 
@@ -233,9 +233,9 @@ def window_calls(
     since, until = span or (None, None)
     early, current.early = current.early, None  # handed over: let go of with the sheet
     if early is None:
-        chunks = store.current_chunks(office, since, ["calls"], until)
+        chunks = store.current_chunks(office, since, ["calls"], until, bare=True)
         return decoded_calls(chunks, current.skipped, stop)
-    chunks = store.current_chunks(office, since, ["calls"], until, paths=early.changing)
+    chunks = store.current_chunks(office, since, ["calls"], until, early.changing, bare=True)
     skipped = current.skipped
     fresh, longest = decoded_calls(chunks, skipped, stop)
     kept = [r for r in early.calls if r["source"] not in skipped] if skipped else early.calls

@@ -132,6 +132,7 @@ class KeptCounts:
         registers: Iterable[str] | None = None,
         until: date | None = None,
         paths: Collection[str] | None = None,
+        bare: bool = False,
     ) -> Iterator[list[tuple[Any, ...]]]:
         """The open versions with their data, a fetch at a time, each row a plain tuple
         in `CurrentRecord`'s order (a window of 100k calls is read without a Python object
@@ -142,6 +143,7 @@ class KeptCounts:
         names = tuple(registers) if registers is not None else ()
         if (registers is not None and not names) or (paths is not None and not paths):
             return
+        select = BARE_RECORDS if bare else RECORDS
         conditions = ["ended_sync IS NULL"]
         if names:
             conditions.append(f"register IN ({', '.join('?' * len(names))})")
@@ -150,14 +152,14 @@ class KeptCounts:
             conditions.append(f"source_path IN ({', '.join('?' * len(chosen))})")
         if since is None and until is None:
             where, params = scoped(office, conditions, (*names, *chosen))
-            yield from self._chunks(RECORDS + where, params)
+            yield from self._chunks(select + where, params)
             return
         # the dated ones by the day index (a range, not every version), then the undated
         dated = [*conditions, *(["day >= ?"] if since else []), *(["day <= ?"] if until else [])]
         where, params = scoped(office, dated, (*names, *chosen, *_iso(since), *_iso(until)))
-        yield from self._chunks(RECORDS + where, params)
+        yield from self._chunks(select + where, params)
         where, params = scoped(office, [*conditions, "day IS NULL"], (*names, *chosen))
-        yield from self._chunks(RECORDS + where, params)
+        yield from self._chunks(select + where, params)
 
     def promised_records(self, office: str, register: str, day: date) -> list[CurrentRecord]:
         """The open versions of `register` that promise the next contact on `day`
@@ -346,6 +348,8 @@ class KeptCounts:
 
 RECORDS = "SELECT register, natural_key, data, data_hash, source_path, sheet, row_no FROM versions"
 """The columns of a `CurrentRecord`, from the versions."""
+BARE_RECORDS = "SELECT NULL, NULL, data, NULL, source_path, sheet, row_no FROM versions"
+"""`RECORDS` but the data and the place (`current_chunks`' `bare`)."""
 
 
 def _iso(day: date | None) -> tuple[str, ...]:

@@ -192,13 +192,16 @@ class Store(Protocol):
         registers: Iterable[str] | None = None,
         until: date | None = None,
         paths: Collection[str] | None = None,
+        bare: bool = False,
     ) -> Iterator[list[tuple[Any, ...]]]:
         """Every open version with its data, in no particular order, streamed a fetch at
         a time (never all of them in memory at once), each row a plain tuple in
         `CurrentRecord`'s order (the window's calls: no object per row beyond the
         tuple; `current_records` makes them records). A named office's (and those of
         no office) only, of `registers` when named, of the sources at `paths` when
-        given, dated from `since` to `until` (or undated) when given.
+        given, dated from `since` to `until` (or undated) when given. `bare` rows hold
+        only the data and the place, their register, key and hash None: all the
+        window's sheet needs, and a month of calls is read a tenth faster.
         Every read below keeps to an office the same way."""
         ...
 

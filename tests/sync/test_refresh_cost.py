@@ -80,6 +80,18 @@ def test_the_store_hands_over_the_promised_and_the_latest_calls(
     assert before_the_20th == [2, 3]  # by 2 November: 甲 on 15 October, 乙 on the 2nd
 
 
+def test_the_window_reads_bare_rows_of_the_same_calls(tmp_path: Path, store_at: Location) -> None:
+    """The window's sheet needs only each call's data and place: the store hands them
+    over bare (register, key and hash None), for the same calls in the same chunks."""
+    zhang_san(tmp_path / "team")
+    run_sync(file_sources([tmp_path / "team"], AS_OF), store_at, AS_OF)
+    with open_store(store_at) as store:
+        whole = [*store.current_chunks("", NOV02, ["calls"], AS_OF)]
+        bare = [*store.current_chunks("", NOV02, ["calls"], AS_OF, bare=True)]
+    assert sorted(row[-1] for chunk in whole for row in chunk) == [3, 4, 5]
+    assert [[(None, None, r[2], None, *r[4:]) for r in chunk] for chunk in whole] == bare
+
+
 def test_the_follow_ups_come_from_the_calls_the_store_hands_over(tmp_path: Path) -> None:
     zhang_san(tmp_path / "team")
     result = run(tmp_path / "team", tmp_path / "master.xlsx")

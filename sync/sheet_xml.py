@@ -113,33 +113,22 @@ def _opening(column: int) -> str:
 
 
 def column_xml(
-    values: Sequence[Any],
-    style: str,
-    text_style: str = "",
-    known: dict[Any, str] | None = None,
-    opening: str = "",
+    values: Sequence[Any], style: str, text_style: str = "", known: dict[Any, str] | None = None
 ) -> list[str]:
-    """The cells of one column over a run of rows, whole: its `opening` (`<c r="B`),
-    `ROW_MARK` for the row number (`rows_xml` puts it in), the rendered value; "" for a
-    blank. Each distinct value is rendered once and looked up for the others: registers
-    repeat reps, dates, words and file names on every row, and a lookup costs a fraction
-    of rendering. `known` holds the column's values rendered for earlier runs of rows,
-    and takes this run's."""
-
-    def cell(value: Any) -> str:
-        body = cell_xml(value, style, text_style)
-        return f'{opening}{ROW_MARK}"{body}' if body else BLANK
-
+    """The cells of one column over a run of rows. Each distinct value is rendered once
+    and looked up for the others: registers repeat reps, dates, words and file names on
+    every row, and a lookup costs a fraction of rendering. `known` holds the column's
+    values rendered for earlier runs of rows, and takes this run's."""
     try:
         distinct = set(values)
     except TypeError:  # an unhashable value
         distinct = None
     if distinct is None or _has_bool(values, distinct):
         # True == 1 would share a cell with 1: booleans (rare) are rendered one by one
-        return list(map(cell, values))
+        return [cell_xml(value, style, text_style) for value in values]
     rendered = {} if known is None else known
     for value in distinct.difference(rendered):
-        rendered[value] = cell(value)
+        rendered[value] = cell_xml(value, style, text_style)
     return list(map(rendered.__getitem__, values))
 
 
@@ -150,13 +139,6 @@ def _has_bool(values: Sequence[Any], distinct: set[Any]) -> bool:
     return (True in distinct or False in distinct) and bool in set(map(type, values))
 
 
-ROW_MARK = "\x00"
-"""Where a cell's row number goes until its row is joined (`rows_xml`): no rendered
-cell holds it (`_escape` replaces it in text), so a column's cells are rendered whole
-once per distinct value, and a row's numbers are put in by one `str.replace`."""
-_ROW_START = f'<row r="{ROW_MARK}">'
-
-
 def rows_xml(
     rows: Sequence[Sequence[Any]],
     first_row: int,
@@ -164,23 +146,29 @@ def rows_xml(
     text_styles: Sequence[str] = (),
     known: Sequence[dict[Any, str]] = (),
 ) -> str:
-    """`<row>`s of data rows from 0-based `first_row`, built column by column
-    (`column_xml`, with `known`: each column's values rendered so far), then joined a
-    row at a time with its number put in for `ROW_MARK`: no Python step per cell."""
-    columns = []
+    """`<row>`s of data rows from 0-based `first_row`, built column by column: each
+    cell is its column's opening, its row number and its rendered value (`known`: each
+    column's values rendered so far, as `column_xml`)."""
+    numbers = [f'{n}"' for n in range(first_row + 1, first_row + 1 + len(rows))]
+    cells = []
     for c, values in enumerate(zip_longest(*rows)):
+        opening = _opening(c)
         rendered = column_xml(
             values,
             styles[c] if c < len(styles) else "",
             text_styles[c] if c < len(text_styles) else "",
             known[c] if c < len(known) else None,
-            _opening(c),
         )
-        if any(rendered):  # not blank over these rows (a register's unused fields)
-            columns.append(rendered)
-    joined = map("".join, zip(repeat(_ROW_START), *columns, repeat("</row>")))
-    numbered = [row.replace(ROW_MARK, str(n)) for n, row in enumerate(joined, first_row + 1)]
-    return "".join(numbered)
+        if not any(rendered):  # blank over these rows (a register's unused fields)
+            continue
+        cells.append(
+            [
+                f"{opening}{n}{body}" if body else BLANK
+                for n, body in zip(numbers, rendered, strict=True)
+            ]
+        )
+    starts = [f'<row r="{n}>' for n in numbers]
+    return "".join(map("".join, zip(starts, *cells, repeat("</row>"))))
 
 
 @dataclass

@@ -278,9 +278,8 @@ class OpenWorkbook:
         return None  # what Excel shows may have been edited since: always written
 
     def begin(self, sheet: MasterSheet) -> contextlib.AbstractContextManager[object]:
-        return (
-            contextlib.nullcontext()
-        )  # nothing to make early: the sheets are written into the open workbook, all at once
+        """Nothing to make early: the sheets are written into the open workbook, all at once."""
+        return contextlib.nullcontext()
 
     def write(
         self, sheets: list[MasterSheet], stamp: str, stop: Callable[[], bool] | None = None

@@ -235,13 +235,9 @@ def run_sync(
                     ready = window_sheet(store, seen, shows, current, result.team, given_up)
                 if not given_up():
                     built = build_sheets(master, ready.sheet)
-                    cuts = [
-                        cut
-                        for sheet in built
-                        for cut in (
-                            ready.cuts if sheet is ready.sheet else fit_sheets([sheet], lang)
-                        )
-                    ]
+                    cuts: list[Cut] = []
+                    for sheet in built:  # the calls' sheet was cut to fit when built
+                        cuts += ready.cuts if sheet is ready.sheet else fit_sheets([sheet], lang)
                     result.notices += [cut.notice() for cut in cuts]
                     result.sheets = built
     return result

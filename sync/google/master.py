@@ -240,9 +240,8 @@ class GoogleMaster:
         return None  # the tabs are shared and edited online: always written
 
     def begin(self, sheet: MasterSheet) -> contextlib.AbstractContextManager[object]:
-        return (
-            contextlib.nullcontext()
-        )  # nothing to make early: the tabs are written through the Sheets API, all at once
+        """Nothing to make early: the tabs are written through the Sheets API, all at once."""
+        return contextlib.nullcontext()
 
     def write(
         self, sheets: list[MasterSheet], stamp: str, stop: Callable[[], bool] | None = None
